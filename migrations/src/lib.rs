@@ -1,0 +1,17 @@
+//! Multitok's schema migrations, applied in order at server start and by `multitok-server migrate`.
+//! A migration is never edited once merged; a change to the schema is a new file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_accounts_and_workspaces;
+
+/// Every migration of the project, oldest first.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_accounts_and_workspaces::Migration)]
+    }
+}

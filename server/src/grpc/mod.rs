@@ -1,0 +1,48 @@
+//! The gRPC edge: service implementations (thin: extract, convert, call the service, convert
+//! back), the middleware that authenticates every non-public call, and the router.
+
+mod auth;
+mod convert;
+mod middleware;
+mod workspaces;
+
+use multitok_proto::v1::auth_service_server::AuthServiceServer;
+use multitok_proto::v1::workspace_service_server::WorkspaceServiceServer;
+use tonic::service::Routes;
+use tonic::{Request, Status};
+
+use crate::service::{Caller, Services};
+
+pub use middleware::{authenticate, classify_transport};
+
+/// Every gRPC service on one router: the API, health and reflection (v1 and v1alpha, which
+/// older grpcurl releases speak).
+pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes> {
+    let (health_reporter, health) = tonic_health::server::health_reporter();
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(multitok_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+    let reflection_alpha = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(multitok_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+    let routes = Routes::new(health)
+        .add_service(reflection.build_v1()?)
+        .add_service(reflection_alpha.build_v1alpha()?)
+        .add_service(AuthServiceServer::new(auth::Auth::new(services.clone(), secure_cookie)))
+        .add_service(WorkspaceServiceServer::new(workspaces::Workspaces::new(services)));
+    tokio::spawn(async move {
+        health_reporter.set_serving::<AuthServiceServer<auth::Auth>>().await;
+        health_reporter.set_serving::<WorkspaceServiceServer<workspaces::Workspaces>>().await;
+    });
+    Ok(routes)
+}
+
+/// The caller that the authentication middleware attached to the request.
+fn caller<T>(request: &Request<T>) -> Result<Caller, Status> {
+    request.extensions().get::<Caller>().cloned().ok_or_else(|| Status::unauthenticated("authentication required"))
+}
+
+/// Shorthand for handlers: service errors and validation errors become statuses.
+fn status(err: impl Into<crate::error::AppError>) -> Status {
+    Status::from(err.into())
+}

@@ -1,0 +1,11 @@
+//! Multitok's server: gRPC and grpc-web on one port, authentication, workspaces, and the web
+//! app's files. `startup::launch` runs it on any listener, so tests bind port 0.
+
+pub mod config;
+pub mod error;
+mod grpc;
+pub mod service;
+pub mod startup;
+
+pub use config::Settings;
+pub use startup::{launch, shutdown_signal};

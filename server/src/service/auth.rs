@@ -1,0 +1,167 @@
+//! Registration, login, session refresh with rotation and reuse detection, logout, personal API
+//! tokens, and resolving a bearer token to its caller.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use multitok_shared::Role;
+use multitok_store::{ApiToken, NewApiToken, NewRefreshToken, NewUser, NewWorkspace, RotateOutcome, StoreError, User, Workspace};
+
+use super::secrets::{hash_password, new_secret, secret_hash, verify_password};
+use super::{Caller, Services};
+use crate::error::AppError;
+
+/// Prefix of personal API tokens, so they are recognizable (and scannable in leaked text).
+pub const API_TOKEN_PREFIX: &str = "mtk_";
+const REFRESH_TOKEN_PREFIX: &str = "mtr_";
+
+/// Validated registration input.
+#[derive(Debug)]
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+/// Validated login input.
+#[derive(Debug)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+/// Validated API-token creation input.
+#[derive(Debug)]
+pub struct ApiTokenRequest {
+    pub name: String,
+    pub lifetime_days: u32,
+}
+
+/// Tokens of a session.
+#[derive(Debug)]
+pub struct Session {
+    pub access_token: String,
+    pub access_expires_at: DateTime<Utc>,
+    pub refresh_token: String,
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+impl Services {
+    /// Creates the user with a personal workspace and logs them in.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn register(&self, input: Registration) -> Result<(User, Workspace, Session), AppError> {
+        let password_hash = hash_password(&input.password)?;
+        let first = NewWorkspace { name: format!("{}'s workspace", input.display_name), time_zone: "UTC".into() };
+        let new = NewUser { email: input.email, display_name: input.display_name, password_hash };
+        let (user, workspace) = match self.store.register_user(new, first, self.now()).await {
+            Err(StoreError::Conflict) => return Err(AppError::AlreadyExists("an account with this email already exists")),
+            other => other?,
+        };
+        let session = self.start_session(&user.id).await?;
+        Ok((user, workspace, session))
+    }
+
+    /// Checks the password (throttled per email and client address, constant work whether or not
+    /// the email exists) and starts a session.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn login(&self, input: Credentials, address: Option<IpAddr>) -> Result<(User, Session), AppError> {
+        self.throttle.check(&input.email, address).map_err(AppError::Throttled)?;
+        let user = self.store.user_by_email(&input.email).await?;
+        let stored = user.as_ref().map(|u| u.password_hash.clone());
+        let password = input.password;
+        let ok = tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref()))
+            .await
+            .map_err(AppError::internal)?;
+        match user {
+            Some(user) if ok => {
+                let session = self.start_session(&user.id).await?;
+                Ok((user, session))
+            }
+            _ => Err(AppError::Unauthenticated),
+        }
+    }
+
+    /// Spends a refresh token and hands out a new session in the same family. A token that was
+    /// already spent revokes the family: whoever holds its successor is logged out too.
+    #[tracing::instrument(skip_all, err)]
+    pub async fn refresh(&self, refresh_token: &str) -> Result<Session, AppError> {
+        let now = self.now();
+        let successor = new_secret(REFRESH_TOKEN_PREFIX);
+        let expires = now + self.refresh_lifetime;
+        let outcome = self.store.rotate_refresh_token(&secret_hash(refresh_token), secret_hash(&successor), expires, now).await?;
+        match outcome {
+            RotateOutcome::Rotated { user_id } => {
+                let (access_token, access_expires_at) = self.tokens.issue(&user_id, now)?;
+                Ok(Session { access_token, access_expires_at, refresh_token: successor, refresh_expires_at: expires })
+            }
+            RotateOutcome::Reused => {
+                tracing::warn!("refresh token reused; its session family is revoked");
+                Err(AppError::Unauthenticated)
+            }
+            RotateOutcome::Invalid => Err(AppError::Unauthenticated),
+        }
+    }
+
+    /// Ends the session the refresh token belongs to.
+    pub async fn logout(&self, refresh_token: &str) -> Result<(), AppError> {
+        Ok(self.store.revoke_refresh_family(&secret_hash(refresh_token), self.now()).await?)
+    }
+
+    /// The caller's profile and workspaces.
+    pub async fn me(&self, caller: &Caller) -> Result<(User, Vec<(Workspace, Role)>), AppError> {
+        let user = self.store.user_by_id(&caller.user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let workspaces = self.store.workspaces_of(&caller.user_id).await?;
+        Ok((user, workspaces))
+    }
+
+    /// Resolves an `authorization: Bearer …` value: a personal API token or an access JWT.
+    pub async fn authenticate(&self, bearer: &str) -> Result<Caller, AppError> {
+        let user_id = if bearer.starts_with(API_TOKEN_PREFIX) {
+            self.store.authenticate_api_token(&secret_hash(bearer), self.now()).await?
+        } else {
+            self.tokens.verify(bearer)
+        };
+        user_id.map(|user_id| Caller { user_id }).ok_or(AppError::Unauthenticated)
+    }
+
+    /// Creates a personal API token; the secret is returned once and only its hash is stored.
+    pub async fn create_api_token(&self, caller: &Caller, input: ApiTokenRequest) -> Result<(ApiToken, String), AppError> {
+        let now = self.now();
+        let secret = new_secret(API_TOKEN_PREFIX);
+        let new = NewApiToken {
+            user_id: caller.user_id.clone(),
+            name: input.name,
+            prefix: secret.chars().take(10).collect(),
+            token_hash: secret_hash(&secret),
+            expires_at: now + TimeDelta::days(i64::from(input.lifetime_days)),
+        };
+        let token = self.store.insert_api_token(new, now).await?;
+        Ok((token, secret))
+    }
+
+    pub async fn list_api_tokens(&self, caller: &Caller) -> Result<Vec<ApiToken>, AppError> {
+        Ok(self.store.api_tokens_of(&caller.user_id, self.now()).await?)
+    }
+
+    pub async fn revoke_api_token(&self, caller: &Caller, id: &str) -> Result<(), AppError> {
+        match self.store.revoke_api_token(&caller.user_id, id, self.now()).await {
+            Err(StoreError::NotFound) => Err(AppError::NotFound("API token")),
+            other => Ok(other?),
+        }
+    }
+
+    async fn start_session(&self, user_id: &str) -> Result<Session, AppError> {
+        let now = self.now();
+        let (access_token, access_expires_at) = self.tokens.issue(user_id, now)?;
+        let refresh_token = new_secret(REFRESH_TOKEN_PREFIX);
+        let refresh_expires_at = now + self.refresh_lifetime;
+        let new = NewRefreshToken {
+            user_id: user_id.to_owned(),
+            family_id: None,
+            token_hash: secret_hash(&refresh_token),
+            expires_at: refresh_expires_at,
+        };
+        self.store.insert_refresh_token(new, now).await?;
+        Ok(Session { access_token, access_expires_at, refresh_token, refresh_expires_at })
+    }
+}

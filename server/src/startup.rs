@@ -1,0 +1,117 @@
+//! Builds the one-port application (gRPC over HTTP/2, grpc-web over HTTP/1.1, the web app's
+//! files) and runs it on a given listener until the shutdown future resolves.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use http::{HeaderName, HeaderValue, Method};
+use multitok_store::Store;
+use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::config::{Settings, redact_url};
+use crate::grpc;
+use crate::service::Services;
+
+/// Connects to the database, migrates it, and serves on `listener` until `shutdown` resolves.
+pub async fn launch(
+    settings: Settings,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let store = Store::connect(&settings.database_url, settings.max_connections)
+        .await
+        .with_context(|| format!("connecting to {}", redact_url(&settings.database_url)))?;
+    store.migrate().await.context("applying migrations")?;
+    let key = settings.jwt_key().context("reading the JWT signing key")?;
+    if settings.auth.jwt_secret.is_empty() && settings.auth.jwt_secret_file.is_none() {
+        tracing::warn!("no auth.jwt_secret configured: using a random key for this process");
+    }
+    let services = Services::new(store.clone(), &settings, &key);
+    spawn_housekeeping(services.clone());
+    let app = app(&settings, services)?;
+    tracing::info!(address = %listener.local_addr()?, "serving");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving")?;
+    store.close().await.ok();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The whole HTTP application.
+pub fn app(settings: &Settings, services: Services) -> anyhow::Result<Router> {
+    let grpc = grpc::routes(services.clone(), settings.auth.secure_cookie)?
+        .into_axum_router()
+        .layer(axum::middleware::from_fn_with_state(services, grpc::authenticate))
+        .layer(tonic_web::GrpcWebLayer::new())
+        .layer(axum::middleware::from_fn(grpc::classify_transport));
+    let app = match &settings.web_dir {
+        Some(dir) => grpc.fallback_service(spa(dir)),
+        None => grpc,
+    };
+    Ok(app.layer(cors(&settings.cors_origins)?))
+}
+
+/// The web app's files, with `index.html` for every other path (client-side routes).
+fn spa(dir: &Path) -> ServeDir<ServeFile> {
+    ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))
+}
+
+/// CORS for grpc-web from the configured origins only (same-origin needs none).
+fn cors(origins: &[String]) -> anyhow::Result<CorsLayer> {
+    let origins = origins
+        .iter()
+        .map(|o| HeaderValue::from_str(o).with_context(|| format!("bad CORS origin {o:?}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let headers = ["content-type", "authorization", "x-grpc-web", "x-user-agent", "grpc-timeout"];
+    let exposed = ["grpc-status", "grpc-message", "grpc-status-details-bin"];
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_credentials(true)
+        .allow_methods([Method::POST, Method::OPTIONS])
+        .allow_headers(headers.map(HeaderName::from_static))
+        .expose_headers(exposed.map(HeaderName::from_static))
+        .max_age(Duration::from_secs(600)))
+}
+
+fn spawn_housekeeping(services: Services) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            services.shrink_throttle();
+        }
+    });
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
