@@ -92,6 +92,13 @@ impl Store {
         self.db.ping().await.map_err(StoreError::unexpected)
     }
 
+    /// Runs one SQL statement as it is; for administration tools and tests (creating a
+    /// database), never with user input.
+    pub async fn execute_unprepared(&self, sql: &str) -> Result<(), StoreError> {
+        use sea_orm::ConnectionTrait;
+        self.db.execute_unprepared(sql).await.map(|_| ()).map_err(StoreError::unexpected)
+    }
+
     /// Closes the pool.
     pub async fn close(self) -> Result<(), StoreError> {
         self.db.close().await.map_err(StoreError::unexpected)

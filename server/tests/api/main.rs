@@ -1,0 +1,10 @@
+//! API tests: every test spawns the real server on port 0 over a fresh database and talks to it
+//! through generated tonic clients, raw grpc-web, or the real `grpcurl`.
+
+mod auth;
+mod bad_input;
+mod grpc_web;
+mod grpcurl;
+mod helpers;
+mod permissions;
+mod workspaces;
