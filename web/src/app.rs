@@ -1,0 +1,106 @@
+//! The app root: routes, the session provider, and protection of signed-in pages.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::Api;
+use crate::components::layout::Layout;
+use crate::hooks::{Session, SessionHandle, use_session};
+use crate::pages::{login::Login, placeholder::Placeholder, register::Register, settings::Settings};
+
+#[derive(Debug, Clone, Copy, PartialEq, Routable)]
+pub enum Route {
+    #[at("/")]
+    Dashboard,
+    #[at("/accounts")]
+    Accounts,
+    #[at("/media")]
+    Media,
+    #[at("/compose")]
+    Compose,
+    #[at("/calendar")]
+    Calendar,
+    #[at("/analytics")]
+    Analytics,
+    #[at("/settings")]
+    Settings,
+    #[at("/login")]
+    Login,
+    #[at("/register")]
+    Register,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+impl Route {
+    /// Sidebar entries, in order, with their labels.
+    pub const SECTIONS: [(Route, &'static str); 7] = [
+        (Route::Dashboard, "Dashboard"),
+        (Route::Accounts, "Accounts"),
+        (Route::Media, "Media"),
+        (Route::Compose, "Compose"),
+        (Route::Calendar, "Calendar"),
+        (Route::Analytics, "Analytics"),
+        (Route::Settings, "Settings"),
+    ];
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let api = use_memo((), |()| Api::from_origin());
+    let session = use_state(|| Session::Loading);
+    let selected = use_state(|| None::<String>);
+    let handle = SessionHandle::new((*api).clone(), session, selected);
+    {
+        let handle = handle.clone();
+        use_effect_with((), move |()| {
+            wasm_bindgen_futures::spawn_local(async move { handle.resume().await });
+        });
+    }
+    html! {
+        <ContextProvider<SessionHandle> context={handle}>
+            <BrowserRouter>
+                <Switch<Route> render={switch} />
+            </BrowserRouter>
+        </ContextProvider<SessionHandle>>
+    }
+}
+
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Login => html! { <Login /> },
+        Route::Register => html! { <Register /> },
+        other => html! { <Protected route={other} /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ProtectedProps {
+    route: Route,
+}
+
+/// Signed-in pages inside the sidebar layout; others are sent to the login page.
+#[function_component(Protected)]
+fn protected(props: &ProtectedProps) -> Html {
+    let session = use_session();
+    match &*session.session {
+        Session::Loading => html! { <p class="auth-page muted">{ "Loading…" }</p> },
+        Session::LoggedOut => html! { <Redirect<Route> to={Route::Login} /> },
+        Session::LoggedIn(_) => html! { <Layout>{ page(props.route) }</Layout> },
+    }
+}
+
+fn page(route: Route) -> Html {
+    let soon = |title: &'static str, text: &'static str| html! { <Placeholder {title} {text} /> };
+    match route {
+        Route::Dashboard => soon("Dashboard", "Followers, views and engagement across all connected accounts, with the posts that are taking off and what is scheduled next."),
+        Route::Accounts => soon("Accounts", "Connect TikTok accounts through TikTok's consent page, see each account's health (token expiry, scopes, posts left today) and sync or disconnect them."),
+        Route::Media => soon("Media", "Upload videos in resumable chunks, see their duration, size and format checks, and reuse them across posts."),
+        Route::Compose => soon("Compose", "Write one post for several accounts at once, with per-account privacy, interaction and disclosure settings checked against what each creator allows."),
+        Route::Calendar => soon("Calendar", "Every scheduled post on a calendar in the workspace's time zone; drag to reschedule, publish now, or cancel."),
+        Route::Analytics => soon("Analytics", "Growth over time, viral posts, best times to post and account comparison, with CSV export."),
+        Route::Settings => html! { <Settings /> },
+        Route::NotFound | Route::Login | Route::Register => soon("Not found", "This page does not exist."),
+    }
+}

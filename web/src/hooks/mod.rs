@@ -1,0 +1,5 @@
+//! Hooks shared by pages.
+
+pub mod use_session;
+
+pub use use_session::{Session, SessionHandle, use_session};

@@ -1,0 +1,13 @@
+//! Entry point of Multitok's single-page web app.
+
+mod api;
+mod app;
+mod components;
+mod error;
+mod hooks;
+mod pages;
+mod time_zones;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}

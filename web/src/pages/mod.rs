@@ -1,0 +1,6 @@
+//! One module per page.
+
+pub mod login;
+pub mod placeholder;
+pub mod register;
+pub mod settings;
