@@ -12,6 +12,8 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_accounts_and_workspaces::Migration)]
+        vec![Box::new(
+            m20261125_000001_accounts_and_workspaces::Migration,
+        )]
     }
 }

@@ -79,7 +79,9 @@ impl Settings {
         if let Some(file) = config_file {
             figment = figment.merge(Toml::file_exact(file));
         }
-        figment.merge(Env::prefixed("MULTITOK_").split("__")).extract()
+        figment
+            .merge(Env::prefixed("MULTITOK_").split("__"))
+            .extract()
     }
 
     /// The signing key: from the file, the setting, or fresh random bytes.
@@ -122,12 +124,25 @@ impl fmt::Debug for Settings {
 impl fmt::Debug for AuthSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthSettings")
-            .field("jwt_secret", &if self.jwt_secret.is_empty() { "" } else { "***" })
+            .field(
+                "jwt_secret",
+                &if self.jwt_secret.is_empty() {
+                    ""
+                } else {
+                    "***"
+                },
+            )
             .field("jwt_secret_file", &self.jwt_secret_file)
             .field("access_token_minutes", &self.access_token_minutes)
             .field("refresh_token_days", &self.refresh_token_days)
-            .field("login_per_email_per_minute", &self.login_per_email_per_minute)
-            .field("login_per_address_per_minute", &self.login_per_address_per_minute)
+            .field(
+                "login_per_email_per_minute",
+                &self.login_per_email_per_minute,
+            )
+            .field(
+                "login_per_address_per_minute",
+                &self.login_per_address_per_minute,
+            )
             .field("secure_cookie", &self.secure_cookie)
             .finish()
     }
@@ -154,7 +169,11 @@ mod tests {
         let file = dir.path().join("multitok.toml");
         std::fs::write(&file, "listen = \"127.0.0.1:9000\"\nlisten_port = 1\n").unwrap();
         assert!(Settings::load(Some(&file)).is_err());
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\n[auth]\naccess_token_minutes = 5\n").unwrap();
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\n[auth]\naccess_token_minutes = 5\n",
+        )
+        .unwrap();
         let s = Settings::load(Some(&file)).unwrap();
         assert_eq!(s.listen.port(), 9000);
         assert_eq!(s.auth.access_token_minutes, 5);

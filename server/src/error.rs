@@ -14,6 +14,9 @@ pub enum AppError {
     Invalid(#[from] Violations),
     #[error("authentication required")]
     Unauthenticated,
+    /// Login failed; the same answer whether the email exists or not.
+    #[error("wrong email or password")]
+    BadCredentials,
     #[error("{0}")]
     PermissionDenied(&'static str),
     #[error("{0} not found")]
@@ -48,7 +51,9 @@ impl From<AppError> for Status {
                 let fields = violations
                     .0
                     .iter()
-                    .map(|v| tonic_types::FieldViolation::new(v.field.clone(), v.description.clone()))
+                    .map(|v| {
+                        tonic_types::FieldViolation::new(v.field.clone(), v.description.clone())
+                    })
                     .collect::<Vec<_>>();
                 Status::with_error_details(
                     Code::InvalidArgument,
@@ -56,7 +61,9 @@ impl From<AppError> for Status {
                     ErrorDetails::with_bad_request(fields),
                 )
             }
-            AppError::Unauthenticated => Status::unauthenticated(err.to_string()),
+            AppError::Unauthenticated | AppError::BadCredentials => {
+                Status::unauthenticated(err.to_string())
+            }
             AppError::PermissionDenied(_) => Status::permission_denied(err.to_string()),
             AppError::NotFound(_) => Status::not_found(err.to_string()),
             AppError::AlreadyExists(_) => Status::already_exists(err.to_string()),
@@ -89,7 +96,9 @@ mod tests {
 
     #[test]
     fn internal_hides_its_cause() {
-        let status = Status::from(AppError::internal(anyhow::anyhow!("relation \"users\" does not exist")));
+        let status = Status::from(AppError::internal(anyhow::anyhow!(
+            "relation \"users\" does not exist"
+        )));
         assert_eq!(status.code(), Code::Internal);
         assert_eq!(status.message(), "internal error");
     }
@@ -98,15 +107,36 @@ mod tests {
     fn throttled_carries_retry_delay() {
         let status = Status::from(AppError::Throttled(Duration::from_secs(12)));
         assert_eq!(status.code(), Code::ResourceExhausted);
-        assert_eq!(status.get_error_details().retry_info().and_then(|r| r.retry_delay), Some(Duration::from_secs(12)));
+        assert_eq!(
+            status
+                .get_error_details()
+                .retry_info()
+                .and_then(|r| r.retry_delay),
+            Some(Duration::from_secs(12))
+        );
     }
 
     #[test]
     fn simple_codes_map_one_to_one() {
-        assert_eq!(Status::from(AppError::Unauthenticated).code(), Code::Unauthenticated);
-        assert_eq!(Status::from(AppError::PermissionDenied("no")).code(), Code::PermissionDenied);
-        assert_eq!(Status::from(AppError::NotFound("workspace")).code(), Code::NotFound);
-        assert_eq!(Status::from(AppError::AlreadyExists("x")).code(), Code::AlreadyExists);
-        assert_eq!(Status::from(AppError::FailedPrecondition("x")).code(), Code::FailedPrecondition);
+        assert_eq!(
+            Status::from(AppError::Unauthenticated).code(),
+            Code::Unauthenticated
+        );
+        assert_eq!(
+            Status::from(AppError::PermissionDenied("no")).code(),
+            Code::PermissionDenied
+        );
+        assert_eq!(
+            Status::from(AppError::NotFound("workspace")).code(),
+            Code::NotFound
+        );
+        assert_eq!(
+            Status::from(AppError::AlreadyExists("x")).code(),
+            Code::AlreadyExists
+        );
+        assert_eq!(
+            Status::from(AppError::FailedPrecondition("x")).code(),
+            Code::FailedPrecondition
+        );
     }
 }

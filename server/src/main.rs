@@ -9,7 +9,11 @@ use multitok_server::{Settings, launch, shutdown_signal};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "multitok-server", version, about = "Multitok's gRPC / grpc-web server")]
+#[command(
+    name = "multitok-server",
+    version,
+    about = "Multitok's gRPC / grpc-web server"
+)]
 struct Cli {
     /// TOML configuration file (settings from `MULTITOK_*` variables override it).
     #[arg(long, global = true, env = "MULTITOK_CONFIG")]
@@ -40,12 +44,18 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .init();
     let cli = Cli::parse();
     let mut settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
     match cli.command {
-        Command::Serve { listen, database_url, web_dir } => {
+        Command::Serve {
+            listen,
+            database_url,
+            web_dir,
+        } => {
             settings.listen = listen.unwrap_or(settings.listen);
             settings.database_url = database_url.unwrap_or(settings.database_url);
             settings.web_dir = web_dir.or(settings.web_dir);

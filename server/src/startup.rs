@@ -36,10 +36,13 @@ pub async fn launch(
     spawn_housekeeping(services.clone());
     let app = app(&settings, services)?;
     tracing::info!(address = %listener.local_addr()?, "serving");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving")?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .context("serving")?;
     store.close().await.ok();
     tracing::info!("stopped");
     Ok(())
@@ -49,7 +52,10 @@ pub async fn launch(
 pub fn app(settings: &Settings, services: Services) -> anyhow::Result<Router> {
     let grpc = grpc::routes(services.clone(), settings.auth.secure_cookie)?
         .into_axum_router()
-        .layer(axum::middleware::from_fn_with_state(services, grpc::authenticate))
+        .layer(axum::middleware::from_fn_with_state(
+            services,
+            grpc::authenticate,
+        ))
         .layer(tonic_web::GrpcWebLayer::new())
         .layer(axum::middleware::from_fn(grpc::classify_transport));
     let app = match &settings.web_dir {
@@ -70,7 +76,13 @@ fn cors(origins: &[String]) -> anyhow::Result<CorsLayer> {
         .iter()
         .map(|o| HeaderValue::from_str(o).with_context(|| format!("bad CORS origin {o:?}")))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let headers = ["content-type", "authorization", "x-grpc-web", "x-user-agent", "grpc-timeout"];
+    let headers = [
+        "content-type",
+        "authorization",
+        "x-grpc-web",
+        "x-user-agent",
+        "grpc-timeout",
+    ];
     let exposed = ["grpc-status", "grpc-message", "grpc-status-details-bin"];
     Ok(CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))

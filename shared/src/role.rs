@@ -132,7 +132,11 @@ mod tests {
                 .lines()
                 .find(|line| line.starts_with(&format!("| {label}")))
                 .unwrap_or_else(|| panic!("docs/permissions.md has no row for {label}"));
-            let cells: Vec<&str> = row.split('|').map(str::trim).filter(|c| !c.is_empty()).collect();
+            let cells: Vec<&str> = row
+                .split('|')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
             for (i, role) in Role::ALL.into_iter().enumerate() {
                 let expected = if role.allows(action) { "yes" } else { "no" };
                 assert_eq!(cells[i + 2], expected, "{label} for {role}");

@@ -25,7 +25,10 @@ impl Violations {
     }
 
     pub fn add(&mut self, field: &str, description: impl Into<String>) {
-        self.0.push(FieldViolation { field: field.to_owned(), description: description.into() });
+        self.0.push(FieldViolation {
+            field: field.to_owned(),
+            description: description.into(),
+        });
     }
 
     /// Runs a check and records its failure under `field`, returning the accepted value.
@@ -82,7 +85,11 @@ pub fn email(raw: &str) -> Result<String, String> {
             }
             None => false,
         };
-    if well_formed { Ok(email) } else { Err("must be an email address like name@example.com".into()) }
+    if well_formed {
+        Ok(email)
+    } else {
+        Err("must be an email address like name@example.com".into())
+    }
 }
 
 /// Checks a new password: 10 to 128 characters, no control characters. Not trimmed.

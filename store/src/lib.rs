@@ -40,7 +40,9 @@ impl Backend {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Backend::Postgres)
         } else {
-            Err(StoreError::Config("database URL must start with sqlite: or postgres://".into()))
+            Err(StoreError::Config(
+                "database URL must start with sqlite: or postgres://".into(),
+            ))
         }
     }
 }
@@ -52,39 +54,54 @@ impl Store {
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store, StoreError> {
         let backend = Backend::of(url)?;
         let mut options = ConnectOptions::new(url.to_owned());
-        options.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+        options
+            .sqlx_logging(false)
+            .acquire_timeout(Duration::from_secs(10));
         match backend {
             Backend::Sqlite => {
-                options.max_connections(max_connections.max(1)).map_sqlx_sqlite_opts(|o| {
-                    o.create_if_missing(true)
-                        .journal_mode(SqliteJournalMode::Wal)
-                        .synchronous(SqliteSynchronous::Normal)
-                        .busy_timeout(Duration::from_secs(5))
-                        .foreign_keys(true)
-                });
+                options
+                    .max_connections(max_connections.max(1))
+                    .map_sqlx_sqlite_opts(|o| {
+                        o.create_if_missing(true)
+                            .journal_mode(SqliteJournalMode::Wal)
+                            .synchronous(SqliteSynchronous::Normal)
+                            .busy_timeout(Duration::from_secs(5))
+                            .foreign_keys(true)
+                    });
             }
             Backend::Postgres => {
-                options.max_connections(max_connections.max(2)).min_connections(1);
+                options
+                    .max_connections(max_connections.max(2))
+                    .min_connections(1);
             }
         }
-        let db = Database::connect(options).await.map_err(StoreError::unexpected)?;
+        let db = Database::connect(options)
+            .await
+            .map_err(StoreError::unexpected)?;
         Ok(Store { db })
     }
 
     /// Applies every pending migration.
     #[tracing::instrument(skip_all, err)]
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        Migrator::up(&self.db, None).await.map_err(StoreError::unexpected)
+        Migrator::up(&self.db, None)
+            .await
+            .map_err(StoreError::unexpected)
     }
 
     /// Number of migrations not yet applied.
     pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
-        Ok(Migrator::get_pending_migrations(&self.db).await.map_err(StoreError::unexpected)?.len())
+        Ok(Migrator::get_pending_migrations(&self.db)
+            .await
+            .map_err(StoreError::unexpected)?
+            .len())
     }
 
     /// Rolls back every migration (tests and `migrate --down`).
     pub async fn migrate_down_all(&self) -> Result<(), StoreError> {
-        Migrator::down(&self.db, None).await.map_err(StoreError::unexpected)
+        Migrator::down(&self.db, None)
+            .await
+            .map_err(StoreError::unexpected)
     }
 
     /// Checks that the database answers (readiness).
@@ -96,7 +113,11 @@ impl Store {
     /// database), never with user input.
     pub async fn execute_unprepared(&self, sql: &str) -> Result<(), StoreError> {
         use sea_orm::ConnectionTrait;
-        self.db.execute_unprepared(sql).await.map(|_| ()).map_err(StoreError::unexpected)
+        self.db
+            .execute_unprepared(sql)
+            .await
+            .map(|_| ())
+            .map_err(StoreError::unexpected)
     }
 
     /// Closes the pool.

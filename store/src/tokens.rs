@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
 
 use crate::entity::{api_token, refresh_token};
 use crate::{Store, StoreError, new_id};
@@ -68,8 +70,14 @@ const LAST_USED_GRANULARITY: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
 
 impl Store {
     /// Stores a refresh token, starting a new family unless one is given.
-    pub async fn insert_refresh_token(&self, new: NewRefreshToken, now: DateTime<Utc>) -> Result<(), StoreError> {
-        refresh_token::Entity::insert(refresh_active(new, now)).exec_without_returning(&self.db).await?;
+    pub async fn insert_refresh_token(
+        &self,
+        new: NewRefreshToken,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        refresh_token::Entity::insert(refresh_active(new, now))
+            .exec_without_returning(&self.db)
+            .await?;
         Ok(())
     }
 
@@ -112,13 +120,21 @@ impl Store {
             token_hash: successor_hash,
             expires_at: successor_expires_at,
         };
-        refresh_token::Entity::insert(refresh_active(successor, now)).exec_without_returning(&txn).await?;
+        refresh_token::Entity::insert(refresh_active(successor, now))
+            .exec_without_returning(&txn)
+            .await?;
         txn.commit().await?;
-        Ok(RotateOutcome::Rotated { user_id: token.user_id })
+        Ok(RotateOutcome::Rotated {
+            user_id: token.user_id,
+        })
     }
 
     /// Revokes the family of the token whose hash is given (logout). Unknown tokens are ignored.
-    pub async fn revoke_refresh_family(&self, token_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn revoke_refresh_family(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let token = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(token_hash))
             .one(&self.db)
@@ -129,7 +145,11 @@ impl Store {
         Ok(())
     }
 
-    pub async fn insert_api_token(&self, new: NewApiToken, now: DateTime<Utc>) -> Result<ApiToken, StoreError> {
+    pub async fn insert_api_token(
+        &self,
+        new: NewApiToken,
+        now: DateTime<Utc>,
+    ) -> Result<ApiToken, StoreError> {
         let row = api_token::ActiveModel {
             id: Set(new_id()),
             user_id: Set(new.user_id),
@@ -141,11 +161,18 @@ impl Store {
             last_used_at: Set(None),
             revoked_at: Set(None),
         };
-        Ok(api_token::Entity::insert(row).exec_with_returning(&self.db).await?.into())
+        Ok(api_token::Entity::insert(row)
+            .exec_with_returning(&self.db)
+            .await?
+            .into())
     }
 
     /// The user's tokens that are neither revoked nor expired, newest first.
-    pub async fn api_tokens_of(&self, user_id: &str, now: DateTime<Utc>) -> Result<Vec<ApiToken>, StoreError> {
+    pub async fn api_tokens_of(
+        &self,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ApiToken>, StoreError> {
         let rows = api_token::Entity::find()
             .filter(api_token::Column::UserId.eq(user_id))
             .filter(api_token::Column::RevokedAt.is_null())
@@ -157,7 +184,12 @@ impl Store {
     }
 
     /// Revokes one of the user's tokens; someone else's token is [`StoreError::NotFound`].
-    pub async fn revoke_api_token(&self, user_id: &str, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub async fn revoke_api_token(
+        &self,
+        user_id: &str,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let done = api_token::Entity::update_many()
             .col_expr(api_token::Column::RevokedAt, Expr::value(now))
             .filter(api_token::Column::Id.eq(id))
@@ -165,11 +197,19 @@ impl Store {
             .filter(api_token::Column::RevokedAt.is_null())
             .exec(&self.db)
             .await?;
-        if done.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// The owner of a live API token with this hash, recording the use (at most once a minute).
-    pub async fn authenticate_api_token(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<String>, StoreError> {
+    pub async fn authenticate_api_token(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, StoreError> {
         let Some(token) = api_token::Entity::find()
             .filter(api_token::Column::TokenHash.eq(token_hash))
             .filter(api_token::Column::RevokedAt.is_null())
@@ -179,7 +219,10 @@ impl Store {
         else {
             return Ok(None);
         };
-        if token.last_used_at.is_none_or(|at| now - at > LAST_USED_GRANULARITY) {
+        if token
+            .last_used_at
+            .is_none_or(|at| now - at > LAST_USED_GRANULARITY)
+        {
             api_token::Entity::update_many()
                 .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
                 .filter(api_token::Column::Id.eq(&token.id))
@@ -203,7 +246,11 @@ fn refresh_active(new: NewRefreshToken, now: DateTime<Utc>) -> refresh_token::Ac
     }
 }
 
-async fn revoke_family(db: &impl sea_orm::ConnectionTrait, family_id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+async fn revoke_family(
+    db: &impl sea_orm::ConnectionTrait,
+    family_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
         .filter(refresh_token::Column::FamilyId.eq(family_id))

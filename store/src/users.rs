@@ -63,7 +63,9 @@ impl Store {
             time_zone: Set(first.time_zone),
             created_at: Set(now),
         };
-        let ws = workspace::Entity::insert(ws).exec_with_returning(&txn).await?;
+        let ws = workspace::Entity::insert(ws)
+            .exec_with_returning(&txn)
+            .await?;
         membership::Entity::insert(membership::ActiveModel {
             workspace_id: Set(ws.id.clone()),
             user_id: Set(user.id.clone()),
@@ -77,11 +79,17 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        let found = user::Entity::find().filter(user::Column::Email.eq(email)).one(&self.db).await?;
+        let found = user::Entity::find()
+            .filter(user::Column::Email.eq(email))
+            .one(&self.db)
+            .await?;
         Ok(found.map(User::from))
     }
 
     pub async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
-        Ok(user::Entity::find_by_id(id.to_owned()).one(&self.db).await?.map(User::from))
+        Ok(user::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?
+            .map(User::from))
     }
 }

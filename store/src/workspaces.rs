@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use multitok_shared::Role;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
 use crate::entity::{membership, user, workspace};
@@ -44,7 +44,11 @@ pub struct Member {
 
 impl From<workspace::Model> for Workspace {
     fn from(m: workspace::Model) -> Workspace {
-        Workspace { id: m.id, name: m.name, time_zone: m.time_zone }
+        Workspace {
+            id: m.id,
+            name: m.name,
+            time_zone: m.time_zone,
+        }
     }
 }
 
@@ -68,7 +72,9 @@ impl Store {
             time_zone: Set(new.time_zone),
             created_at: Set(now),
         };
-        let ws = workspace::Entity::insert(ws).exec_with_returning(&txn).await?;
+        let ws = workspace::Entity::insert(ws)
+            .exec_with_returning(&txn)
+            .await?;
         insert_membership(&txn, &ws.id, owner_id, Role::Owner, now).await?;
         txn.commit().await?;
         Ok(ws.into())
@@ -108,7 +114,8 @@ impl Store {
         workspace_id: &str,
         change: WorkspaceChange,
     ) -> Result<Workspace, StoreError> {
-        let mut update = workspace::Entity::update_many().filter(workspace::Column::Id.eq(workspace_id));
+        let mut update =
+            workspace::Entity::update_many().filter(workspace::Column::Id.eq(workspace_id));
         if let Some(name) = change.name {
             update = update.col_expr(workspace::Column::Name, Expr::value(name));
         }
@@ -132,7 +139,14 @@ impl Store {
             .await?;
         let mut members = rows
             .into_iter()
-            .filter_map(|(m, u)| u.map(|u| role_of(&m.role).map(|role| Member { user: u.into(), role })))
+            .filter_map(|(m, u)| {
+                u.map(|u| {
+                    role_of(&m.role).map(|role| Member {
+                        user: u.into(),
+                        role,
+                    })
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         members.sort_by(|a, b| (a.role, &a.user.display_name).cmp(&(b.role, &b.user.display_name)));
         Ok(members)
@@ -150,7 +164,12 @@ impl Store {
     }
 
     /// Changes a member's role; demoting the last owner is a [`StoreError::Precondition`].
-    pub async fn set_role(&self, workspace_id: &str, user_id: &str, role: Role) -> Result<(), StoreError> {
+    pub async fn set_role(
+        &self,
+        workspace_id: &str,
+        user_id: &str,
+        role: Role,
+    ) -> Result<(), StoreError> {
         let txn = lock_workspace(&self.db, workspace_id).await?;
         let current = current_role(&txn, workspace_id, user_id).await?;
         if current == Role::Owner && role != Role::Owner {
@@ -205,7 +224,10 @@ async fn lock_workspace(
 ) -> Result<DatabaseTransaction, StoreError> {
     let txn = db.begin().await?;
     let touched = workspace::Entity::update_many()
-        .col_expr(workspace::Column::Name, Expr::col(workspace::Column::Name).into())
+        .col_expr(
+            workspace::Column::Name,
+            Expr::col(workspace::Column::Name).into(),
+        )
         .filter(workspace::Column::Id.eq(workspace_id))
         .exec(&txn)
         .await?;
@@ -215,7 +237,11 @@ async fn lock_workspace(
     Ok(txn)
 }
 
-async fn current_role(txn: &DatabaseTransaction, workspace_id: &str, user_id: &str) -> Result<Role, StoreError> {
+async fn current_role(
+    txn: &DatabaseTransaction,
+    workspace_id: &str,
+    user_id: &str,
+) -> Result<Role, StoreError> {
     let m = membership::Entity::find_by_id((workspace_id.to_owned(), user_id.to_owned()))
         .one(txn)
         .await?
@@ -223,11 +249,18 @@ async fn current_role(txn: &DatabaseTransaction, workspace_id: &str, user_id: &s
     role_of(&m.role)
 }
 
-async fn ensure_another_owner(txn: &DatabaseTransaction, workspace_id: &str) -> Result<(), StoreError> {
+async fn ensure_another_owner(
+    txn: &DatabaseTransaction,
+    workspace_id: &str,
+) -> Result<(), StoreError> {
     let owners = membership::Entity::find()
         .filter(membership::Column::WorkspaceId.eq(workspace_id))
         .filter(membership::Column::Role.eq(Role::Owner.as_str()))
         .count(txn)
         .await?;
-    if owners > 1 { Ok(()) } else { Err(StoreError::Precondition("last owner")) }
+    if owners > 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Precondition("last owner"))
+    }
 }

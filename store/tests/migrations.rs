@@ -6,12 +6,19 @@ use multitok_store::{NewUser, NewWorkspace, Store, StoreError};
 
 async fn fresh_store(dir: &std::path::Path) -> Store {
     let url = if std::env::var("TEST_BACKEND").as_deref() == Ok("postgres") {
-        let admin = std::env::var("TEST_DATABASE_URL").expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
+        let admin = std::env::var("TEST_DATABASE_URL")
+            .expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
         let name = format!("mt_test_{}", uuid::Uuid::new_v4().simple());
         let store = Store::connect(&admin, 1).await.expect("admin connection");
-        store.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+        store
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create database");
         store.close().await.ok();
-        format!("{}/{name}", admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin))
+        format!(
+            "{}/{name}",
+            admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin)
+        )
     } else {
         format!("sqlite://{}?mode=rwc", dir.join("store.db").display())
     };
@@ -20,8 +27,15 @@ async fn fresh_store(dir: &std::path::Path) -> Store {
 
 fn new_user(email: &str) -> (NewUser, NewWorkspace) {
     (
-        NewUser { email: email.into(), display_name: "Ana".into(), password_hash: "$argon2id$stub".into() },
-        NewWorkspace { name: "Ana's workspace".into(), time_zone: "UTC".into() },
+        NewUser {
+            email: email.into(),
+            display_name: "Ana".into(),
+            password_hash: "$argon2id$stub".into(),
+        },
+        NewWorkspace {
+            name: "Ana's workspace".into(),
+            time_zone: "UTC".into(),
+        },
     )
 }
 
@@ -33,14 +47,27 @@ async fn migrations_run_up_down_up() {
     store.migrate().await.unwrap();
     assert_eq!(store.pending_migrations().await.unwrap(), 0);
     let (user, ws) = new_user("ana@example.com");
-    store.register_user(user, ws, chrono::Utc::now()).await.unwrap();
+    store
+        .register_user(user, ws, chrono::Utc::now())
+        .await
+        .unwrap();
 
     store.migrate_down_all().await.unwrap();
     assert!(store.pending_migrations().await.unwrap() > 0);
     store.migrate().await.unwrap();
-    assert!(store.user_by_email("ana@example.com").await.unwrap().is_none(), "down dropped the data");
+    assert!(
+        store
+            .user_by_email("ana@example.com")
+            .await
+            .unwrap()
+            .is_none(),
+        "down dropped the data"
+    );
     let (user, ws) = new_user("ana@example.com");
-    store.register_user(user, ws, chrono::Utc::now()).await.unwrap();
+    store
+        .register_user(user, ws, chrono::Utc::now())
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -49,9 +76,15 @@ async fn duplicate_email_is_a_conflict_and_nothing_is_half_written() {
     let store = fresh_store(dir.path()).await;
     store.migrate().await.unwrap();
     let (user, ws) = new_user("bo@example.com");
-    let (first, _) = store.register_user(user, ws, chrono::Utc::now()).await.unwrap();
+    let (first, _) = store
+        .register_user(user, ws, chrono::Utc::now())
+        .await
+        .unwrap();
     let (user, ws) = new_user("bo@example.com");
-    assert!(matches!(store.register_user(user, ws, chrono::Utc::now()).await, Err(StoreError::Conflict)));
+    assert!(matches!(
+        store.register_user(user, ws, chrono::Utc::now()).await,
+        Err(StoreError::Conflict)
+    ));
     let workspaces = store.workspaces_of(&first.id).await.unwrap();
     assert_eq!(workspaces.len(), 1);
     assert_eq!(workspaces[0].1, Role::Owner);
@@ -67,9 +100,24 @@ async fn concurrent_demotions_never_leave_a_workspace_without_an_owner() {
     let (a, ws) = store.register_user(a, ws, now).await.unwrap();
     let (b, other) = new_user("b@example.com");
     let (b, _) = store.register_user(b, other, now).await.unwrap();
-    store.add_member(&ws.id, &b.id, Role::Owner, now).await.unwrap();
-    let (x, y) = tokio::join!(store.set_role(&ws.id, &a.id, Role::Viewer), store.set_role(&ws.id, &b.id, Role::Viewer));
-    assert!(x.is_ok() != y.is_ok(), "exactly one demotion succeeds: {x:?} {y:?}");
-    let owners = store.members(&ws.id).await.unwrap().into_iter().filter(|m| m.role == Role::Owner).count();
+    store
+        .add_member(&ws.id, &b.id, Role::Owner, now)
+        .await
+        .unwrap();
+    let (x, y) = tokio::join!(
+        store.set_role(&ws.id, &a.id, Role::Viewer),
+        store.set_role(&ws.id, &b.id, Role::Viewer)
+    );
+    assert!(
+        x.is_ok() != y.is_ok(),
+        "exactly one demotion succeeds: {x:?} {y:?}"
+    );
+    let owners = store
+        .members(&ws.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.role == Role::Owner)
+        .count();
     assert_eq!(owners, 1);
 }

@@ -6,7 +6,9 @@ use yew_router::prelude::*;
 use crate::api::Api;
 use crate::components::layout::Layout;
 use crate::hooks::{Session, SessionHandle, use_session};
-use crate::pages::{login::Login, placeholder::Placeholder, register::Register, settings::Settings};
+use crate::pages::{
+    login::Login, placeholder::Placeholder, register::Register, settings::Settings,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Routable)]
 pub enum Route {
@@ -94,13 +96,33 @@ fn protected(props: &ProtectedProps) -> Html {
 fn page(route: Route) -> Html {
     let soon = |title: &'static str, text: &'static str| html! { <Placeholder {title} {text} /> };
     match route {
-        Route::Dashboard => soon("Dashboard", "Followers, views and engagement across all connected accounts, with the posts that are taking off and what is scheduled next."),
-        Route::Accounts => soon("Accounts", "Connect TikTok accounts through TikTok's consent page, see each account's health (token expiry, scopes, posts left today) and sync or disconnect them."),
-        Route::Media => soon("Media", "Upload videos in resumable chunks, see their duration, size and format checks, and reuse them across posts."),
-        Route::Compose => soon("Compose", "Write one post for several accounts at once, with per-account privacy, interaction and disclosure settings checked against what each creator allows."),
-        Route::Calendar => soon("Calendar", "Every scheduled post on a calendar in the workspace's time zone; drag to reschedule, publish now, or cancel."),
-        Route::Analytics => soon("Analytics", "Growth over time, viral posts, best times to post and account comparison, with CSV export."),
+        Route::Dashboard => soon(
+            "Dashboard",
+            "Followers, views and engagement across all connected accounts, with the posts that are taking off and what is scheduled next.",
+        ),
+        Route::Accounts => soon(
+            "Accounts",
+            "Connect TikTok accounts through TikTok's consent page, see each account's health (token expiry, scopes, posts left today) and sync or disconnect them.",
+        ),
+        Route::Media => soon(
+            "Media",
+            "Upload videos in resumable chunks, see their duration, size and format checks, and reuse them across posts.",
+        ),
+        Route::Compose => soon(
+            "Compose",
+            "Write one post for several accounts at once, with per-account privacy, interaction and disclosure settings checked against what each creator allows.",
+        ),
+        Route::Calendar => soon(
+            "Calendar",
+            "Every scheduled post on a calendar in the workspace's time zone; drag to reschedule, publish now, or cancel.",
+        ),
+        Route::Analytics => soon(
+            "Analytics",
+            "Growth over time, viral posts, best times to post and account comparison, with CSV export.",
+        ),
         Route::Settings => html! { <Settings /> },
-        Route::NotFound | Route::Login | Route::Register => soon("Not found", "This page does not exist."),
+        Route::NotFound | Route::Login | Route::Register => {
+            soon("Not found", "This page does not exist.")
+        }
     }
 }

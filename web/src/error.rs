@@ -27,19 +27,29 @@ impl From<Status> for ApiError {
         let mut fields = HashMap::new();
         if let Some(bad) = status.get_error_details().bad_request() {
             for v in &bad.field_violations {
-                fields.entry(v.field.clone()).or_insert_with(|| v.description.clone());
+                fields
+                    .entry(v.field.clone())
+                    .or_insert_with(|| v.description.clone());
             }
         }
         let message = match status.code() {
-            Code::InvalidArgument if !fields.is_empty() => "Please correct the highlighted fields.".to_owned(),
-            Code::Unauthenticated if status.message().contains("authentication required") => {
-                "Your session has ended; please log in again.".to_owned()
+            Code::InvalidArgument if !fields.is_empty() => {
+                "Please correct the highlighted fields.".to_owned()
             }
-            Code::Unauthenticated => "Wrong email or password.".to_owned(),
-            Code::Unavailable | Code::Unknown => "The server cannot be reached. Try again in a moment.".to_owned(),
+            Code::Unauthenticated if status.message().contains("wrong email or password") => {
+                "Wrong email or password.".to_owned()
+            }
+            Code::Unauthenticated => "Your session has ended; please log in again.".to_owned(),
+            Code::Unavailable | Code::Unknown => {
+                "The server cannot be reached. Try again in a moment.".to_owned()
+            }
             _ => capitalize(status.message()),
         };
-        ApiError { message, fields, unauthenticated: status.code() == Code::Unauthenticated }
+        ApiError {
+            message,
+            fields,
+            unauthenticated: status.code() == Code::Unauthenticated,
+        }
     }
 }
 

@@ -1,1 +1,34 @@
-fn main() {}
+//! `cargo xtask`: project tasks. `dev` runs the product, `test` runs every check and test,
+//! `bench` runs the load benchmarks, `install` only installs the toolchain.
+
+mod bench;
+mod browser;
+mod dev;
+mod run;
+mod test;
+mod tools;
+
+use anyhow::bail;
+
+const USAGE: &str =
+    "usage: cargo xtask <dev | test [--ci] | bench | install | build-web | browser>";
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("dev") => dev::run(),
+        Some("test") => test::run(args.iter().any(|a| a == "--ci")),
+        Some("bench") => bench::run(),
+        Some("install") => tools::Tools::ensure().map(drop),
+        Some("browser") => {
+            let tools = tools::Tools::ensure()?;
+            dev::build_web(&tools)?;
+            browser::run(&tools)
+        }
+        Some("build-web") => {
+            let tools = tools::Tools::ensure()?;
+            dev::build_web(&tools).map(drop)
+        }
+        _ => bail!("{USAGE}"),
+    }
+}

@@ -25,10 +25,17 @@ pub struct Auth {
 
 impl Auth {
     pub fn new(services: Services, secure_cookie: bool) -> Auth {
-        Auth { services, secure_cookie }
+        Auth {
+            services,
+            secure_cookie,
+        }
     }
 
-    fn cookie(&self, value: &str, max_age: i64) -> Result<MetadataValue<tonic::metadata::Ascii>, Status> {
+    fn cookie(
+        &self,
+        value: &str,
+        max_age: i64,
+    ) -> Result<MetadataValue<tonic::metadata::Ascii>, Status> {
         let secure = if self.secure_cookie { "; Secure" } else { "" };
         format!("{COOKIE}={value}; Path={COOKIE_PATH}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}")
             .parse()
@@ -36,18 +43,30 @@ impl Auth {
     }
 
     /// Answers with the session, as a cookie for browsers or in the body for other clients.
-    fn with_session<T>(&self, browser: bool, s: &Session, body: impl FnOnce(pb::Session) -> T) -> Result<Response<T>, Status> {
+    fn with_session<T>(
+        &self,
+        browser: bool,
+        s: &Session,
+        body: impl FnOnce(pb::Session) -> T,
+    ) -> Result<Response<T>, Status> {
         let mut response = Response::new(body(session(s, !browser)));
         if browser {
-            let max_age = (s.refresh_expires_at - chrono::Utc::now()).num_seconds().max(0);
-            response.metadata_mut().insert("set-cookie", self.cookie(&s.refresh_token, max_age)?);
+            let max_age = (s.refresh_expires_at - chrono::Utc::now())
+                .num_seconds()
+                .max(0);
+            response
+                .metadata_mut()
+                .insert("set-cookie", self.cookie(&s.refresh_token, max_age)?);
         }
         Ok(response)
     }
 }
 
 fn is_browser<T>(request: &Request<T>) -> bool {
-    request.extensions().get::<Transport>().is_some_and(|t| t.browser)
+    request
+        .extensions()
+        .get::<Transport>()
+        .is_some_and(|t| t.browser)
 }
 
 /// The refresh token from the body, else from the session cookie.
@@ -66,7 +85,10 @@ fn refresh_token<T>(request: &Request<T>, in_body: &str) -> Option<String> {
 
 #[tonic::async_trait]
 impl AuthService for Auth {
-    async fn register(&self, request: Request<pb::RegisterRequest>) -> Result<Response<pb::RegisterResponse>, Status> {
+    async fn register(
+        &self,
+        request: Request<pb::RegisterRequest>,
+    ) -> Result<Response<pb::RegisterResponse>, Status> {
         let browser = is_browser(&request);
         let input = Registration::try_from(request.into_inner()).map_err(status)?;
         let (user, workspace, s) = self.services.register(input).await.map_err(status)?;
@@ -77,34 +99,56 @@ impl AuthService for Auth {
         })
     }
 
-    async fn login(&self, request: Request<pb::LoginRequest>) -> Result<Response<pb::LoginResponse>, Status> {
+    async fn login(
+        &self,
+        request: Request<pb::LoginRequest>,
+    ) -> Result<Response<pb::LoginResponse>, Status> {
         let browser = is_browser(&request);
-        let address = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        let address = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
         let input = Credentials::try_from(request.into_inner()).map_err(status)?;
         let (user, s) = self.services.login(input, address).await.map_err(status)?;
-        self.with_session(browser, &s, |session| pb::LoginResponse { user: Some(convert::user(&user)), session: Some(session) })
+        self.with_session(browser, &s, |session| pb::LoginResponse {
+            user: Some(convert::user(&user)),
+            session: Some(session),
+        })
     }
 
-    async fn refresh(&self, request: Request<pb::RefreshRequest>) -> Result<Response<pb::RefreshResponse>, Status> {
+    async fn refresh(
+        &self,
+        request: Request<pb::RefreshRequest>,
+    ) -> Result<Response<pb::RefreshResponse>, Status> {
         let browser = is_browser(&request);
         let token = refresh_token(&request, &request.get_ref().refresh_token)
             .ok_or_else(|| Status::unauthenticated("no session: log in again"))?;
         let s = self.services.refresh(&token).await.map_err(status)?;
-        self.with_session(browser, &s, |session| pb::RefreshResponse { session: Some(session) })
+        self.with_session(browser, &s, |session| pb::RefreshResponse {
+            session: Some(session),
+        })
     }
 
-    async fn logout(&self, request: Request<pb::LogoutRequest>) -> Result<Response<pb::LogoutResponse>, Status> {
+    async fn logout(
+        &self,
+        request: Request<pb::LogoutRequest>,
+    ) -> Result<Response<pb::LogoutResponse>, Status> {
         if let Some(token) = refresh_token(&request, &request.get_ref().refresh_token) {
             self.services.logout(&token).await.map_err(status)?;
         }
         let mut response = Response::new(pb::LogoutResponse {});
         if is_browser(&request) {
-            response.metadata_mut().insert("set-cookie", self.cookie("", 0)?);
+            response
+                .metadata_mut()
+                .insert("set-cookie", self.cookie("", 0)?);
         }
         Ok(response)
     }
 
-    async fn me(&self, request: Request<pb::MeRequest>) -> Result<Response<pb::MeResponse>, Status> {
+    async fn me(
+        &self,
+        request: Request<pb::MeRequest>,
+    ) -> Result<Response<pb::MeResponse>, Status> {
         let caller = caller(&request)?;
         let (user, workspaces) = self.services.me(&caller).await.map_err(status)?;
         Ok(Response::new(pb::MeResponse {
@@ -119,8 +163,15 @@ impl AuthService for Auth {
     ) -> Result<Response<pb::CreateApiTokenResponse>, Status> {
         let caller = caller(&request)?;
         let input = ApiTokenRequest::try_from(request.into_inner()).map_err(status)?;
-        let (token, secret) = self.services.create_api_token(&caller, input).await.map_err(status)?;
-        Ok(Response::new(pb::CreateApiTokenResponse { token: Some(convert::api_token(token)), secret }))
+        let (token, secret) = self
+            .services
+            .create_api_token(&caller, input)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::CreateApiTokenResponse {
+            token: Some(convert::api_token(token)),
+            secret,
+        }))
     }
 
     async fn list_api_tokens(
@@ -128,8 +179,14 @@ impl AuthService for Auth {
         request: Request<pb::ListApiTokensRequest>,
     ) -> Result<Response<pb::ListApiTokensResponse>, Status> {
         let caller = caller(&request)?;
-        let tokens = self.services.list_api_tokens(&caller).await.map_err(status)?;
-        Ok(Response::new(pb::ListApiTokensResponse { tokens: tokens.into_iter().map(convert::api_token).collect() }))
+        let tokens = self
+            .services
+            .list_api_tokens(&caller)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ListApiTokensResponse {
+            tokens: tokens.into_iter().map(convert::api_token).collect(),
+        }))
     }
 
     async fn revoke_api_token(
@@ -138,7 +195,10 @@ impl AuthService for Auth {
     ) -> Result<Response<pb::RevokeApiTokenResponse>, Status> {
         let caller = caller(&request)?;
         let id = convert::id("id", &request.get_ref().id).map_err(status)?;
-        self.services.revoke_api_token(&caller, &id).await.map_err(status)?;
+        self.services
+            .revoke_api_token(&caller, &id)
+            .await
+            .map_err(status)?;
         Ok(Response::new(pb::RevokeApiTokenResponse {}))
     }
 }

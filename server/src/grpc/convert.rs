@@ -9,7 +9,10 @@ use multitok_store::{ApiToken, Member, NewWorkspace, User, Workspace};
 use crate::service::auth::{ApiTokenRequest, Credentials, Registration, Session};
 
 pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
-    prost_types::Timestamp { seconds: at.timestamp(), nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or(0) }
+    prost_types::Timestamp {
+        seconds: at.timestamp(),
+        nanos: i32::try_from(at.timestamp_subsec_nanos()).unwrap_or(0),
+    }
 }
 
 pub fn role_to_pb(role: Role) -> pb::Role {
@@ -38,19 +41,33 @@ pub fn id(field: &str, raw: &str) -> Result<String, Violations> {
 }
 
 pub fn user(u: &User) -> pb::UserSummary {
-    pb::UserSummary { id: u.id.clone(), email: u.email.clone(), display_name: u.display_name.clone() }
+    pb::UserSummary {
+        id: u.id.clone(),
+        email: u.email.clone(),
+        display_name: u.display_name.clone(),
+    }
 }
 
 pub fn workspace(w: Workspace) -> pb::Workspace {
-    pb::Workspace { id: w.id, name: w.name, time_zone: w.time_zone }
+    pb::Workspace {
+        id: w.id,
+        name: w.name,
+        time_zone: w.time_zone,
+    }
 }
 
 pub fn membership((w, role): (Workspace, Role)) -> pb::WorkspaceMembership {
-    pb::WorkspaceMembership { workspace: Some(workspace(w)), role: role_to_pb(role).into() }
+    pb::WorkspaceMembership {
+        workspace: Some(workspace(w)),
+        role: role_to_pb(role).into(),
+    }
 }
 
 pub fn member(m: Member) -> pb::Member {
-    pb::Member { user: Some(user(&m.user)), role: role_to_pb(m.role).into() }
+    pb::Member {
+        user: Some(user(&m.user)),
+        role: role_to_pb(m.role).into(),
+    }
 }
 
 pub fn api_token(t: ApiToken) -> pb::ApiToken {
@@ -69,7 +86,11 @@ pub fn session(s: &Session, include_refresh: bool) -> pb::Session {
     pb::Session {
         access_token: s.access_token.clone(),
         access_token_expires_at: Some(timestamp(s.access_expires_at)),
-        refresh_token: if include_refresh { s.refresh_token.clone() } else { String::new() },
+        refresh_token: if include_refresh {
+            s.refresh_token.clone()
+        } else {
+            String::new()
+        },
         refresh_token_expires_at: Some(timestamp(s.refresh_expires_at)),
     }
 }
@@ -82,7 +103,11 @@ impl TryFrom<pb::RegisterRequest> for Registration {
         let password = v.check("password", validate::password(&r.password));
         let display_name = v.check("display_name", validate::name(&r.display_name));
         match (email, password, display_name) {
-            (Some(email), Some(password), Some(display_name)) => Ok(Registration { email, password, display_name }),
+            (Some(email), Some(password), Some(display_name)) => Ok(Registration {
+                email,
+                password,
+                display_name,
+            }),
             _ => Err(v),
         }
     }
@@ -96,10 +121,19 @@ impl TryFrom<pb::LoginRequest> for Credentials {
         if r.password.is_empty() {
             v.add("password", "is required");
         } else if r.password.chars().count() > validate::PASSWORD_MAX_CHARS {
-            v.add("password", format!("must be at most {} characters", validate::PASSWORD_MAX_CHARS));
+            v.add(
+                "password",
+                format!(
+                    "must be at most {} characters",
+                    validate::PASSWORD_MAX_CHARS
+                ),
+            );
         }
         match email {
-            Some(email) if v.is_empty() => Ok(Credentials { email, password: r.password }),
+            Some(email) if v.is_empty() => Ok(Credentials {
+                email,
+                password: r.password,
+            }),
             _ => Err(v),
         }
     }
@@ -114,7 +148,10 @@ impl TryFrom<pb::CreateApiTokenRequest> for ApiTokenRequest {
             v.add("expires_in_days", "must be between 1 and 365");
         }
         match name {
-            Some(name) if v.is_empty() => Ok(ApiTokenRequest { name, lifetime_days: r.expires_in_days }),
+            Some(name) if v.is_empty() => Ok(ApiTokenRequest {
+                name,
+                lifetime_days: r.expires_in_days,
+            }),
             _ => Err(v),
         }
     }
@@ -138,7 +175,11 @@ pub fn new_workspace(r: pb::CreateWorkspaceRequest) -> Result<NewWorkspace, Viol
 }
 
 /// A workspace id plus one more validated field, for the many requests of that shape.
-pub fn scoped<T>(workspace_id: &str, field: &str, value: Result<T, String>) -> Result<(String, T), Violations> {
+pub fn scoped<T>(
+    workspace_id: &str,
+    field: &str,
+    value: Result<T, String>,
+) -> Result<(String, T), Violations> {
     let mut v = Violations::new();
     let id = v.check("workspace_id", validate::uuid_text(workspace_id));
     let value = v.check(field, value);
@@ -149,7 +190,11 @@ pub fn scoped<T>(workspace_id: &str, field: &str, value: Result<T, String>) -> R
 }
 
 /// A workspace id, a member's user id and a role.
-pub fn member_role(workspace_id: &str, user_id: &str, role: i32) -> Result<(String, String, Role), Violations> {
+pub fn member_role(
+    workspace_id: &str,
+    user_id: &str,
+    role: i32,
+) -> Result<(String, String, Role), Violations> {
     let mut v = Violations::new();
     let ws = v.check("workspace_id", validate::uuid_text(workspace_id));
     let user = v.check("user_id", validate::uuid_text(user_id));
@@ -185,7 +230,10 @@ mod tests {
 
     #[test]
     fn api_token_lifetime_is_bounded() {
-        let req = |days| pb::CreateApiTokenRequest { name: "ci".into(), expires_in_days: days };
+        let req = |days| pb::CreateApiTokenRequest {
+            name: "ci".into(),
+            expires_in_days: days,
+        };
         assert!(ApiTokenRequest::try_from(req(0)).is_err());
         assert!(ApiTokenRequest::try_from(req(366)).is_err());
         assert!(ApiTokenRequest::try_from(req(30)).is_ok());

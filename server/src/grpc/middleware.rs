@@ -41,7 +41,11 @@ pub async fn classify_transport(mut request: Request, next: Next) -> Response {
 
 /// Resolves `authorization: Bearer …` to a [`crate::service::Caller`] in the request's
 /// extensions, or answers `Unauthenticated` without reaching the service.
-pub async fn authenticate(State(services): State<Services>, mut request: Request, next: Next) -> Response {
+pub async fn authenticate(
+    State(services): State<Services>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if is_public(request.uri().path()) {
         return next.run(request).await;
     }
@@ -49,7 +53,10 @@ pub async fn authenticate(State(services): State<Services>, mut request: Request
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim);
     let Some(bearer) = bearer else {
         return Status::unauthenticated("authentication required").into_http();

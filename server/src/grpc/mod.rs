@@ -28,18 +28,31 @@ pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes>
     let routes = Routes::new(health)
         .add_service(reflection.build_v1()?)
         .add_service(reflection_alpha.build_v1alpha()?)
-        .add_service(AuthServiceServer::new(auth::Auth::new(services.clone(), secure_cookie)))
-        .add_service(WorkspaceServiceServer::new(workspaces::Workspaces::new(services)));
+        .add_service(AuthServiceServer::new(auth::Auth::new(
+            services.clone(),
+            secure_cookie,
+        )))
+        .add_service(WorkspaceServiceServer::new(workspaces::Workspaces::new(
+            services,
+        )));
     tokio::spawn(async move {
-        health_reporter.set_serving::<AuthServiceServer<auth::Auth>>().await;
-        health_reporter.set_serving::<WorkspaceServiceServer<workspaces::Workspaces>>().await;
+        health_reporter
+            .set_serving::<AuthServiceServer<auth::Auth>>()
+            .await;
+        health_reporter
+            .set_serving::<WorkspaceServiceServer<workspaces::Workspaces>>()
+            .await;
     });
     Ok(routes)
 }
 
 /// The caller that the authentication middleware attached to the request.
 fn caller<T>(request: &Request<T>) -> Result<Caller, Status> {
-    request.extensions().get::<Caller>().cloned().ok_or_else(|| Status::unauthenticated("authentication required"))
+    request
+        .extensions()
+        .get::<Caller>()
+        .cloned()
+        .ok_or_else(|| Status::unauthenticated("authentication required"))
 }
 
 /// Shorthand for handlers: service errors and validation errors become statuses.

@@ -27,8 +27,16 @@ macro_rules! permission {
 }
 
 permission!(View, ViewWorkspace, "See the workspace and its members.");
-permission!(EditSettings, EditSettings, "Rename the workspace, change its time zone.");
-permission!(ManageMembers, ManageMembers, "Add, re-role and remove members.");
+permission!(
+    EditSettings,
+    EditSettings,
+    "Rename the workspace, change its time zone."
+);
+permission!(
+    ManageMembers,
+    ManageMembers,
+    "Add, re-role and remove members."
+);
 
 /// Proof that `user_id` is a member of `workspace` whose role allows `P`.
 #[derive(Debug)]
@@ -41,12 +49,26 @@ pub struct Access<P> {
 
 impl Services {
     /// Checks the caller's membership and role for permission `P`.
-    pub async fn authorize<P: Permission>(&self, caller: &Caller, workspace_id: &str) -> Result<Access<P>, AppError> {
-        let (workspace, role) =
-            self.store.membership(workspace_id, &caller.user_id).await?.ok_or(AppError::NotFound("workspace"))?;
+    pub async fn authorize<P: Permission>(
+        &self,
+        caller: &Caller,
+        workspace_id: &str,
+    ) -> Result<Access<P>, AppError> {
+        let (workspace, role) = self
+            .store
+            .membership(workspace_id, &caller.user_id)
+            .await?
+            .ok_or(AppError::NotFound("workspace"))?;
         if !role.allows(P::ACTION) {
-            return Err(AppError::PermissionDenied("your role in this workspace does not allow this"));
+            return Err(AppError::PermissionDenied(
+                "your role in this workspace does not allow this",
+            ));
         }
-        Ok(Access { workspace, role, user_id: caller.user_id.clone(), _permission: PhantomData })
+        Ok(Access {
+            workspace,
+            role,
+            user_id: caller.user_id.clone(),
+            _permission: PhantomData,
+        })
     }
 }

@@ -5,7 +5,10 @@ use std::net::IpAddr;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_shared::Role;
-use multitok_store::{ApiToken, NewApiToken, NewRefreshToken, NewUser, NewWorkspace, RotateOutcome, StoreError, User, Workspace};
+use multitok_store::{
+    ApiToken, NewApiToken, NewRefreshToken, NewUser, NewWorkspace, RotateOutcome, StoreError, User,
+    Workspace,
+};
 
 use super::secrets::{hash_password, new_secret, secret_hash, verify_password};
 use super::{Caller, Services};
@@ -48,13 +51,27 @@ pub struct Session {
 
 impl Services {
     /// Creates the user with a personal workspace and logs them in.
-    #[tracing::instrument(skip_all, err)]
-    pub async fn register(&self, input: Registration) -> Result<(User, Workspace, Session), AppError> {
+    #[tracing::instrument(skip_all)]
+    pub async fn register(
+        &self,
+        input: Registration,
+    ) -> Result<(User, Workspace, Session), AppError> {
         let password_hash = hash_password(&input.password)?;
-        let first = NewWorkspace { name: format!("{}'s workspace", input.display_name), time_zone: "UTC".into() };
-        let new = NewUser { email: input.email, display_name: input.display_name, password_hash };
+        let first = NewWorkspace {
+            name: format!("{}'s workspace", input.display_name),
+            time_zone: "UTC".into(),
+        };
+        let new = NewUser {
+            email: input.email,
+            display_name: input.display_name,
+            password_hash,
+        };
         let (user, workspace) = match self.store.register_user(new, first, self.now()).await {
-            Err(StoreError::Conflict) => return Err(AppError::AlreadyExists("an account with this email already exists")),
+            Err(StoreError::Conflict) => {
+                return Err(AppError::AlreadyExists(
+                    "an account with this email already exists",
+                ));
+            }
             other => other?,
         };
         let session = self.start_session(&user.id).await?;
@@ -63,9 +80,15 @@ impl Services {
 
     /// Checks the password (throttled per email and client address, constant work whether or not
     /// the email exists) and starts a session.
-    #[tracing::instrument(skip_all, err)]
-    pub async fn login(&self, input: Credentials, address: Option<IpAddr>) -> Result<(User, Session), AppError> {
-        self.throttle.check(&input.email, address).map_err(AppError::Throttled)?;
+    #[tracing::instrument(skip_all)]
+    pub async fn login(
+        &self,
+        input: Credentials,
+        address: Option<IpAddr>,
+    ) -> Result<(User, Session), AppError> {
+        self.throttle
+            .check(&input.email, address)
+            .map_err(AppError::Throttled)?;
         let user = self.store.user_by_email(&input.email).await?;
         let stored = user.as_ref().map(|u| u.password_hash.clone());
         let password = input.password;
@@ -77,22 +100,35 @@ impl Services {
                 let session = self.start_session(&user.id).await?;
                 Ok((user, session))
             }
-            _ => Err(AppError::Unauthenticated),
+            _ => Err(AppError::BadCredentials),
         }
     }
 
     /// Spends a refresh token and hands out a new session in the same family. A token that was
     /// already spent revokes the family: whoever holds its successor is logged out too.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all)]
     pub async fn refresh(&self, refresh_token: &str) -> Result<Session, AppError> {
         let now = self.now();
         let successor = new_secret(REFRESH_TOKEN_PREFIX);
         let expires = now + self.refresh_lifetime;
-        let outcome = self.store.rotate_refresh_token(&secret_hash(refresh_token), secret_hash(&successor), expires, now).await?;
+        let outcome = self
+            .store
+            .rotate_refresh_token(
+                &secret_hash(refresh_token),
+                secret_hash(&successor),
+                expires,
+                now,
+            )
+            .await?;
         match outcome {
             RotateOutcome::Rotated { user_id } => {
                 let (access_token, access_expires_at) = self.tokens.issue(&user_id, now)?;
-                Ok(Session { access_token, access_expires_at, refresh_token: successor, refresh_expires_at: expires })
+                Ok(Session {
+                    access_token,
+                    access_expires_at,
+                    refresh_token: successor,
+                    refresh_expires_at: expires,
+                })
             }
             RotateOutcome::Reused => {
                 tracing::warn!("refresh token reused; its session family is revoked");
@@ -104,12 +140,19 @@ impl Services {
 
     /// Ends the session the refresh token belongs to.
     pub async fn logout(&self, refresh_token: &str) -> Result<(), AppError> {
-        Ok(self.store.revoke_refresh_family(&secret_hash(refresh_token), self.now()).await?)
+        Ok(self
+            .store
+            .revoke_refresh_family(&secret_hash(refresh_token), self.now())
+            .await?)
     }
 
     /// The caller's profile and workspaces.
     pub async fn me(&self, caller: &Caller) -> Result<(User, Vec<(Workspace, Role)>), AppError> {
-        let user = self.store.user_by_id(&caller.user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let user = self
+            .store
+            .user_by_id(&caller.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         let workspaces = self.store.workspaces_of(&caller.user_id).await?;
         Ok((user, workspaces))
     }
@@ -117,15 +160,23 @@ impl Services {
     /// Resolves an `authorization: Bearer …` value: a personal API token or an access JWT.
     pub async fn authenticate(&self, bearer: &str) -> Result<Caller, AppError> {
         let user_id = if bearer.starts_with(API_TOKEN_PREFIX) {
-            self.store.authenticate_api_token(&secret_hash(bearer), self.now()).await?
+            self.store
+                .authenticate_api_token(&secret_hash(bearer), self.now())
+                .await?
         } else {
             self.tokens.verify(bearer)
         };
-        user_id.map(|user_id| Caller { user_id }).ok_or(AppError::Unauthenticated)
+        user_id
+            .map(|user_id| Caller { user_id })
+            .ok_or(AppError::Unauthenticated)
     }
 
     /// Creates a personal API token; the secret is returned once and only its hash is stored.
-    pub async fn create_api_token(&self, caller: &Caller, input: ApiTokenRequest) -> Result<(ApiToken, String), AppError> {
+    pub async fn create_api_token(
+        &self,
+        caller: &Caller,
+        input: ApiTokenRequest,
+    ) -> Result<(ApiToken, String), AppError> {
         let now = self.now();
         let secret = new_secret(API_TOKEN_PREFIX);
         let new = NewApiToken {
@@ -140,11 +191,18 @@ impl Services {
     }
 
     pub async fn list_api_tokens(&self, caller: &Caller) -> Result<Vec<ApiToken>, AppError> {
-        Ok(self.store.api_tokens_of(&caller.user_id, self.now()).await?)
+        Ok(self
+            .store
+            .api_tokens_of(&caller.user_id, self.now())
+            .await?)
     }
 
     pub async fn revoke_api_token(&self, caller: &Caller, id: &str) -> Result<(), AppError> {
-        match self.store.revoke_api_token(&caller.user_id, id, self.now()).await {
+        match self
+            .store
+            .revoke_api_token(&caller.user_id, id, self.now())
+            .await
+        {
             Err(StoreError::NotFound) => Err(AppError::NotFound("API token")),
             other => Ok(other?),
         }
@@ -162,6 +220,11 @@ impl Services {
             expires_at: refresh_expires_at,
         };
         self.store.insert_refresh_token(new, now).await?;
-        Ok(Session { access_token, access_expires_at, refresh_token, refresh_expires_at })
+        Ok(Session {
+            access_token,
+            access_expires_at,
+            refresh_token,
+            refresh_expires_at,
+        })
     }
 }

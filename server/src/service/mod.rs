@@ -37,7 +37,10 @@ impl Services {
         Services {
             store,
             tokens: AccessTokens::new(jwt_key, TimeDelta::minutes(auth.access_token_minutes)),
-            throttle: Arc::new(LoginThrottle::new(auth.login_per_email_per_minute, auth.login_per_address_per_minute)),
+            throttle: Arc::new(LoginThrottle::new(
+                auth.login_per_email_per_minute,
+                auth.login_per_address_per_minute,
+            )),
             refresh_lifetime: TimeDelta::days(auth.refresh_token_days),
         }
     }

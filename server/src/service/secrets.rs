@@ -22,7 +22,8 @@ fn argon2() -> Argon2<'static> {
 
 /// Hashes a password into a PHC string (algorithm, parameters and salt included).
 pub fn hash_password(password: &str) -> Result<String, AppError> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
     argon2()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -39,20 +40,30 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
         None => (DUMMY.as_str(), false),
     };
     let ok = PasswordHash::new(hash)
-        .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false);
     ok && real
 }
 
 /// A fresh 256-bit secret, URL-safe, with a recognizable prefix.
 pub fn new_secret(prefix: &str) -> String {
-    format!("{prefix}{}", URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()))
+    format!(
+        "{prefix}{}",
+        URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+    )
 }
 
 /// What is stored for a secret: its SHA-256, hex-encoded. Secrets are random 256-bit values, so
 /// a fast hash is enough (no dictionary to attack).
 pub fn secret_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(secret.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Claims of an access token.
@@ -89,22 +100,36 @@ impl AccessTokens {
     }
 
     /// A signed token for `user_id` and its expiry.
-    pub fn issue(&self, user_id: &str, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>), AppError> {
+    pub fn issue(
+        &self,
+        user_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(String, DateTime<Utc>), AppError> {
         let expires = now + self.lifetime;
-        let claims = Claims { sub: user_id.to_owned(), iat: now.timestamp(), exp: expires.timestamp(), iss: ISSUER.into() };
-        let token = jsonwebtoken::encode(&Header::default(), &claims, &self.encoding).map_err(AppError::internal)?;
+        let claims = Claims {
+            sub: user_id.to_owned(),
+            iat: now.timestamp(),
+            exp: expires.timestamp(),
+            iss: ISSUER.into(),
+        };
+        let token = jsonwebtoken::encode(&Header::default(), &claims, &self.encoding)
+            .map_err(AppError::internal)?;
         Ok((token, expires))
     }
 
     /// The user id inside a valid, unexpired token.
     pub fn verify(&self, token: &str) -> Option<String> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok().map(|data| data.claims.sub)
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|data| data.claims.sub)
     }
 }
 
 impl std::fmt::Debug for AccessTokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessTokens").field("lifetime", &self.lifetime).finish_non_exhaustive()
+        f.debug_struct("AccessTokens")
+            .field("lifetime", &self.lifetime)
+            .finish_non_exhaustive()
     }
 }
 
@@ -133,7 +158,9 @@ mod tests {
     #[test]
     fn expired_access_token_is_rejected() {
         let tokens = AccessTokens::new(b"0123456789abcdef0123456789abcdef", TimeDelta::minutes(15));
-        let (token, _) = tokens.issue("user-1", Utc::now() - TimeDelta::minutes(20)).unwrap();
+        let (token, _) = tokens
+            .issue("user-1", Utc::now() - TimeDelta::minutes(20))
+            .unwrap();
         assert_eq!(tokens.verify(&token), None);
     }
 

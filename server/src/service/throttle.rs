@@ -30,9 +30,13 @@ impl LoginThrottle {
     pub fn check(&self, email: &str, address: Option<IpAddr>) -> Result<(), Duration> {
         let now = DefaultClock::default().now();
         if let Some(address) = address {
-            self.per_address.check_key(&address).map_err(|n| n.wait_time_from(now))?;
+            self.per_address
+                .check_key(&address)
+                .map_err(|n| n.wait_time_from(now))?;
         }
-        self.per_email.check_key(&email.to_owned()).map_err(|n| n.wait_time_from(now))?;
+        self.per_email
+            .check_key(&email.to_owned())
+            .map_err(|n| n.wait_time_from(now))?;
         Ok(())
     }
 
@@ -63,7 +67,11 @@ mod tests {
         let throttle = LoginThrottle::new(100, 3);
         let ip: IpAddr = [10, 0, 0, 1].into();
         for i in 0..3 {
-            assert!(throttle.check(&format!("u{i}@example.com"), Some(ip)).is_ok());
+            assert!(
+                throttle
+                    .check(&format!("u{i}@example.com"), Some(ip))
+                    .is_ok()
+            );
         }
         assert!(throttle.check("u9@example.com", Some(ip)).is_err());
     }

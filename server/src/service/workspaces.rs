@@ -20,12 +20,22 @@ fn member_error(err: StoreError) -> AppError {
 
 impl Services {
     /// Creates a workspace owned by the caller.
-    pub async fn create_workspace(&self, caller: &Caller, new: NewWorkspace) -> Result<Workspace, AppError> {
-        Ok(self.store.create_workspace(&caller.user_id, new, self.now()).await?)
+    pub async fn create_workspace(
+        &self,
+        caller: &Caller,
+        new: NewWorkspace,
+    ) -> Result<Workspace, AppError> {
+        Ok(self
+            .store
+            .create_workspace(&caller.user_id, new, self.now())
+            .await?)
     }
 
     /// The caller's workspaces and roles.
-    pub async fn list_workspaces(&self, caller: &Caller) -> Result<Vec<(Workspace, Role)>, AppError> {
+    pub async fn list_workspaces(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<(Workspace, Role)>, AppError> {
         Ok(self.store.workspaces_of(&caller.user_id).await?)
     }
 }
@@ -37,52 +47,110 @@ impl Access<View> {
 
     /// The caller leaves; the last owner cannot.
     pub async fn leave(self, services: &Services) -> Result<(), AppError> {
-        services.store.remove_member(&self.workspace.id, &self.user_id).await.map_err(member_error)
+        services
+            .store
+            .remove_member(&self.workspace.id, &self.user_id)
+            .await
+            .map_err(member_error)
     }
 }
 
 impl Access<EditSettings> {
-    pub async fn change(&self, services: &Services, change: WorkspaceChange) -> Result<Workspace, AppError> {
-        Ok(services.store.update_workspace(&self.workspace.id, change).await?)
+    pub async fn change(
+        &self,
+        services: &Services,
+        change: WorkspaceChange,
+    ) -> Result<Workspace, AppError> {
+        Ok(services
+            .store
+            .update_workspace(&self.workspace.id, change)
+            .await?)
     }
 }
 
 impl Access<ManageMembers> {
     /// Adds a registered user by email with `role`, which the caller must be allowed to grant.
-    pub async fn add_member(&self, services: &Services, email: &str, role: Role) -> Result<Member, AppError> {
+    pub async fn add_member(
+        &self,
+        services: &Services,
+        email: &str,
+        role: Role,
+    ) -> Result<Member, AppError> {
         self.ensure_can_grant(role)?;
-        let user = services.store.user_by_email(email).await?.ok_or(AppError::NotFound("user with this email"))?;
-        match services.store.add_member(&self.workspace.id, &user.id, role, services.now()).await {
-            Err(StoreError::Conflict) => return Err(AppError::AlreadyExists("already a member of this workspace")),
+        let user = services
+            .store
+            .user_by_email(email)
+            .await?
+            .ok_or(AppError::NotFound("user with this email"))?;
+        match services
+            .store
+            .add_member(&self.workspace.id, &user.id, role, services.now())
+            .await
+        {
+            Err(StoreError::Conflict) => {
+                return Err(AppError::AlreadyExists(
+                    "already a member of this workspace",
+                ));
+            }
             other => other?,
         }
         Ok(Member { user, role })
     }
 
     /// Changes a member's role; both their current and their new role must be manageable.
-    pub async fn change_role(&self, services: &Services, user_id: &str, role: Role) -> Result<Member, AppError> {
+    pub async fn change_role(
+        &self,
+        services: &Services,
+        user_id: &str,
+        role: Role,
+    ) -> Result<Member, AppError> {
         let target = self.manageable_member(services, user_id).await?;
         self.ensure_can_grant(role)?;
-        services.store.set_role(&self.workspace.id, user_id, role).await.map_err(member_error)?;
-        Ok(Member { user: target.user, role })
+        services
+            .store
+            .set_role(&self.workspace.id, user_id, role)
+            .await
+            .map_err(member_error)?;
+        Ok(Member {
+            user: target.user,
+            role,
+        })
     }
 
     pub async fn remove_member(&self, services: &Services, user_id: &str) -> Result<(), AppError> {
         self.manageable_member(services, user_id).await?;
-        services.store.remove_member(&self.workspace.id, user_id).await.map_err(member_error)
+        services
+            .store
+            .remove_member(&self.workspace.id, user_id)
+            .await
+            .map_err(member_error)
     }
 
     fn ensure_can_grant(&self, role: Role) -> Result<(), AppError> {
         if self.role.can_manage(role) {
             Ok(())
         } else {
-            Err(AppError::PermissionDenied("only owners can grant or change the owner role"))
+            Err(AppError::PermissionDenied(
+                "only owners can grant or change the owner role",
+            ))
         }
     }
 
-    async fn manageable_member(&self, services: &Services, user_id: &str) -> Result<Member, AppError> {
-        let (_, role) = services.store.membership(&self.workspace.id, user_id).await?.ok_or(AppError::NotFound("member"))?;
-        let user = services.store.user_by_id(user_id).await?.ok_or(AppError::NotFound("member"))?;
+    async fn manageable_member(
+        &self,
+        services: &Services,
+        user_id: &str,
+    ) -> Result<Member, AppError> {
+        let (_, role) = services
+            .store
+            .membership(&self.workspace.id, user_id)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
+        let user = services
+            .store
+            .user_by_id(user_id)
+            .await?
+            .ok_or(AppError::NotFound("member"))?;
         self.ensure_can_grant(role)?;
         Ok(Member { user, role })
     }

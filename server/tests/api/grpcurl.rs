@@ -13,7 +13,11 @@ fn grpcurl(args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {binary} ({e}); `cargo xtask test` installs it"));
-    assert!(output.status.success(), "grpcurl {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "grpcurl {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -23,7 +27,13 @@ async fn grpcurl_lists_describes_and_calls_with_an_api_token() {
     let user = app.register(&unique_email("script")).await;
     let secret = app
         .auth()
-        .create_api_token(authed(&user.access_token, pb::CreateApiTokenRequest { name: "grpcurl".into(), expires_in_days: 1 }))
+        .create_api_token(authed(
+            &user.access_token,
+            pb::CreateApiTokenRequest {
+                name: "grpcurl".into(),
+                expires_in_days: 1,
+            },
+        ))
         .await
         .expect("token")
         .into_inner()
@@ -35,20 +45,39 @@ async fn grpcurl_lists_describes_and_calls_with_an_api_token() {
     })
     .await
     .unwrap();
-    assert!(listing.contains("multitok.v1.AuthService") && listing.contains("multitok.v1.WorkspaceService"), "{listing}");
+    assert!(
+        listing.contains("multitok.v1.AuthService")
+            && listing.contains("multitok.v1.WorkspaceService"),
+        "{listing}"
+    );
 
     let described = tokio::task::spawn_blocking({
         let addr = addr.clone();
-        move || grpcurl(&["-plaintext", &addr, "describe", "multitok.v1.WorkspaceService"])
+        move || {
+            grpcurl(&[
+                "-plaintext",
+                &addr,
+                "describe",
+                "multitok.v1.WorkspaceService",
+            ])
+        }
     })
     .await
     .unwrap();
     assert!(described.contains("rpc SetTimeZone"), "{described}");
 
     let header = format!("authorization: Bearer {secret}");
-    let me = tokio::task::spawn_blocking(move || grpcurl(&["-plaintext", "-H", &header, &addr, "multitok.v1.AuthService/Me"]))
-        .await
-        .unwrap();
+    let me = tokio::task::spawn_blocking(move || {
+        grpcurl(&[
+            "-plaintext",
+            "-H",
+            &header,
+            &addr,
+            "multitok.v1.AuthService/Me",
+        ])
+    })
+    .await
+    .unwrap();
     let json: serde_json::Value = serde_json::from_str(&me).expect("json");
     assert_eq!(json["user"]["id"], user.id.as_str());
     assert_eq!(json["workspaces"][0]["role"], "ROLE_OWNER");

@@ -36,12 +36,21 @@ async fn database_url(dir: &std::path::Path) -> String {
     if std::env::var("TEST_BACKEND").as_deref() != Ok("postgres") {
         return format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
     }
-    let admin = std::env::var("TEST_DATABASE_URL").expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
+    let admin =
+        std::env::var("TEST_DATABASE_URL").expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
     let name = format!("mt_test_{}", uuid::Uuid::new_v4().simple());
-    let store = multitok_store::Store::connect(&admin, 1).await.expect("connect to TEST_DATABASE_URL");
-    store.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    let store = multitok_store::Store::connect(&admin, 1)
+        .await
+        .expect("connect to TEST_DATABASE_URL");
+    store
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
     store.close().await.ok();
-    let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
+    let base = admin
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .unwrap_or(&admin);
     format!("{base}/{name}")
 }
 
@@ -60,14 +69,22 @@ impl TestApp {
         settings.auth.login_per_email_per_minute = 1000;
         settings.auth.login_per_address_per_minute = 1000;
         configure(&mut settings);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(multitok_server::launch(settings, listener, async {
             rx.await.ok();
         }));
         let channel = connect(addr).await;
-        TestApp { addr, channel, shutdown: Some(tx), server: Some(server), _dir: dir }
+        TestApp {
+            addr,
+            channel,
+            shutdown: Some(tx),
+            server: Some(server),
+            _dir: dir,
+        }
     }
 
     pub fn auth(&self) -> AuthServiceClient<Channel> {
@@ -101,7 +118,10 @@ impl TestApp {
 
     pub async fn login(&self, email: &str, password: &str) -> Result<pb::LoginResponse, Status> {
         self.auth()
-            .login(pb::LoginRequest { email: email.into(), password: password.into() })
+            .login(pb::LoginRequest {
+                email: email.into(),
+                password: password.into(),
+            })
             .await
             .map(tonic::Response::into_inner)
     }
@@ -111,7 +131,11 @@ impl TestApp {
         self.workspaces()
             .add_member(authed(
                 &owner.access_token,
-                pb::AddMemberRequest { workspace_id: workspace_id.into(), email: user.email.clone(), role: role.into() },
+                pb::AddMemberRequest {
+                    workspace_id: workspace_id.into(),
+                    email: user.email.clone(),
+                    role: role.into(),
+                },
             ))
             .await
             .expect("add member");
@@ -123,7 +147,10 @@ impl TestApp {
             tx.send(()).ok();
         }
         if let Some(server) = self.server.take() {
-            server.await.expect("server task").expect("server ran cleanly");
+            server
+                .await
+                .expect("server task")
+                .expect("server ran cleanly");
         }
     }
 }
@@ -150,7 +177,10 @@ async fn connect(addr: SocketAddr) -> Channel {
 /// A request carrying `authorization: Bearer <token>`.
 pub fn authed<T>(token: &str, message: T) -> Request<T> {
     let mut request = Request::new(message);
-    request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().expect("ascii token"));
+    request.metadata_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().expect("ascii token"),
+    );
     request
 }
 
@@ -171,6 +201,9 @@ pub fn unique_email(tag: &str) -> String {
 
 fn init_logs() {
     if std::env::var_os("TEST_LOG").is_some() {
-        let _ = tracing_subscriber::fmt().with_env_filter("info").with_test_writer().try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("info")
+            .with_test_writer()
+            .try_init();
     }
 }

@@ -33,34 +33,90 @@ const MATRIX: &[(Call, [Code; 5])] = &[
     (Call::Leave, [OK, OK, OK, OK, Code::NotFound]),
 ];
 
-const ROLES: [Option<pb::Role>; 5] =
-    [Some(pb::Role::Owner), Some(pb::Role::Admin), Some(pb::Role::Editor), Some(pb::Role::Viewer), None];
+const ROLES: [Option<pb::Role>; 5] = [
+    Some(pb::Role::Owner),
+    Some(pb::Role::Admin),
+    Some(pb::Role::Editor),
+    Some(pb::Role::Viewer),
+    None,
+];
 
-async fn call(app: &TestApp, who: &TestUser, ws: &str, call: Call, target: &TestUser, newcomer: &TestUser) -> Result<(), Status> {
+async fn call(
+    app: &TestApp,
+    who: &TestUser,
+    ws: &str,
+    call: Call,
+    target: &TestUser,
+    newcomer: &TestUser,
+) -> Result<(), Status> {
     let mut client = app.workspaces();
     let t = who.access_token.as_str();
     let id = ws.to_owned();
     match call {
-        Call::Get => client.get_workspace(authed(t, pb::GetWorkspaceRequest { workspace_id: id })).await.map(drop),
-        Call::ListMembers => client.list_members(authed(t, pb::ListMembersRequest { workspace_id: id })).await.map(drop),
-        Call::Rename => client.rename_workspace(authed(t, pb::RenameWorkspaceRequest { workspace_id: id, name: "New".into() })).await.map(drop),
+        Call::Get => client
+            .get_workspace(authed(t, pb::GetWorkspaceRequest { workspace_id: id }))
+            .await
+            .map(drop),
+        Call::ListMembers => client
+            .list_members(authed(t, pb::ListMembersRequest { workspace_id: id }))
+            .await
+            .map(drop),
+        Call::Rename => client
+            .rename_workspace(authed(
+                t,
+                pb::RenameWorkspaceRequest {
+                    workspace_id: id,
+                    name: "New".into(),
+                },
+            ))
+            .await
+            .map(drop),
         Call::SetTimeZone => client
-            .set_time_zone(authed(t, pb::SetTimeZoneRequest { workspace_id: id, time_zone: "Asia/Tokyo".into() }))
+            .set_time_zone(authed(
+                t,
+                pb::SetTimeZoneRequest {
+                    workspace_id: id,
+                    time_zone: "Asia/Tokyo".into(),
+                },
+            ))
             .await
             .map(drop),
         Call::AddMember => client
-            .add_member(authed(t, pb::AddMemberRequest { workspace_id: id, email: newcomer.email.clone(), role: pb::Role::Viewer.into() }))
+            .add_member(authed(
+                t,
+                pb::AddMemberRequest {
+                    workspace_id: id,
+                    email: newcomer.email.clone(),
+                    role: pb::Role::Viewer.into(),
+                },
+            ))
             .await
             .map(drop),
         Call::ChangeRole => client
-            .change_role(authed(t, pb::ChangeRoleRequest { workspace_id: id, user_id: target.id.clone(), role: pb::Role::Viewer.into() }))
+            .change_role(authed(
+                t,
+                pb::ChangeRoleRequest {
+                    workspace_id: id,
+                    user_id: target.id.clone(),
+                    role: pb::Role::Viewer.into(),
+                },
+            ))
             .await
             .map(drop),
         Call::RemoveMember => client
-            .remove_member(authed(t, pb::RemoveMemberRequest { workspace_id: id, user_id: target.id.clone() }))
+            .remove_member(authed(
+                t,
+                pb::RemoveMemberRequest {
+                    workspace_id: id,
+                    user_id: target.id.clone(),
+                },
+            ))
             .await
             .map(drop),
-        Call::Leave => client.leave_workspace(authed(t, pb::LeaveWorkspaceRequest { workspace_id: id })).await.map(drop),
+        Call::Leave => client
+            .leave_workspace(authed(t, pb::LeaveWorkspaceRequest { workspace_id: id }))
+            .await
+            .map(drop),
     }
 }
 
@@ -75,7 +131,13 @@ async fn permission_matrix_over_every_workspace_call_and_role() {
             // A fresh workspace per cell: founder owns it, the target is an editor.
             let ws = app
                 .workspaces()
-                .create_workspace(authed(&founder.access_token, pb::CreateWorkspaceRequest { name: "Matrix".into(), time_zone: String::new() }))
+                .create_workspace(authed(
+                    &founder.access_token,
+                    pb::CreateWorkspaceRequest {
+                        name: "Matrix".into(),
+                        time_zone: String::new(),
+                    },
+                ))
                 .await
                 .expect("create")
                 .into_inner()
@@ -88,11 +150,19 @@ async fn permission_matrix_over_every_workspace_call_and_role() {
                 app.add(&founder, &ws, &actor, *role).await;
             }
             let newcomer = app.register(&unique_email("new")).await;
-            let got = call(&app, &actor, &ws, *row, &target, &newcomer).await.map_or_else(|s| s.code(), |()| Code::Ok);
+            let got = call(&app, &actor, &ws, *row, &target, &newcomer)
+                .await
+                .map_or_else(|s| s.code(), |()| Code::Ok);
             if got != *want {
-                failures.push(format!("{row:?} as {role:?}: expected {want:?}, got {got:?}"));
+                failures.push(format!(
+                    "{row:?} as {role:?}: expected {want:?}, got {got:?}"
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "permission matrix mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "permission matrix mismatches:\n{}",
+        failures.join("\n")
+    );
 }

@@ -11,7 +11,13 @@ async fn create_rename_and_set_time_zone() {
     let ana = app.register(&unique_email("ana")).await;
     let mut ws = app.workspaces();
     let created = ws
-        .create_workspace(authed(&ana.access_token, pb::CreateWorkspaceRequest { name: "Brand".into(), time_zone: String::new() }))
+        .create_workspace(authed(
+            &ana.access_token,
+            pb::CreateWorkspaceRequest {
+                name: "Brand".into(),
+                time_zone: String::new(),
+            },
+        ))
         .await
         .expect("create")
         .into_inner()
@@ -19,23 +25,45 @@ async fn create_rename_and_set_time_zone() {
         .expect("workspace");
     assert_eq!(created.time_zone, "UTC");
     let renamed = ws
-        .rename_workspace(authed(&ana.access_token, pb::RenameWorkspaceRequest { workspace_id: created.id.clone(), name: " Brand EU ".into() }))
+        .rename_workspace(authed(
+            &ana.access_token,
+            pb::RenameWorkspaceRequest {
+                workspace_id: created.id.clone(),
+                name: " Brand EU ".into(),
+            },
+        ))
         .await
         .expect("rename")
         .into_inner();
     assert_eq!(renamed.workspace.expect("ws").name, "Brand EU");
     let tz = ws
-        .set_time_zone(authed(&ana.access_token, pb::SetTimeZoneRequest { workspace_id: created.id.clone(), time_zone: "Europe/Berlin".into() }))
+        .set_time_zone(authed(
+            &ana.access_token,
+            pb::SetTimeZoneRequest {
+                workspace_id: created.id.clone(),
+                time_zone: "Europe/Berlin".into(),
+            },
+        ))
         .await
         .expect("tz")
         .into_inner();
     assert_eq!(tz.workspace.expect("ws").time_zone, "Europe/Berlin");
     let bad = ws
-        .set_time_zone(authed(&ana.access_token, pb::SetTimeZoneRequest { workspace_id: created.id.clone(), time_zone: "Europe/Atlantis".into() }))
+        .set_time_zone(authed(
+            &ana.access_token,
+            pb::SetTimeZoneRequest {
+                workspace_id: created.id.clone(),
+                time_zone: "Europe/Atlantis".into(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(violated_fields(&bad), ["time_zone"]);
-    let list = ws.list_workspaces(authed(&ana.access_token, pb::ListWorkspacesRequest {})).await.expect("list").into_inner();
+    let list = ws
+        .list_workspaces(authed(&ana.access_token, pb::ListWorkspacesRequest {}))
+        .await
+        .expect("list")
+        .into_inner();
     assert_eq!(list.workspaces.len(), 2);
 }
 
@@ -45,10 +73,25 @@ async fn last_owner_cannot_leave_or_be_demoted() {
     let ana = app.register(&unique_email("ana")).await;
     let mut ws = app.workspaces();
     let id = ana.workspace_id.clone();
-    let leave = ws.leave_workspace(authed(&ana.access_token, pb::LeaveWorkspaceRequest { workspace_id: id.clone() })).await.unwrap_err();
+    let leave = ws
+        .leave_workspace(authed(
+            &ana.access_token,
+            pb::LeaveWorkspaceRequest {
+                workspace_id: id.clone(),
+            },
+        ))
+        .await
+        .unwrap_err();
     assert_eq!(leave.code(), Code::FailedPrecondition);
     let demote = ws
-        .change_role(authed(&ana.access_token, pb::ChangeRoleRequest { workspace_id: id.clone(), user_id: ana.id.clone(), role: pb::Role::Admin.into() }))
+        .change_role(authed(
+            &ana.access_token,
+            pb::ChangeRoleRequest {
+                workspace_id: id.clone(),
+                user_id: ana.id.clone(),
+                role: pb::Role::Admin.into(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(demote.code(), Code::FailedPrecondition);
@@ -56,11 +99,29 @@ async fn last_owner_cannot_leave_or_be_demoted() {
     // With a second owner, the first may step down.
     let bo = app.register(&unique_email("bo")).await;
     app.add(&ana, &id, &bo, pb::Role::Owner).await;
-    ws.change_role(authed(&ana.access_token, pb::ChangeRoleRequest { workspace_id: id.clone(), user_id: ana.id.clone(), role: pb::Role::Viewer.into() }))
+    ws.change_role(authed(
+        &ana.access_token,
+        pb::ChangeRoleRequest {
+            workspace_id: id.clone(),
+            user_id: ana.id.clone(),
+            role: pb::Role::Viewer.into(),
+        },
+    ))
+    .await
+    .expect("demote self once another owner exists");
+    let members = ws
+        .list_members(authed(
+            &bo.access_token,
+            pb::ListMembersRequest { workspace_id: id },
+        ))
         .await
-        .expect("demote self once another owner exists");
-    let members = ws.list_members(authed(&bo.access_token, pb::ListMembersRequest { workspace_id: id })).await.expect("members");
-    let roles: Vec<i32> = members.into_inner().members.iter().map(|m| m.role).collect();
+        .expect("members");
+    let roles: Vec<i32> = members
+        .into_inner()
+        .members
+        .iter()
+        .map(|m| m.role)
+        .collect();
     assert_eq!(roles, [pb::Role::Owner as i32, pb::Role::Viewer as i32]);
 }
 
@@ -69,16 +130,30 @@ async fn admins_cannot_touch_owners() {
     let app = TestApp::spawn().await;
     let owner = app.register(&unique_email("own")).await;
     let admin = app.register(&unique_email("adm")).await;
-    app.add(&owner, &owner.workspace_id, &admin, pb::Role::Admin).await;
+    app.add(&owner, &owner.workspace_id, &admin, pb::Role::Admin)
+        .await;
     let mut ws = app.workspaces();
     let id = owner.workspace_id.clone();
     let remove = ws
-        .remove_member(authed(&admin.access_token, pb::RemoveMemberRequest { workspace_id: id.clone(), user_id: owner.id.clone() }))
+        .remove_member(authed(
+            &admin.access_token,
+            pb::RemoveMemberRequest {
+                workspace_id: id.clone(),
+                user_id: owner.id.clone(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(remove.code(), Code::PermissionDenied);
     let promote = ws
-        .change_role(authed(&admin.access_token, pb::ChangeRoleRequest { workspace_id: id, user_id: admin.id.clone(), role: pb::Role::Owner.into() }))
+        .change_role(authed(
+            &admin.access_token,
+            pb::ChangeRoleRequest {
+                workspace_id: id,
+                user_id: admin.id.clone(),
+                role: pb::Role::Owner.into(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(promote.code(), Code::PermissionDenied);
@@ -89,15 +164,30 @@ async fn adding_an_existing_member_or_unknown_email_is_refused() {
     let app = TestApp::spawn().await;
     let ana = app.register(&unique_email("ana")).await;
     let bo = app.register(&unique_email("bo")).await;
-    app.add(&ana, &ana.workspace_id, &bo, pb::Role::Editor).await;
+    app.add(&ana, &ana.workspace_id, &bo, pb::Role::Editor)
+        .await;
     let mut ws = app.workspaces();
     let again = ws
-        .add_member(authed(&ana.access_token, pb::AddMemberRequest { workspace_id: ana.workspace_id.clone(), email: bo.email.clone(), role: pb::Role::Viewer.into() }))
+        .add_member(authed(
+            &ana.access_token,
+            pb::AddMemberRequest {
+                workspace_id: ana.workspace_id.clone(),
+                email: bo.email.clone(),
+                role: pb::Role::Viewer.into(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(again.code(), Code::AlreadyExists);
     let unknown = ws
-        .add_member(authed(&ana.access_token, pb::AddMemberRequest { workspace_id: ana.workspace_id.clone(), email: unique_email("ghost"), role: pb::Role::Viewer.into() }))
+        .add_member(authed(
+            &ana.access_token,
+            pb::AddMemberRequest {
+                workspace_id: ana.workspace_id.clone(),
+                email: unique_email("ghost"),
+                role: pb::Role::Viewer.into(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(unknown.code(), Code::NotFound);
@@ -110,20 +200,47 @@ async fn ids_from_other_workspaces_answer_not_found_like_missing_ones() {
     let eve = app.register(&unique_email("eve")).await;
     let mut ws = app.workspaces();
     let foreign = ws
-        .get_workspace(authed(&eve.access_token, pb::GetWorkspaceRequest { workspace_id: ana.workspace_id.clone() }))
+        .get_workspace(authed(
+            &eve.access_token,
+            pb::GetWorkspaceRequest {
+                workspace_id: ana.workspace_id.clone(),
+            },
+        ))
         .await
         .unwrap_err();
     let missing = ws
-        .get_workspace(authed(&eve.access_token, pb::GetWorkspaceRequest { workspace_id: uuid::Uuid::new_v4().to_string() }))
+        .get_workspace(authed(
+            &eve.access_token,
+            pb::GetWorkspaceRequest {
+                workspace_id: uuid::Uuid::new_v4().to_string(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(foreign.code(), Code::NotFound);
-    assert_eq!((foreign.code(), foreign.message()), (missing.code(), missing.message()));
+    assert_eq!(
+        (foreign.code(), foreign.message()),
+        (missing.code(), missing.message())
+    );
     let rename = ws
-        .rename_workspace(authed(&eve.access_token, pb::RenameWorkspaceRequest { workspace_id: ana.workspace_id.clone(), name: "mine".into() }))
+        .rename_workspace(authed(
+            &eve.access_token,
+            pb::RenameWorkspaceRequest {
+                workspace_id: ana.workspace_id.clone(),
+                name: "mine".into(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(rename.code(), Code::NotFound);
-    let members = ws.list_members(authed(&eve.access_token, pb::ListMembersRequest { workspace_id: ana.workspace_id })).await.unwrap_err();
+    let members = ws
+        .list_members(authed(
+            &eve.access_token,
+            pb::ListMembersRequest {
+                workspace_id: ana.workspace_id,
+            },
+        ))
+        .await
+        .unwrap_err();
     assert_eq!(members.code(), Code::NotFound);
 }

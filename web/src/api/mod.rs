@@ -30,8 +30,13 @@ impl PartialEq for Api {
 impl Api {
     /// A client for the server that served this page.
     pub fn from_origin() -> Api {
-        let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
-        Api { client: Client::new(origin), token: Rc::default() }
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        Api {
+            client: Client::new(origin),
+            token: Rc::default(),
+        }
     }
 
     pub fn auth(&self) -> AuthServiceClient<Client> {
@@ -59,7 +64,11 @@ impl Api {
 
     /// Gets a new access token through the session cookie.
     pub async fn refresh(&self) -> Result<(), ApiError> {
-        let response = self.auth().refresh(pb::RefreshRequest::default()).await.map_err(ApiError::from)?;
+        let response = self
+            .auth()
+            .refresh(pb::RefreshRequest::default())
+            .await
+            .map_err(ApiError::from)?;
         let token = response.into_inner().session.map(|s| s.access_token);
         self.set_token(token);
         Ok(())
@@ -75,7 +84,10 @@ impl Api {
             Ok(response) => Ok(response.into_inner()),
             Err(status) if status.code() == Code::Unauthenticated => {
                 self.refresh().await?;
-                call(self.clone()).await.map(Response::into_inner).map_err(ApiError::from)
+                call(self.clone())
+                    .await
+                    .map(Response::into_inner)
+                    .map_err(ApiError::from)
             }
             Err(status) => Err(status.into()),
         }

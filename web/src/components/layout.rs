@@ -17,10 +17,16 @@ pub fn layout(props: &LayoutProps) -> Html {
     let session = use_session();
     let current = use_route::<Route>();
     let profile = session.profile();
-    let selected = session.workspace().and_then(|m| m.workspace).map(|w| w.id).unwrap_or_default();
+    let selected = session
+        .workspace()
+        .and_then(|m| m.workspace)
+        .map(|w| w.id)
+        .unwrap_or_default();
     let on_switch = {
         let session = session.clone();
-        Callback::from(move |e: Event| session.select_workspace(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        Callback::from(move |e: Event| {
+            session.select_workspace(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
     };
     let on_logout = {
         let session = session.clone();
@@ -29,7 +35,10 @@ pub fn layout(props: &LayoutProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move { session.logout().await });
         })
     };
-    let workspaces = profile.as_ref().map(|p| p.workspaces.clone()).unwrap_or_default();
+    let workspaces = profile
+        .as_ref()
+        .map(|p| p.workspaces.clone())
+        .unwrap_or_default();
     html! {
         <div class="shell">
             <aside class="sidebar">

@@ -36,8 +36,16 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 impl SessionHandle {
-    pub fn new(api: Api, session: UseStateHandle<Session>, selected: UseStateHandle<Option<String>>) -> Self {
-        SessionHandle { api, session, selected }
+    pub fn new(
+        api: Api,
+        session: UseStateHandle<Session>,
+        selected: UseStateHandle<Option<String>>,
+    ) -> Self {
+        SessionHandle {
+            api,
+            session,
+            selected,
+        }
     }
 
     pub fn profile(&self) -> Option<Profile> {
@@ -50,9 +58,20 @@ impl SessionHandle {
     /// The selected workspace (or the first one) with the caller's role.
     pub fn workspace(&self) -> Option<pb::WorkspaceMembership> {
         let profile = self.profile()?;
-        let selected = (*self.selected).clone().or_else(|| storage()?.get_item(WORKSPACE_KEY).ok()?);
-        let find = |id: &str| profile.workspaces.iter().find(|m| m.workspace.as_ref().is_some_and(|w| w.id == id));
-        selected.as_deref().and_then(find).or(profile.workspaces.first()).cloned()
+        let selected = (*self.selected)
+            .clone()
+            .or_else(|| storage()?.get_item(WORKSPACE_KEY).ok()?);
+        let find = |id: &str| {
+            profile
+                .workspaces
+                .iter()
+                .find(|m| m.workspace.as_ref().is_some_and(|w| w.id == id))
+        };
+        selected
+            .as_deref()
+            .and_then(find)
+            .or(profile.workspaces.first())
+            .cloned()
     }
 
     pub fn select_workspace(&self, id: String) {
@@ -70,8 +89,14 @@ impl SessionHandle {
 
     /// Loads the profile again (after a change to workspaces).
     pub async fn reload(&self) -> Result<(), ApiError> {
-        let me = self.api.call(|api| async move { api.auth().me(api.request(pb::MeRequest {})).await }).await?;
-        let profile = Profile { user: me.user.unwrap_or_default(), workspaces: me.workspaces };
+        let me = self
+            .api
+            .call(|api| async move { api.auth().me(api.request(pb::MeRequest {})).await })
+            .await?;
+        let profile = Profile {
+            user: me.user.unwrap_or_default(),
+            workspaces: me.workspaces,
+        };
         self.session.set(Session::LoggedIn(profile));
         Ok(())
     }

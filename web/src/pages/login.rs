@@ -20,15 +20,28 @@ pub fn login() -> Html {
         return html! { <Redirect<Route> to={Route::Dashboard} /> };
     }
     let onsubmit = {
-        let (session, email, password, error, busy) = (session.clone(), email.clone(), password.clone(), error.clone(), busy.clone());
+        let (session, email, password, error, busy) = (
+            session.clone(),
+            email.clone(),
+            password.clone(),
+            error.clone(),
+            busy.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let request = pb::LoginRequest { email: (*email).clone(), password: (*password).clone() };
+            let request = pb::LoginRequest {
+                email: (*email).clone(),
+                password: (*password).clone(),
+            };
             let (session, error, busy) = (session.clone(), error.clone(), busy.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = match session.api.auth().login(request).await {
-                    Ok(r) => session.logged_in(r.into_inner().session.unwrap_or_default().access_token).await,
+                    Ok(r) => {
+                        session
+                            .logged_in(r.into_inner().session.unwrap_or_default().access_token)
+                            .await
+                    }
                     Err(status) => Err(status.into()),
                 };
                 busy.set(false);
@@ -41,7 +54,7 @@ pub fn login() -> Html {
         <div class="auth-page card">
             <h1>{ "Log in to Multitok" }</h1>
             <ErrorBanner error={(*error).clone()} />
-            <form {onsubmit}>
+            <form {onsubmit} novalidate=true>
                 <Field label="Email" name="email" kind="email" value={email} error={field_error("email")} autocomplete="username" />
                 <Field label="Password" name="password" kind="password" value={password} error={field_error("password")} autocomplete="current-password" />
                 <button type="submit" disabled={*busy}>{ "Log in" }</button>

@@ -21,8 +21,14 @@ pub fn register() -> Html {
         return html! { <Redirect<Route> to={Route::Dashboard} /> };
     }
     let onsubmit = {
-        let (session, email, name, password, error, busy) =
-            (session.clone(), email.clone(), name.clone(), password.clone(), error.clone(), busy.clone());
+        let (session, email, name, password, error, busy) = (
+            session.clone(),
+            email.clone(),
+            name.clone(),
+            password.clone(),
+            error.clone(),
+            busy.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let request = pb::RegisterRequest {
@@ -34,7 +40,11 @@ pub fn register() -> Html {
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
                 let result = match session.api.auth().register(request).await {
-                    Ok(r) => session.logged_in(r.into_inner().session.unwrap_or_default().access_token).await,
+                    Ok(r) => {
+                        session
+                            .logged_in(r.into_inner().session.unwrap_or_default().access_token)
+                            .await
+                    }
                     Err(status) => Err(status.into()),
                 };
                 busy.set(false);
@@ -47,7 +57,7 @@ pub fn register() -> Html {
         <div class="auth-page card">
             <h1>{ "Create your Multitok account" }</h1>
             <ErrorBanner error={(*error).clone()} />
-            <form {onsubmit}>
+            <form {onsubmit} novalidate=true>
                 <Field label="Email" name="email" kind="email" value={email} error={field_error("email")} autocomplete="username" />
                 <Field label="Your name" name="display_name" value={name} error={field_error("display_name")} />
                 <Field label="Password" name="password" kind="password" value={password} error={field_error("password")} autocomplete="new-password" />

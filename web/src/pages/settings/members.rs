@@ -16,12 +16,19 @@ pub struct MembersProps {
     pub role: pb::Role,
 }
 
-const ROLES: [pb::Role; 4] = [pb::Role::Owner, pb::Role::Admin, pb::Role::Editor, pb::Role::Viewer];
+const ROLES: [pb::Role; 4] = [
+    pb::Role::Owner,
+    pb::Role::Admin,
+    pb::Role::Editor,
+    pb::Role::Viewer,
+];
 
 async fn load(api: &Api, id: String) -> Result<Vec<pb::Member>, ApiError> {
     let response = api
         .call(move |api| {
-            let request = pb::ListMembersRequest { workspace_id: id.clone() };
+            let request = pb::ListMembersRequest {
+                workspace_id: id.clone(),
+            };
             async move { api.workspaces().list_members(api.request(request)).await }
         })
         .await?;
@@ -37,7 +44,12 @@ pub fn members(props: &MembersProps) -> Html {
     let new_role = use_state(|| pb::Role::Editor);
     let version = use_state(|| 0u32);
     {
-        let (api, members, error, id) = (session.api.clone(), members.clone(), error.clone(), props.workspace_id.clone());
+        let (api, members, error, id) = (
+            session.api.clone(),
+            members.clone(),
+            error.clone(),
+            props.workspace_id.clone(),
+        );
         use_effect_with((props.workspace_id.clone(), *version), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match load(&api, id).await {
@@ -63,10 +75,20 @@ pub fn members(props: &MembersProps) -> Html {
     let api = session.api.clone();
     let ws = props.workspace_id.clone();
     let on_add = {
-        let (run, api, ws, email, new_role) = (run.clone(), api.clone(), ws.clone(), email.clone(), new_role.clone());
+        let (run, api, ws, email, new_role) = (
+            run.clone(),
+            api.clone(),
+            ws.clone(),
+            email.clone(),
+            new_role.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let request = pb::AddMemberRequest { workspace_id: ws.clone(), email: (*email).clone(), role: (*new_role).into() };
+            let request = pb::AddMemberRequest {
+                workspace_id: ws.clone(),
+                email: (*email).clone(),
+                role: (*new_role).into(),
+            };
             let api = api.clone();
             run(Box::pin(async move {
                 api.call(move |api| {
@@ -81,7 +103,11 @@ pub fn members(props: &MembersProps) -> Html {
     let on_new_role = {
         let new_role = new_role.clone();
         Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value().parse::<i32>().unwrap_or_default();
+            let value = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse::<i32>()
+                .unwrap_or_default();
             new_role.set(pb::Role::try_from(value).unwrap_or(pb::Role::Viewer));
         })
     };
@@ -155,7 +181,7 @@ pub fn members(props: &MembersProps) -> Html {
             <ErrorBanner error={(*error).clone()} />
             <table><tbody>{ for rows }</tbody></table>
             if can_manage {
-                <form onsubmit={on_add} class="row" style="margin-top:14px">
+                <form onsubmit={on_add} novalidate=true class="row" style="margin-top:14px">
                     <Field label="Email" name="member_email" kind="email" value={email} error={(*error).as_ref().and_then(|e| e.field("email"))} />
                     <label>{ "Role" }
                         <select onchange={on_new_role}>

@@ -11,14 +11,22 @@ use crate::hooks::use_session;
 
 async fn load(api: &Api) -> Result<Vec<pb::ApiToken>, ApiError> {
     let list = api
-        .call(|api| async move { api.auth().list_api_tokens(api.request(pb::ListApiTokensRequest {})).await })
+        .call(|api| async move {
+            api.auth()
+                .list_api_tokens(api.request(pb::ListApiTokensRequest {}))
+                .await
+        })
         .await?;
     Ok(list.tokens)
 }
 
 fn date(ts: Option<&prost_types::Timestamp>) -> String {
-    ts.map(|t| js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.seconds as f64 * 1000.0)).to_locale_date_string("default", &wasm_bindgen::JsValue::UNDEFINED).into())
-        .unwrap_or_else(|| "never".to_owned())
+    ts.map(|t| {
+        js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.seconds as f64 * 1000.0))
+            .to_locale_date_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+            .into()
+    })
+    .unwrap_or_else(|| "never".to_owned())
 }
 
 #[function_component(ApiTokens)]
@@ -42,12 +50,27 @@ pub fn api_tokens() -> Html {
         });
     }
     let on_create = {
-        let (api, name, days, error, secret, version) =
-            (session.api.clone(), name.clone(), days.clone(), error.clone(), secret.clone(), version.clone());
+        let (api, name, days, error, secret, version) = (
+            session.api.clone(),
+            name.clone(),
+            days.clone(),
+            error.clone(),
+            secret.clone(),
+            version.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let request = pb::CreateApiTokenRequest { name: (*name).clone(), expires_in_days: days.parse().unwrap_or(0) };
-            let (api, name, error, secret, version) = (api.clone(), name.clone(), error.clone(), secret.clone(), version.clone());
+            let request = pb::CreateApiTokenRequest {
+                name: (*name).clone(),
+                expires_in_days: days.parse().unwrap_or(0),
+            };
+            let (api, name, error, secret, version) = (
+                api.clone(),
+                name.clone(),
+                error.clone(),
+                secret.clone(),
+                version.clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 let created = api
                     .call(move |api| {
@@ -76,9 +99,15 @@ pub fn api_tokens() -> Html {
         })
     };
     let rows = tokens.iter().map(|t| {
-        let (api, error, version, id) = (session.api.clone(), error.clone(), version.clone(), t.id.clone());
+        let (api, error, version, id) = (
+            session.api.clone(),
+            error.clone(),
+            version.clone(),
+            t.id.clone(),
+        );
         let on_revoke = Callback::from(move |_: MouseEvent| {
-            let (api, error, version, id) = (api.clone(), error.clone(), version.clone(), id.clone());
+            let (api, error, version, id) =
+                (api.clone(), error.clone(), version.clone(), id.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let result = api
                     .call(move |api| {
@@ -113,7 +142,7 @@ pub fn api_tokens() -> Html {
                 </div>
             }
             <table><tbody>{ for rows }</tbody></table>
-            <form onsubmit={on_create} class="row" style="margin-top:14px">
+            <form onsubmit={on_create} novalidate=true class="row" style="margin-top:14px">
                 <Field label="Name" name="token_name" value={name} error={(*error).as_ref().and_then(|e| e.field("name"))} />
                 <Field label="Days valid" name="token_days" kind="number" value={days} error={(*error).as_ref().and_then(|e| e.field("expires_in_days"))} />
                 <button type="submit">{ "Create token" }</button>

@@ -32,12 +32,24 @@ pub fn workspace_settings(props: &WorkspaceSettingsProps) -> Html {
         });
     }
     let onsubmit = {
-        let (session, name, zone, error, saved, id) =
-            (session.clone(), name.clone(), zone.clone(), error.clone(), saved.clone(), props.workspace.id.clone());
+        let (session, name, zone, error, saved, id) = (
+            session.clone(),
+            name.clone(),
+            zone.clone(),
+            error.clone(),
+            saved.clone(),
+            props.workspace.id.clone(),
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (session, error, saved, id, name, zone) =
-                (session.clone(), error.clone(), saved.clone(), id.clone(), (*name).clone(), (*zone).clone());
+            let (session, error, saved, id, name, zone) = (
+                session.clone(),
+                error.clone(),
+                saved.clone(),
+                id.clone(),
+                (*name).clone(),
+                (*zone).clone(),
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 let result = save(&session.api, id, name, zone).await;
                 let result = match result {
@@ -51,7 +63,9 @@ pub fn workspace_settings(props: &WorkspaceSettingsProps) -> Html {
     };
     let on_zone = {
         let zone = zone.clone();
-        Callback::from(move |e: Event| zone.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+        Callback::from(move |e: Event| {
+            zone.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
     };
     let editable = manages(props.role);
     let field_error = |f: &str| (*error).as_ref().and_then(|e| e.field(f));
@@ -60,7 +74,7 @@ pub fn workspace_settings(props: &WorkspaceSettingsProps) -> Html {
             <h2>{ "Workspace" }</h2>
             <ErrorBanner error={(*error).clone()} />
             if *saved { <div class="notice">{ "Saved." }</div> }
-            <form {onsubmit}>
+            <form {onsubmit} novalidate=true>
                 <Field label="Name" name="workspace_name" value={name} error={field_error("name")} />
                 <label>{ "Time zone" }
                     <select name="time_zone" onchange={on_zone} disabled={!editable}>
@@ -75,15 +89,30 @@ pub fn workspace_settings(props: &WorkspaceSettingsProps) -> Html {
     }
 }
 
-async fn save(api: &crate::api::Api, id: String, name: String, zone: String) -> Result<(), ApiError> {
+async fn save(
+    api: &crate::api::Api,
+    id: String,
+    name: String,
+    zone: String,
+) -> Result<(), ApiError> {
     let (i, n) = (id.clone(), name);
     api.call(move |api| {
-        let request = pb::RenameWorkspaceRequest { workspace_id: i.clone(), name: n.clone() };
-        async move { api.workspaces().rename_workspace(api.request(request)).await }
+        let request = pb::RenameWorkspaceRequest {
+            workspace_id: i.clone(),
+            name: n.clone(),
+        };
+        async move {
+            api.workspaces()
+                .rename_workspace(api.request(request))
+                .await
+        }
     })
     .await?;
     api.call(move |api| {
-        let request = pb::SetTimeZoneRequest { workspace_id: id.clone(), time_zone: zone.clone() };
+        let request = pb::SetTimeZoneRequest {
+            workspace_id: id.clone(),
+            time_zone: zone.clone(),
+        };
         async move { api.workspaces().set_time_zone(api.request(request)).await }
     })
     .await?;
@@ -100,13 +129,20 @@ pub fn new_workspace() -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (session, error, name) = (session.clone(), error.clone(), name.clone());
-            let request = pb::CreateWorkspaceRequest { name: (*name).clone(), time_zone: String::new() };
+            let request = pb::CreateWorkspaceRequest {
+                name: (*name).clone(),
+                time_zone: String::new(),
+            };
             wasm_bindgen_futures::spawn_local(async move {
                 let created = session
                     .api
                     .call(move |api| {
                         let request = request.clone();
-                        async move { api.workspaces().create_workspace(api.request(request)).await }
+                        async move {
+                            api.workspaces()
+                                .create_workspace(api.request(request))
+                                .await
+                        }
                     })
                     .await;
                 match created {
@@ -127,7 +163,7 @@ pub fn new_workspace() -> Html {
         <section class="card">
             <h2>{ "New workspace" }</h2>
             <ErrorBanner error={(*error).clone()} />
-            <form {onsubmit} class="row">
+            <form {onsubmit} novalidate=true class="row">
                 <Field label="Name" name="new_workspace_name" value={name} error={(*error).as_ref().and_then(|e| e.field("name"))} />
                 <button type="submit">{ "Create" }</button>
             </form>

@@ -1,0 +1,108 @@
+// Browser test of the web shell: headless Chromium against the built app served by the real
+// server (started by `cargo xtask test`, URL in MULTITOK_URL).
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const fs = require('node:fs');
+const { chromium } = require('playwright-core');
+
+const BASE = process.env.MULTITOK_URL;
+const SHOTS = process.env.SCREENSHOTS || 'target/screenshots';
+let browser;
+let page;
+
+const shot = (name) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+before(async () => {
+  assert.ok(BASE, 'MULTITOK_URL must be set');
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+    // playwright gives every launch a fresh, empty user-data-dir of its own.
+  });
+  page = await (await browser.newContext()).newPage();
+  page.setDefaultTimeout(15000);
+});
+
+after(async () => { if (browser) await browser.close(); });
+
+const email = `browser-${Date.now()}@example.com`;
+const password = 'a long browser password';
+
+test('signed-out visitors are sent to the login page', async () => {
+  await page.goto(`${BASE}/settings`);
+  await page.waitForURL('**/login');
+  await page.getByRole('heading', { name: 'Log in to Multitok' }).waitFor();
+});
+
+test('registration shows field violations next to the fields', async () => {
+  await page.getByRole('link', { name: 'Register' }).click();
+  await page.fill('input[name=email]', 'not-an-email');
+  await page.fill('input[name=display_name]', 'Browser Tester');
+  await page.fill('input[name=password]', 'short');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.locator('.field-error', { hasText: 'Password must be at least 10 characters' }).waitFor();
+  await page.locator('.field-error', { hasText: 'Email must be an email address' }).waitFor();
+  await shot('01-register-errors');
+});
+
+test('register lands in the app with a personal workspace', async () => {
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.locator('#who', { hasText: 'Browser Tester' }).waitFor();
+  const workspace = await page.locator('#workspace-switcher option:checked').textContent();
+  assert.equal(workspace, "Browser Tester's workspace");
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await shot('02-dashboard');
+});
+
+test('log out, then log in again', async () => {
+  await page.locator('#logout').click();
+  await page.waitForURL('**/login');
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', 'wrong password!!');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('.error', { hasText: 'Wrong email or password' }).waitFor();
+  await page.fill('input[name=password]', password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('#who', { hasText: 'Browser Tester' }).waitFor();
+});
+
+test('create an API token, shown once', async () => {
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('heading', { name: 'Personal API tokens' }).waitFor();
+  await page.fill('input[name=token_name]', 'deploy script');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const secret = await page.locator('#new-token-secret').textContent();
+  assert.match(secret, /^mtk_[A-Za-z0-9_-]{40,}$/);
+  await page.locator('.token-name', { hasText: 'deploy script' }).waitFor();
+  await shot('03-settings-token');
+});
+
+test('a reload keeps you logged in, and the secret is gone', async () => {
+  await page.reload();
+  await page.locator('#who', { hasText: 'Browser Tester' }).waitFor();
+  await page.locator('.token-name', { hasText: 'deploy script' }).waitFor();
+  assert.equal(await page.locator('#new-token-secret').count(), 0);
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === 'multitok_refresh');
+  assert.ok(session && session.httpOnly && session.sameSite === 'Strict', 'session cookie is HttpOnly and SameSite=Strict');
+  assert.equal(await page.evaluate(() => document.cookie.includes('multitok_refresh')), false);
+});
+
+test('rename the workspace from settings', async () => {
+  await page.fill('input[name=workspace_name]', 'Acme Social');
+  await page.locator('#workspace-settings').getByRole('button', { name: 'Save' }).click();
+  await page.locator('.notice', { hasText: 'Saved.' }).waitFor();
+  await page.locator('#workspace-switcher option:checked', { hasText: 'Acme Social' }).waitFor({ state: 'attached' });
+});
+
+test('log out ends the session, also after a reload', async () => {
+  await page.locator('#logout').click();
+  await page.waitForURL('**/login');
+  await page.reload();
+  await page.getByRole('heading', { name: 'Log in to Multitok' }).waitFor();
+  await shot('04-logged-out');
+});

@@ -1,0 +1,80 @@
+//! Browser tests: the real server (fresh SQLite database, the built web app) on a free port,
+//! driven by headless Chromium through playwright-core under node's test runner. Screenshots
+//! go to `target/screenshots/`.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use crate::run::{cmd, root, status};
+use crate::tools::Tools;
+
+pub fn run(tools: &Tools) -> anyhow::Result<()> {
+    status(&mut cmd(
+        "cargo",
+        &["build", "--quiet", "-p", "multitok-server"],
+    ))?;
+    let work = root().join("target/browser-test");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let screenshots = root().join("target/screenshots");
+    std::fs::create_dir_all(&screenshots)?;
+    let addr = free_port()?;
+    let database = format!("sqlite://{}?mode=rwc", work.join("browser.db").display());
+    let dist = root().join("web/dist").to_string_lossy().into_owned();
+    let mut server = cmd(
+        root().join("target/debug/multitok-server"),
+        &[
+            "serve",
+            "--listen",
+            &addr.to_string(),
+            "--database-url",
+            &database,
+            "--web-dir",
+            &dist,
+        ],
+    )
+    .env("RUST_LOG", "warn")
+    .spawn()
+    .context("starting the server")?;
+    let result = wait_until_up(addr).and_then(|()| {
+        status(
+            cmd("node", &["--test", "--test-reporter=spec", "web/e2e/"])
+                .env("MULTITOK_URL", format!("http://{addr}"))
+                .env("CHROMIUM", &tools.chromium)
+                .env("NODE_PATH", &tools.node_modules)
+                .env("SCREENSHOTS", &screenshots),
+        )
+    });
+    stop(&mut server)?;
+    result?;
+    println!("browser tests: screenshots in {}", screenshots.display());
+    Ok(())
+}
+
+fn free_port() -> anyhow::Result<SocketAddr> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?)
+}
+
+fn wait_until_up(addr: SocketAddr) -> anyhow::Result<()> {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if TcpStream::connect(addr).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("the server did not start on {addr}")
+}
+
+/// SIGTERM, so the graceful shutdown path runs, then wait.
+fn stop(server: &mut Child) -> anyhow::Result<()> {
+    let _ = cmd("kill", &["-TERM", &server.id().to_string()]).status();
+    let exit = server.wait()?;
+    if !exit.success() {
+        bail!("the server did not shut down cleanly: {exit}");
+    }
+    Ok(())
+}

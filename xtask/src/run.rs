@@ -1,0 +1,56 @@
+//! Running commands: echo them, stream their output, fail on a non-zero exit.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// A command in the repository root.
+pub fn cmd(program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Command {
+    let mut c = Command::new(program);
+    c.args(args).current_dir(root());
+    c
+}
+
+/// Runs to completion; an error names the command.
+pub fn status(c: &mut Command) -> anyhow::Result<()> {
+    eprintln!("$ {}", describe(c));
+    let status = c
+        .status()
+        .with_context(|| format!("starting {}", describe(c)))?;
+    if !status.success() {
+        bail!("`{}` failed ({status})", describe(c));
+    }
+    Ok(())
+}
+
+/// Runs quietly; true when it exits 0 (used to probe for installed tools).
+pub fn succeeds(c: &mut Command) -> bool {
+    c.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Captures stdout of a successful run.
+pub fn output(c: &mut Command) -> Option<String> {
+    let out = c.stderr(std::process::Stdio::null()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn describe(c: &Command) -> String {
+    std::iter::once(c.get_program().to_string_lossy().into_owned())
+        .chain(c.get_args().map(|a| a.to_string_lossy().into_owned()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
