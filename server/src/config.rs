@@ -74,7 +74,7 @@ impl Default for AuthSettings {
 
 impl Settings {
     /// Layers defaults, the TOML file (if any) and the environment.
-    pub fn load(config_file: Option<&Path>) -> Result<Settings, figment::Error> {
+    pub fn load(config_file: Option<&Path>) -> Result<Settings, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         if let Some(file) = config_file {
             figment = figment.merge(Toml::file_exact(file));
@@ -82,6 +82,7 @@ impl Settings {
         figment
             .merge(Env::prefixed("MULTITOK_").split("__"))
             .extract()
+            .map_err(Box::new)
     }
 
     /// The signing key: from the file, the setting, or fresh random bytes.
@@ -154,8 +155,10 @@ mod tests {
 
     #[test]
     fn debug_output_hides_secrets() {
-        let mut s = Settings::default();
-        s.database_url = "postgres://app:hunter2@db/multitok".into();
+        let mut s = Settings {
+            database_url: "postgres://app:hunter2@db/multitok".into(),
+            ..Default::default()
+        };
         s.auth.jwt_secret = "super-secret-signing-key".into();
         let shown = format!("{s:?}");
         assert!(!shown.contains("hunter2"));

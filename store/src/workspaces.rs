@@ -224,10 +224,7 @@ async fn lock_workspace(
 ) -> Result<DatabaseTransaction, StoreError> {
     let txn = db.begin().await?;
     let touched = workspace::Entity::update_many()
-        .col_expr(
-            workspace::Column::Name,
-            Expr::col(workspace::Column::Name).into(),
-        )
+        .col_expr(workspace::Column::Name, Expr::col(workspace::Column::Name))
         .filter(workspace::Column::Id.eq(workspace_id))
         .exec(&txn)
         .await?;

@@ -1,5 +1,6 @@
 //! Migrations run up, down and up again on a fresh database (SQLite by default, PostgreSQL
 //! when `TEST_BACKEND=postgres`), and the store works on the result.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 use multitok_shared::Role;
 use multitok_store::{NewUser, NewWorkspace, Store, StoreError};

@@ -1,7 +1,6 @@
 //! The app root: routes, the session provider, and protection of signed-in pages.
 
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::api::Api;
 use crate::components::layout::Layout;
@@ -9,33 +8,57 @@ use crate::hooks::{Session, SessionHandle, use_session};
 use crate::pages::{
     login::Login, placeholder::Placeholder, register::Register, settings::Settings,
 };
+use crate::router::{Redirect, Router, use_navigator};
 
-#[derive(Debug, Clone, Copy, PartialEq, Routable)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Route {
-    #[at("/")]
     Dashboard,
-    #[at("/accounts")]
     Accounts,
-    #[at("/media")]
     Media,
-    #[at("/compose")]
     Compose,
-    #[at("/calendar")]
     Calendar,
-    #[at("/analytics")]
     Analytics,
-    #[at("/settings")]
     Settings,
-    #[at("/login")]
     Login,
-    #[at("/register")]
     Register,
-    #[not_found]
-    #[at("/404")]
     NotFound,
 }
 
+/// Every route with its path.
+const PATHS: [(Route, &str); 10] = [
+    (Route::Dashboard, "/"),
+    (Route::Accounts, "/accounts"),
+    (Route::Media, "/media"),
+    (Route::Compose, "/compose"),
+    (Route::Calendar, "/calendar"),
+    (Route::Analytics, "/analytics"),
+    (Route::Settings, "/settings"),
+    (Route::Login, "/login"),
+    (Route::Register, "/register"),
+    (Route::NotFound, "/404"),
+];
+
 impl Route {
+    /// The route for a location path (a trailing slash is ignored).
+    pub fn from_path(path: &str) -> Route {
+        let path = if path.len() > 1 {
+            path.trim_end_matches('/')
+        } else {
+            path
+        };
+        PATHS
+            .iter()
+            .find(|(_, p)| *p == path)
+            .map_or(Route::NotFound, |(r, _)| *r)
+    }
+
+    pub fn path(self) -> &'static str {
+        PATHS
+            .iter()
+            .find(|(r, _)| *r == self)
+            .map_or("/404", |(_, p)| p)
+    }
+
     /// Sidebar entries, in order, with their labels.
     pub const SECTIONS: [(Route, &'static str); 7] = [
         (Route::Dashboard, "Dashboard"),
@@ -62,15 +85,17 @@ pub fn app() -> Html {
     }
     html! {
         <ContextProvider<SessionHandle> context={handle}>
-            <BrowserRouter>
-                <Switch<Route> render={switch} />
-            </BrowserRouter>
+            <Router>
+                <Switch />
+            </Router>
         </ContextProvider<SessionHandle>>
     }
 }
 
-fn switch(route: Route) -> Html {
-    match route {
+/// Renders the page of the current route.
+#[function_component(Switch)]
+fn switch() -> Html {
+    match use_navigator().route() {
         Route::Login => html! { <Login /> },
         Route::Register => html! { <Register /> },
         other => html! { <Protected route={other} /> },
@@ -88,7 +113,7 @@ fn protected(props: &ProtectedProps) -> Html {
     let session = use_session();
     match &*session.session {
         Session::Loading => html! { <p class="auth-page muted">{ "Loading…" }</p> },
-        Session::LoggedOut => html! { <Redirect<Route> to={Route::Login} /> },
+        Session::LoggedOut => html! { <Redirect to={Route::Login} /> },
         Session::LoggedIn(_) => html! { <Layout>{ page(props.route) }</Layout> },
     }
 }

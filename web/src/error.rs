@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use prost::Message;
 use tonic::{Code, Status};
-use tonic_types::StatusExt;
 
 /// What a failed call means for the page.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -12,7 +12,6 @@ pub struct ApiError {
     pub message: String,
     /// Per-field messages (from `InvalidArgument` field violations).
     pub fields: HashMap<String, String>,
-    pub unauthenticated: bool,
 }
 
 impl ApiError {
@@ -22,16 +21,51 @@ impl ApiError {
     }
 }
 
-impl From<Status> for ApiError {
-    fn from(status: Status) -> ApiError {
-        let mut fields = HashMap::new();
-        if let Some(bad) = status.get_error_details().bad_request() {
-            for v in &bad.field_violations {
-                fields
-                    .entry(v.field.clone())
-                    .or_insert_with(|| v.description.clone());
+/// `google.rpc.Status`, as carried in `grpc-status-details-bin`.
+#[derive(Clone, PartialEq, Message)]
+struct RpcStatus {
+    #[prost(message, repeated, tag = "3")]
+    details: Vec<prost_types::Any>,
+}
+
+/// `google.rpc.BadRequest`.
+#[derive(Clone, PartialEq, Message)]
+struct BadRequest {
+    #[prost(message, repeated, tag = "1")]
+    field_violations: Vec<FieldViolation>,
+}
+
+#[derive(Clone, PartialEq, Message)]
+struct FieldViolation {
+    #[prost(string, tag = "1")]
+    field: String,
+    #[prost(string, tag = "2")]
+    description: String,
+}
+
+/// Field violations inside a status's details, first message per field.
+fn field_violations(status: &Status) -> HashMap<String, String> {
+    let mut fields = HashMap::new();
+    let Ok(details) = RpcStatus::decode(status.details()) else {
+        return fields;
+    };
+    for any in details
+        .details
+        .iter()
+        .filter(|a| a.type_url.ends_with("/google.rpc.BadRequest"))
+    {
+        if let Ok(bad) = BadRequest::decode(any.value.as_slice()) {
+            for v in bad.field_violations {
+                fields.entry(v.field).or_insert(v.description);
             }
         }
+    }
+    fields
+}
+
+impl From<Status> for ApiError {
+    fn from(status: Status) -> ApiError {
+        let fields = field_violations(&status);
         let message = match status.code() {
             Code::InvalidArgument if !fields.is_empty() => {
                 "Please correct the highlighted fields.".to_owned()
@@ -45,11 +79,7 @@ impl From<Status> for ApiError {
             }
             _ => capitalize(status.message()),
         };
-        ApiError {
-            message,
-            fields,
-            unauthenticated: status.code() == Code::Unauthenticated,
-        }
+        ApiError { message, fields }
     }
 }
 

@@ -6,6 +6,7 @@ mod components;
 mod error;
 mod hooks;
 mod pages;
+mod router;
 mod time_zones;
 
 fn main() {

@@ -62,9 +62,11 @@ impl TestApp {
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         init_logs();
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut settings = Settings::default();
-        settings.database_url = database_url(dir.path()).await;
-        settings.max_connections = 4;
+        let mut settings = Settings {
+            database_url: database_url(dir.path()).await,
+            max_connections: 4,
+            ..Default::default()
+        };
         settings.auth.jwt_secret = "test signing key, at least 32 bytes long".into();
         settings.auth.login_per_email_per_minute = 1000;
         settings.auth.login_per_address_per_minute = 1000;

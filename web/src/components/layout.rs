@@ -1,8 +1,8 @@
 //! The signed-in frame: sidebar with sections, workspace switcher, and the user with logout.
 
+use crate::router::{Link, use_navigator};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::hooks::use_session;
@@ -15,7 +15,7 @@ pub struct LayoutProps {
 #[function_component(Layout)]
 pub fn layout(props: &LayoutProps) -> Html {
     let session = use_session();
-    let current = use_route::<Route>();
+    let current = Some(use_navigator().route());
     let profile = session.profile();
     let selected = session
         .workspace()
@@ -53,7 +53,7 @@ pub fn layout(props: &LayoutProps) -> Html {
                 <nav>
                     { for Route::SECTIONS.iter().map(|(route, label)| {
                         let class = if current == Some(*route) { "active" } else { "" };
-                        html! { <Link<Route> to={*route} classes={classes!(class)}>{ *label }</Link<Route>> }
+                        html! { <Link to={*route} classes={classes!(class)}>{ *label }</Link> }
                     }) }
                 </nav>
                 <div class="who">

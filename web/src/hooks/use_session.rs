@@ -89,10 +89,7 @@ impl SessionHandle {
 
     /// Loads the profile again (after a change to workspaces).
     pub async fn reload(&self) -> Result<(), ApiError> {
-        let me = self
-            .api
-            .call(|api| async move { api.auth().me(api.request(pb::MeRequest {})).await })
-            .await?;
+        let me = self.api.send(pb::MeRequest {}).await?;
         let profile = Profile {
             user: me.user.unwrap_or_default(),
             workspaces: me.workspaces,
@@ -113,7 +110,7 @@ impl SessionHandle {
     }
 
     pub async fn logout(&self) {
-        let _ = self.api.auth().logout(pb::LogoutRequest::default()).await;
+        let _ = self.api.send(pb::LogoutRequest::default()).await;
         self.api.set_token(None);
         self.session.set(Session::LoggedOut);
     }

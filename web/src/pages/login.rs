@@ -1,8 +1,8 @@
 //! Log in with email and password.
 
+use crate::router::{Link, Redirect};
 use multitok_proto::v1 as pb;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::components::field::{ErrorBanner, Field};
@@ -17,7 +17,7 @@ pub fn login() -> Html {
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     if matches!(*session.session, Session::LoggedIn(_)) {
-        return html! { <Redirect<Route> to={Route::Dashboard} /> };
+        return html! { <Redirect to={Route::Dashboard} /> };
     }
     let onsubmit = {
         let (session, email, password, error, busy) = (
@@ -36,13 +36,13 @@ pub fn login() -> Html {
             let (session, error, busy) = (session.clone(), error.clone(), busy.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = match session.api.auth().login(request).await {
+                let result = match session.api.send(request).await {
                     Ok(r) => {
                         session
-                            .logged_in(r.into_inner().session.unwrap_or_default().access_token)
+                            .logged_in(r.session.unwrap_or_default().access_token)
                             .await
                     }
-                    Err(status) => Err(status.into()),
+                    Err(e) => Err(e),
                 };
                 busy.set(false);
                 error.set(result.err());
@@ -59,7 +59,7 @@ pub fn login() -> Html {
                 <Field label="Password" name="password" kind="password" value={password} error={field_error("password")} autocomplete="current-password" />
                 <button type="submit" disabled={*busy}>{ "Log in" }</button>
             </form>
-            <p class="muted">{ "No account yet? " }<Link<Route> to={Route::Register}>{ "Register" }</Link<Route>></p>
+            <p class="muted">{ "No account yet? " }<Link to={Route::Register}>{ "Register" }</Link></p>
         </div>
     }
 }

@@ -1,8 +1,8 @@
 //! Create an account (and its personal workspace).
 
+use crate::router::{Link, Redirect};
 use multitok_proto::v1 as pb;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use crate::app::Route;
 use crate::components::field::{ErrorBanner, Field};
@@ -18,7 +18,7 @@ pub fn register() -> Html {
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
     if matches!(*session.session, Session::LoggedIn(_)) {
-        return html! { <Redirect<Route> to={Route::Dashboard} /> };
+        return html! { <Redirect to={Route::Dashboard} /> };
     }
     let onsubmit = {
         let (session, email, name, password, error, busy) = (
@@ -39,13 +39,13 @@ pub fn register() -> Html {
             let (session, error, busy) = (session.clone(), error.clone(), busy.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = match session.api.auth().register(request).await {
+                let result = match session.api.send(request).await {
                     Ok(r) => {
                         session
-                            .logged_in(r.into_inner().session.unwrap_or_default().access_token)
+                            .logged_in(r.session.unwrap_or_default().access_token)
                             .await
                     }
-                    Err(status) => Err(status.into()),
+                    Err(e) => Err(e),
                 };
                 busy.set(false);
                 error.set(result.err());
@@ -64,7 +64,7 @@ pub fn register() -> Html {
                 <p class="muted">{ "At least 10 characters." }</p>
                 <button type="submit" disabled={*busy}>{ "Create account" }</button>
             </form>
-            <p class="muted">{ "Already registered? " }<Link<Route> to={Route::Login}>{ "Log in" }</Link<Route>></p>
+            <p class="muted">{ "Already registered? " }<Link to={Route::Login}>{ "Log in" }</Link></p>
         </div>
     }
 }

@@ -24,15 +24,10 @@ const ROLES: [pb::Role; 4] = [
 ];
 
 async fn load(api: &Api, id: String) -> Result<Vec<pb::Member>, ApiError> {
-    let response = api
-        .call(move |api| {
-            let request = pb::ListMembersRequest {
-                workspace_id: id.clone(),
-            };
-            async move { api.workspaces().list_members(api.request(request)).await }
-        })
-        .await?;
-    Ok(response.members)
+    Ok(api
+        .send(pb::ListMembersRequest { workspace_id: id })
+        .await?
+        .members)
 }
 
 #[function_component(Members)]
@@ -90,14 +85,7 @@ pub fn members(props: &MembersProps) -> Html {
                 role: (*new_role).into(),
             };
             let api = api.clone();
-            run(Box::pin(async move {
-                api.call(move |api| {
-                    let request = request.clone();
-                    async move { api.workspaces().add_member(api.request(request)).await }
-                })
-                .await
-                .map(drop)
-            }));
+            run(Box::pin(async move { api.send(request).await.map(drop) }));
         })
     };
     let on_new_role = {
@@ -121,35 +109,16 @@ pub fn members(props: &MembersProps) -> Html {
             let role = e.target_unchecked_into::<HtmlSelectElement>().value().parse::<i32>().unwrap_or_default();
             let request = pb::ChangeRoleRequest { workspace_id: ws_r.clone(), user_id: uid_r.clone(), role };
             let api = api_r.clone();
-            run_role(Box::pin(async move {
-                api.call(move |api| {
-                    let request = request.clone();
-                    async move { api.workspaces().change_role(api.request(request)).await }
-                })
-                .await
-                .map(drop)
-            }));
+            run_role(Box::pin(async move { api.send(request).await.map(drop) }));
         });
         let (uid_x, is_me) = (user.id.clone(), user.id == me);
         let on_remove = Callback::from(move |_: MouseEvent| {
             let (api, ws, uid) = (api_x.clone(), ws_x.clone(), uid_x.clone());
             run_remove(Box::pin(async move {
                 if is_me {
-                    let request = pb::LeaveWorkspaceRequest { workspace_id: ws };
-                    api.call(move |api| {
-                        let request = request.clone();
-                        async move { api.workspaces().leave_workspace(api.request(request)).await }
-                    })
-                    .await
-                    .map(drop)
+                    api.send(pb::LeaveWorkspaceRequest { workspace_id: ws }).await.map(drop)
                 } else {
-                    let request = pb::RemoveMemberRequest { workspace_id: ws, user_id: uid };
-                    api.call(move |api| {
-                        let request = request.clone();
-                        async move { api.workspaces().remove_member(api.request(request)).await }
-                    })
-                    .await
-                    .map(drop)
+                    api.send(pb::RemoveMemberRequest { workspace_id: ws, user_id: uid }).await.map(drop)
                 }
             }));
         });

@@ -10,14 +10,7 @@ use crate::error::ApiError;
 use crate::hooks::use_session;
 
 async fn load(api: &Api) -> Result<Vec<pb::ApiToken>, ApiError> {
-    let list = api
-        .call(|api| async move {
-            api.auth()
-                .list_api_tokens(api.request(pb::ListApiTokensRequest {}))
-                .await
-        })
-        .await?;
-    Ok(list.tokens)
+    Ok(api.send(pb::ListApiTokensRequest {}).await?.tokens)
 }
 
 fn date(ts: Option<&prost_types::Timestamp>) -> String {
@@ -72,12 +65,7 @@ pub fn api_tokens() -> Html {
                 version.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                let created = api
-                    .call(move |api| {
-                        let request = request.clone();
-                        async move { api.auth().create_api_token(api.request(request)).await }
-                    })
-                    .await;
+                let created = api.send(request).await;
                 match created {
                     Ok(r) => {
                         secret.set(Some(r.secret));
@@ -109,12 +97,7 @@ pub fn api_tokens() -> Html {
             let (api, error, version, id) =
                 (api.clone(), error.clone(), version.clone(), id.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let result = api
-                    .call(move |api| {
-                        let request = pb::RevokeApiTokenRequest { id: id.clone() };
-                        async move { api.auth().revoke_api_token(api.request(request)).await }
-                    })
-                    .await;
+                let result = api.send(pb::RevokeApiTokenRequest { id }).await;
                 error.set(result.err());
                 version.set(*version + 1);
             });

@@ -95,25 +95,14 @@ async fn save(
     name: String,
     zone: String,
 ) -> Result<(), ApiError> {
-    let (i, n) = (id.clone(), name);
-    api.call(move |api| {
-        let request = pb::RenameWorkspaceRequest {
-            workspace_id: i.clone(),
-            name: n.clone(),
-        };
-        async move {
-            api.workspaces()
-                .rename_workspace(api.request(request))
-                .await
-        }
+    api.send(pb::RenameWorkspaceRequest {
+        workspace_id: id.clone(),
+        name,
     })
     .await?;
-    api.call(move |api| {
-        let request = pb::SetTimeZoneRequest {
-            workspace_id: id.clone(),
-            time_zone: zone.clone(),
-        };
-        async move { api.workspaces().set_time_zone(api.request(request)).await }
+    api.send(pb::SetTimeZoneRequest {
+        workspace_id: id,
+        time_zone: zone,
     })
     .await?;
     Ok(())
@@ -134,17 +123,7 @@ pub fn new_workspace() -> Html {
                 time_zone: String::new(),
             };
             wasm_bindgen_futures::spawn_local(async move {
-                let created = session
-                    .api
-                    .call(move |api| {
-                        let request = request.clone();
-                        async move {
-                            api.workspaces()
-                                .create_workspace(api.request(request))
-                                .await
-                        }
-                    })
-                    .await;
+                let created = session.api.send(request).await;
                 match created {
                     Ok(r) => {
                         name.set(String::new());

@@ -1,0 +1,39 @@
+//! Which request goes to which method, and what it answers: one line per RPC.
+
+use multitok_proto::v1 as pb;
+
+/// A request message of one RPC.
+pub trait Rpc: prost::Message + Sized {
+    /// `/package.Service/Method`.
+    const PATH: &'static str;
+    /// Callable without a session (no refresh-and-retry on `Unauthenticated`).
+    const PUBLIC: bool = false;
+    type Response: prost::Message + Default;
+}
+
+macro_rules! rpc {
+    ($service:literal, $method:literal, $req:ident => $resp:ident $(, public = $public:literal)?) => {
+        impl Rpc for pb::$req {
+            const PATH: &'static str = concat!("/multitok.v1.", $service, "/", $method);
+            $(const PUBLIC: bool = $public;)?
+            type Response = pb::$resp;
+        }
+    };
+}
+
+rpc!("AuthService", "Register", RegisterRequest => RegisterResponse, public = true);
+rpc!("AuthService", "Login", LoginRequest => LoginResponse, public = true);
+rpc!("AuthService", "Refresh", RefreshRequest => RefreshResponse, public = true);
+rpc!("AuthService", "Logout", LogoutRequest => LogoutResponse, public = true);
+rpc!("AuthService", "Me", MeRequest => MeResponse);
+rpc!("AuthService", "CreateApiToken", CreateApiTokenRequest => CreateApiTokenResponse);
+rpc!("AuthService", "ListApiTokens", ListApiTokensRequest => ListApiTokensResponse);
+rpc!("AuthService", "RevokeApiToken", RevokeApiTokenRequest => RevokeApiTokenResponse);
+rpc!("WorkspaceService", "CreateWorkspace", CreateWorkspaceRequest => CreateWorkspaceResponse);
+rpc!("WorkspaceService", "ListMembers", ListMembersRequest => ListMembersResponse);
+rpc!("WorkspaceService", "RenameWorkspace", RenameWorkspaceRequest => RenameWorkspaceResponse);
+rpc!("WorkspaceService", "SetTimeZone", SetTimeZoneRequest => SetTimeZoneResponse);
+rpc!("WorkspaceService", "AddMember", AddMemberRequest => AddMemberResponse);
+rpc!("WorkspaceService", "ChangeRole", ChangeRoleRequest => ChangeRoleResponse);
+rpc!("WorkspaceService", "RemoveMember", RemoveMemberRequest => RemoveMemberResponse);
+rpc!("WorkspaceService", "LeaveWorkspace", LeaveWorkspaceRequest => LeaveWorkspaceResponse);

@@ -1,0 +1,119 @@
+//! A small client-side router over the browser's History API: the current route lives in a
+//! context, links push history entries, back/forward is followed through `popstate`. The server
+//! answers every unknown path with `index.html`, so deep links work.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use yew::prelude::*;
+
+use crate::app::Route;
+
+/// The current route and a way to change it.
+#[derive(Clone, PartialEq)]
+pub struct Navigator {
+    current: UseStateHandle<Route>,
+}
+
+fn location_route() -> Route {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    Route::from_path(&path)
+}
+
+impl Navigator {
+    pub fn route(&self) -> Route {
+        *self.current
+    }
+
+    /// Goes to `route`, adding a history entry (or replacing the current one).
+    pub fn go(&self, route: Route, replace: bool) {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let url = Some(route.path());
+            let _ = if replace {
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", url)
+            } else {
+                history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", url)
+            };
+        }
+        self.current.set(route);
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RouterProps {
+    pub children: Html,
+}
+
+/// Provides the [`Navigator`] and follows back/forward.
+#[function_component(Router)]
+pub fn router(props: &RouterProps) -> Html {
+    let current = use_state(location_route);
+    {
+        let current = current.clone();
+        use_effect_with((), move |()| {
+            let listener = Closure::<dyn Fn()>::new(move || current.set(location_route()));
+            let window = web_sys::window();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "popstate",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "popstate",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    html! {
+        <ContextProvider<Navigator> context={Navigator { current }}>{ props.children.clone() }</ContextProvider<Navigator>>
+    }
+}
+
+/// The navigator; only missing outside [`Router`], which is a programming error.
+#[hook]
+pub fn use_navigator() -> Navigator {
+    #[allow(clippy::expect_used)]
+    use_context::<Navigator>().expect("Navigator context is provided by Router")
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LinkProps {
+    pub to: Route,
+    #[prop_or_default]
+    pub classes: Classes,
+    pub children: Html,
+}
+
+/// An `<a>` that navigates without reloading the page.
+#[function_component(Link)]
+pub fn link(props: &LinkProps) -> Html {
+    let navigator = use_navigator();
+    let to = props.to;
+    let onclick = Callback::from(move |e: MouseEvent| {
+        if !(e.ctrl_key() || e.meta_key() || e.shift_key()) {
+            e.prevent_default();
+            navigator.go(to, false);
+        }
+    });
+    html! { <a href={to.path()} class={props.classes.clone()} {onclick}>{ props.children.clone() }</a> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RedirectProps {
+    pub to: Route,
+}
+
+/// Replaces the current history entry with `to` once rendered.
+#[function_component(Redirect)]
+pub fn redirect(props: &RedirectProps) -> Html {
+    let navigator = use_navigator();
+    let to = props.to;
+    use_effect_with(to, move |to| navigator.go(*to, true));
+    html! {}
+}
