@@ -1,8 +1,10 @@
 //! Domain types and rules of Multitok that do not depend on I/O: input validation, roles and
-//! their permissions. Compiles for native targets and for `wasm32-unknown-unknown`.
+//! their permissions, TikTok's upload chunk plan. Compiles for native targets and for `wasm32-unknown-unknown`.
 
+pub mod chunk_plan;
 pub mod role;
 pub mod validate;
 
+pub use chunk_plan::{ChunkBounds, ChunkPlan, ChunkPlanError};
 pub use role::{Action, Role};
 pub use validate::{FieldViolation, Violations};

@@ -1,4 +1,14 @@
-//! Benchmarks (added below).
+//! `cargo xtask bench`: the load benchmark against the release server (SQLite, and PostgreSQL
+//! when `TEST_DATABASE_URL` or `BENCH_DATABASE_URL` is set), then the web bundle's size.
+
+use crate::run::{cmd, status};
+use crate::tools::Tools;
+
 pub fn run() -> anyhow::Result<()> {
-    anyhow::bail!("not yet")
+    status(&mut cmd("cargo", &["build", "--release", "-p", "multitok-server", "--bin", "multitok-server"]))?;
+    status(&mut cmd("cargo", &["bench", "-p", "multitok-server", "--bench", "load"]))?;
+    let tools = Tools::ensure()?;
+    crate::dev::build_web(&tools)?;
+    println!("results: target/bench/load.md");
+    Ok(())
 }
