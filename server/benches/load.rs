@@ -37,13 +37,21 @@ impl Measured {
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(str::to_owned))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(str::to_owned)
+        })
         .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
         .unwrap_or(0)
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Runs `call` from CONCURRENCY tasks for DURATION and collects latencies.
@@ -80,29 +88,56 @@ where
     }
     let elapsed = start.elapsed();
     all.sort_unstable();
-    let pct = |p: f64| all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
-    Measured { name, requests: all.len(), errors, elapsed, p50: pct(0.50), p99: pct(0.99) }
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    Measured {
+        name,
+        requests: all.len(),
+        errors,
+        elapsed,
+        p50: pct(0.50),
+        p99: pct(0.99),
+    }
 }
 
 async fn bench_backend(label: &str, database_url: &str) -> String {
     let port = free_port();
-    let binary = std::env::var("MULTITOK_SERVER_BIN").unwrap_or_else(|_| "target/release/multitok-server".into());
+    let binary = std::env::var("BENCH_SERVER_BIN")
+        .unwrap_or_else(|_| "target/release/multitok-server".into());
     let started = Instant::now();
     let mut server: Child = Command::new(&binary)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", database_url])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            database_url,
+        ])
         .env("RUST_LOG", "warn")
-        .env("MULTITOK_AUTH__JWT_SECRET", "benchmark signing key, 32 bytes or more")
+        .env(
+            "MULTITOK_AUTH__JWT_SECRET",
+            "benchmark signing key, 32 bytes or more",
+        )
         .stdout(Stdio::null())
         .spawn()
         .expect("start the release server (cargo build --release -p multitok-server)");
     let endpoint = Channel::from_shared(format!("http://127.0.0.1:{port}")).unwrap();
     let first = loop {
         if let Ok(ch) = endpoint.connect().await
-            && HealthClient::new(ch.clone()).check(HealthCheckRequest::default()).await.is_ok()
+            && HealthClient::new(ch.clone())
+                .check(HealthCheckRequest::default())
+                .await
+                .is_ok()
         {
             break ch;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
         tokio::time::sleep(Duration::from_millis(2)).await;
     };
     let startup = started.elapsed();
@@ -111,7 +146,11 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
 
     let email = format!("bench-{}@example.com", std::process::id());
     let registered = AuthServiceClient::new(first.clone())
-        .register(pb::RegisterRequest { email, password: "benchmark password".into(), display_name: "Bench".into() })
+        .register(pb::RegisterRequest {
+            email,
+            password: "benchmark password".into(),
+            display_name: "Bench".into(),
+        })
         .await
         .expect("register")
         .into_inner();
@@ -122,7 +161,10 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
     }
 
     let health = drive("grpc.health.v1.Health/Check", &channels, |ch| async move {
-        HealthClient::new(ch).check(HealthCheckRequest::default()).await.is_ok()
+        HealthClient::new(ch)
+            .check(HealthCheckRequest::default())
+            .await
+            .is_ok()
     })
     .await;
     let pid = server.id();
@@ -140,18 +182,31 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
         let token = token.clone();
         async move {
             let mut request = tonic::Request::new(pb::MeRequest {});
-            request.metadata_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+            request
+                .metadata_mut()
+                .insert("authorization", format!("Bearer {token}").parse().unwrap());
             AuthServiceClient::new(ch).me(request).await.is_ok()
         }
     })
     .await;
     sampler.abort();
-    let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
     let _ = server.wait();
 
-    let mut out = format!("\n### {label}\n\n| call | requests/s | p50 | p99 | errors |\n|---|---|---|---|---|\n");
+    let mut out = format!(
+        "\n### {label}\n\n| call | requests/s | p50 | p99 | errors |\n|---|---|---|---|---|\n"
+    );
     for m in [&health, &me] {
-        out += &format!("| `{}` | {:.0} | {:.2} ms | {:.2} ms | {} |\n", m.name, m.rps(), ms(m.p50), ms(m.p99), m.errors);
+        out += &format!(
+            "| `{}` | {:.0} | {:.2} ms | {:.2} ms | {} |\n",
+            m.name,
+            m.rps(),
+            ms(m.p50),
+            ms(m.p99),
+            m.errors
+        );
     }
     out += &format!(
         "\n- Me / health throughput ratio: **{:.2}**; Me p99 / health p99: **{:.2}**\n",
@@ -178,20 +233,35 @@ async fn main() {
         "## Load: {CONCURRENCY} concurrent callers over {CONNECTIONS} HTTP/2 connections, {} s per call\n",
         DURATION.as_secs()
     );
-    let sqlite = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
+    let sqlite = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("bench.db").display()
+    );
     report += &bench_backend("SQLite", &sqlite).await;
     let pg = std::env::var("BENCH_DATABASE_URL").or_else(|_| std::env::var("TEST_DATABASE_URL"));
     if let Ok(admin) = pg {
         let name = format!("mt_bench_{}", std::process::id());
         let store = multitok_store::Store::connect(&admin, 1).await.unwrap();
-        store.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
-        let url = format!("{}/{name}", admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin));
+        store
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        let url = format!(
+            "{}/{name}",
+            admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin)
+        );
         report += &bench_backend("PostgreSQL", &url).await;
-        store.execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)")).await.unwrap();
+        store
+            .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
+            .await
+            .unwrap();
     } else {
         report += "\n(PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL)\n";
     }
     println!("{report}");
-    std::fs::create_dir_all("target/bench").unwrap();
-    std::fs::write("target/bench/load.md", report).unwrap();
+    let out = std::path::PathBuf::from(
+        std::env::var("BENCH_OUT").unwrap_or_else(|_| "target/bench".into()),
+    );
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("load.md"), report).unwrap();
 }

@@ -18,7 +18,12 @@ pub const MIB: u64 = 1024 * 1024;
 
 impl Default for ChunkBounds {
     fn default() -> Self {
-        ChunkBounds { min_chunk: 5 * MIB, max_chunk: 64 * MIB, max_last_chunk: 128 * MIB, max_chunks: 1000 }
+        ChunkBounds {
+            min_chunk: 5 * MIB,
+            max_chunk: 64 * MIB,
+            max_last_chunk: 128 * MIB,
+            max_chunks: 1000,
+        }
     }
 }
 
@@ -62,33 +67,62 @@ pub struct ChunkPlan {
 impl ChunkPlan {
     /// Plans `video_size` bytes in chunks of `chunk_size` under TikTok's rules. A file smaller
     /// than the minimum chunk goes whole, whatever `chunk_size` was asked for.
-    pub fn new(video_size: u64, chunk_size: u64, bounds: ChunkBounds) -> Result<ChunkPlan, ChunkPlanError> {
+    pub fn new(
+        video_size: u64,
+        chunk_size: u64,
+        bounds: ChunkBounds,
+    ) -> Result<ChunkPlan, ChunkPlanError> {
         if video_size == 0 {
             return Err(ChunkPlanError::Empty);
         }
         if video_size < bounds.min_chunk {
-            return Ok(ChunkPlan { video_size, chunk_size: video_size, total_chunk_count: 1 });
+            return Ok(ChunkPlan {
+                video_size,
+                chunk_size: video_size,
+                total_chunk_count: 1,
+            });
         }
         if !(bounds.min_chunk..=bounds.max_chunk).contains(&chunk_size) {
-            return Err(ChunkPlanError::ChunkSize { chunk_size, min: bounds.min_chunk, max: bounds.max_chunk });
+            return Err(ChunkPlanError::ChunkSize {
+                chunk_size,
+                min: bounds.min_chunk,
+                max: bounds.max_chunk,
+            });
         }
         if chunk_size > video_size {
-            return Err(ChunkPlanError::ChunkLargerThanFile { chunk_size, video_size });
+            return Err(ChunkPlanError::ChunkLargerThanFile {
+                chunk_size,
+                video_size,
+            });
         }
         let count = video_size / chunk_size;
         if count > bounds.max_chunks {
-            return Err(ChunkPlanError::TooManyChunks { count, max: bounds.max_chunks });
+            return Err(ChunkPlanError::TooManyChunks {
+                count,
+                max: bounds.max_chunks,
+            });
         }
         let last = video_size - chunk_size * (count - 1);
         if last > bounds.max_last_chunk {
-            return Err(ChunkPlanError::LastChunkTooLarge { size: last, max: bounds.max_last_chunk });
+            return Err(ChunkPlanError::LastChunkTooLarge {
+                size: last,
+                max: bounds.max_last_chunk,
+            });
         }
-        Ok(ChunkPlan { video_size, chunk_size, total_chunk_count: count })
+        Ok(ChunkPlan {
+            video_size,
+            chunk_size,
+            total_chunk_count: count,
+        })
     }
 
     /// The largest allowed chunk size that fits, preferring `preferred`: what a client should
     /// ask for when it has no opinion.
-    pub fn auto(video_size: u64, preferred: u64, bounds: ChunkBounds) -> Result<ChunkPlan, ChunkPlanError> {
+    pub fn auto(
+        video_size: u64,
+        preferred: u64,
+        bounds: ChunkBounds,
+    ) -> Result<ChunkPlan, ChunkPlanError> {
         let needed = video_size.div_ceil(bounds.max_chunks).max(bounds.min_chunk);
         let chunk = preferred.clamp(needed, bounds.max_chunk).min(video_size);
         ChunkPlan::new(video_size, chunk, bounds)
@@ -97,7 +131,11 @@ impl ChunkPlan {
     /// Byte range of chunk `index` (0-based).
     pub fn range(&self, index: u64) -> Range<u64> {
         let start = index * self.chunk_size;
-        let end = if index + 1 == self.total_chunk_count { self.video_size } else { start + self.chunk_size };
+        let end = if index + 1 == self.total_chunk_count {
+            self.video_size
+        } else {
+            start + self.chunk_size
+        };
         start..end
     }
 
@@ -119,13 +157,22 @@ mod tests {
 
     #[test]
     fn documented_example_is_five_chunks_with_a_large_last_one() {
-        let bounds = ChunkBounds { min_chunk: 5_000_000, max_chunk: 64_000_000, max_last_chunk: 128_000_000, max_chunks: 1000 };
+        let bounds = ChunkBounds {
+            min_chunk: 5_000_000,
+            max_chunk: 64_000_000,
+            max_last_chunk: 128_000_000,
+            max_chunks: 1000,
+        };
         let plan = ChunkPlan::new(50_000_123, 10_000_000, bounds).unwrap();
         assert_eq!(plan.total_chunk_count, 5);
         let ranges: Vec<_> = plan.ranges().collect();
         assert_eq!(ranges[0], 0..10_000_000);
         assert_eq!(ranges[3], 30_000_000..40_000_000);
-        assert_eq!(ranges[4], 40_000_000..50_000_123, "bytes 40,000,000–50,000,122");
+        assert_eq!(
+            ranges[4],
+            40_000_000..50_000_123,
+            "bytes 40,000,000–50,000,122"
+        );
     }
 
     #[test]
@@ -138,15 +185,41 @@ mod tests {
     fn out_of_bounds_requests_are_refused() {
         let b = ChunkBounds::default();
         assert_eq!(ChunkPlan::new(0, MIB, b), Err(ChunkPlanError::Empty));
-        assert!(matches!(ChunkPlan::new(100 * MIB, MIB, b), Err(ChunkPlanError::ChunkSize { .. })));
-        assert!(matches!(ChunkPlan::new(100 * MIB, 65 * MIB, b), Err(ChunkPlanError::ChunkSize { .. })));
-        assert!(matches!(ChunkPlan::new(20 * MIB, 30 * MIB, b), Err(ChunkPlanError::ChunkLargerThanFile { .. })));
+        assert!(matches!(
+            ChunkPlan::new(100 * MIB, MIB, b),
+            Err(ChunkPlanError::ChunkSize { .. })
+        ));
+        assert!(matches!(
+            ChunkPlan::new(100 * MIB, 65 * MIB, b),
+            Err(ChunkPlanError::ChunkSize { .. })
+        ));
+        assert!(matches!(
+            ChunkPlan::new(20 * MIB, 30 * MIB, b),
+            Err(ChunkPlanError::ChunkLargerThanFile { .. })
+        ));
         // 64 MiB chunks of a 191 MiB file leave a 127 MiB last chunk, within the 128 MiB bound.
-        assert_eq!(ChunkPlan::new(191 * MIB, 64 * MIB, b).unwrap().range(1), 64 * MIB..191 * MIB);
-        let tight = ChunkBounds { min_chunk: 10, max_chunk: 100, max_last_chunk: 120, max_chunks: 1000 };
-        assert!(matches!(ChunkPlan::new(199, 100, tight), Err(ChunkPlanError::LastChunkTooLarge { size: 199, .. })));
-        let many = ChunkBounds { max_chunks: 3, ..tight };
-        assert!(matches!(ChunkPlan::new(400, 100, many), Err(ChunkPlanError::TooManyChunks { count: 4, .. })));
+        assert_eq!(
+            ChunkPlan::new(191 * MIB, 64 * MIB, b).unwrap().range(1),
+            64 * MIB..191 * MIB
+        );
+        let tight = ChunkBounds {
+            min_chunk: 10,
+            max_chunk: 100,
+            max_last_chunk: 120,
+            max_chunks: 1000,
+        };
+        assert!(matches!(
+            ChunkPlan::new(199, 100, tight),
+            Err(ChunkPlanError::LastChunkTooLarge { size: 199, .. })
+        ));
+        let many = ChunkBounds {
+            max_chunks: 3,
+            ..tight
+        };
+        assert!(matches!(
+            ChunkPlan::new(400, 100, many),
+            Err(ChunkPlanError::TooManyChunks { count: 4, .. })
+        ));
     }
 
     #[test]
