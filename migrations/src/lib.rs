@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_accounts_and_workspaces;
+mod m20261125_000002_tiktok_accounts;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -12,8 +13,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(
-            m20261125_000001_accounts_and_workspaces::Migration,
-        )]
+        vec![
+            Box::new(m20261125_000001_accounts_and_workspaces::Migration),
+            Box::new(m20261125_000002_tiktok_accounts::Migration),
+        ]
     }
 }

@@ -86,6 +86,8 @@ pub struct SandboxConfig {
     pub post_ids_as_numbers: bool,
     /// `DIRECT_PUBLISH` (seen in captured payloads) or `DIRECT_POST`.
     pub direct_publish_type: String,
+    /// Faults in force from the start, by endpoint path (or `*`); `/admin/faults` changes them.
+    pub faults: std::collections::HashMap<String, crate::faults::EndpointFaults>,
 }
 
 fn creator(open_id: &str, username: &str, name: &str, private: bool) -> CreatorConfig {
@@ -144,6 +146,7 @@ impl Default for SandboxConfig {
             state_file: None,
             post_ids_as_numbers: true,
             direct_publish_type: "DIRECT_PUBLISH".into(),
+            faults: std::collections::HashMap::new(),
         }
     }
 }

@@ -49,6 +49,8 @@ impl App {
             .and_then(|f| std::fs::read(f).ok())
             .and_then(|bytes| serde_json::from_slice::<State>(&bytes).ok())
             .unwrap_or_else(|| State::new(&config));
+        let mut state = state;
+        state.faults.endpoints = config.faults.clone();
         App {
             config: Arc::new(config),
             state: Arc::new(Mutex::new(state)),

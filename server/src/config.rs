@@ -24,6 +24,96 @@ pub struct Settings {
     /// Origins other than the server's own that may call grpc-web (CORS).
     pub cors_origins: Vec<String>,
     pub auth: AuthSettings,
+    pub tiktok: TikTokSettings,
+}
+
+/// The TikTok app's credentials and endpoints (TikTok itself, or the sandbox).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TikTokSettings {
+    pub client_key: String,
+    pub client_secret: String,
+    /// This server's `/oauth/tiktok/callback`, exactly as registered with TikTok.
+    pub redirect_uri: String,
+    /// TikTok's API host, or the sandbox's URL.
+    pub api_base: String,
+    /// TikTok's consent page; empty means `<api_base>/v2/auth/authorize/` (the sandbox's).
+    pub authorize_url: String,
+    /// Keys for tokens at rest, `<id>:<base64url 32 bytes>`, the current one first.
+    pub token_keys: Vec<String>,
+    /// Read the keys from this file instead, one per line.
+    pub token_keys_file: Option<PathBuf>,
+    /// Posts per creator per day before scheduling warns (TikTok's is about 15).
+    pub daily_post_cap: u32,
+    /// Scopes an account must grant to be connected.
+    pub required_scopes: Vec<String>,
+}
+
+impl Default for TikTokSettings {
+    fn default() -> Self {
+        TikTokSettings {
+            client_key: String::new(),
+            client_secret: String::new(),
+            redirect_uri: "http://127.0.0.1:8080/oauth/tiktok/callback".into(),
+            api_base: "https://open.tiktokapis.com".into(),
+            authorize_url: "https://www.tiktok.com/v2/auth/authorize/".into(),
+            token_keys: Vec::new(),
+            token_keys_file: None,
+            daily_post_cap: 15,
+            required_scopes: [
+                "user.info.basic",
+                "user.info.profile",
+                "user.info.stats",
+                "video.list",
+                "video.publish",
+                "video.upload",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+impl TikTokSettings {
+    /// Whether an app is configured at all.
+    pub fn configured(&self) -> bool {
+        !self.client_key.is_empty() && !self.client_secret.is_empty()
+    }
+
+    /// The token keys from the file or the setting.
+    pub fn keys(&self) -> std::io::Result<Vec<String>> {
+        match &self.token_keys_file {
+            Some(file) => Ok(std::fs::read_to_string(file)?
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect()),
+            None => Ok(self.token_keys.clone()),
+        }
+    }
+}
+
+impl fmt::Debug for TikTokSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TikTokSettings")
+            .field("client_key", &self.client_key)
+            .field(
+                "client_secret",
+                &if self.client_secret.is_empty() {
+                    ""
+                } else {
+                    "***"
+                },
+            )
+            .field("redirect_uri", &self.redirect_uri)
+            .field("api_base", &self.api_base)
+            .field("authorize_url", &self.authorize_url)
+            .field("token_keys", &format!("{} key(s)", self.token_keys.len()))
+            .field("token_keys_file", &self.token_keys_file)
+            .field("daily_post_cap", &self.daily_post_cap)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Token lifetimes, signing key and login throttling.
@@ -54,6 +144,7 @@ impl Default for Settings {
             web_dir: None,
             cors_origins: Vec::new(),
             auth: AuthSettings::default(),
+            tiktok: TikTokSettings::default(),
         }
     }
 }
@@ -118,6 +209,7 @@ impl fmt::Debug for Settings {
             .field("web_dir", &self.web_dir)
             .field("cors_origins", &self.cors_origins)
             .field("auth", &self.auth)
+            .field("tiktok", &self.tiktok)
             .finish()
     }
 }
@@ -160,9 +252,12 @@ mod tests {
             ..Default::default()
         };
         s.auth.jwt_secret = "super-secret-signing-key".into();
+        s.tiktok.client_secret = "tiktok-app-secret".into();
+        s.tiktok.token_keys = vec!["k1:c2VjcmV0LWtleS1tYXRlcmlhbA".into()];
         let shown = format!("{s:?}");
         assert!(!shown.contains("hunter2"));
         assert!(!shown.contains("super-secret"));
+        assert!(!shown.contains("tiktok-app-secret") && !shown.contains("c2VjcmV0"));
         assert!(shown.contains("postgres://app:***@db/multitok"));
     }
 

@@ -25,6 +25,9 @@ pub enum AppError {
     AlreadyExists(&'static str),
     #[error("{0}")]
     FailedPrecondition(&'static str),
+    /// A dependency (TikTok) is not answering; worth retrying later.
+    #[error("{0}")]
+    Unavailable(&'static str),
     #[error("too many attempts; retry in {} s", .0.as_secs().max(1))]
     Throttled(Duration),
     /// Anything else; the cause is logged once and never shown to the caller.
@@ -68,6 +71,7 @@ impl From<AppError> for Status {
             AppError::NotFound(_) => Status::not_found(err.to_string()),
             AppError::AlreadyExists(_) => Status::already_exists(err.to_string()),
             AppError::FailedPrecondition(_) => Status::failed_precondition(err.to_string()),
+            AppError::Unavailable(_) => Status::unavailable(err.to_string()),
             AppError::Throttled(delay) => Status::with_error_details(
                 Code::ResourceExhausted,
                 err.to_string(),

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod error;
 mod grpc;
+mod http;
 pub mod service;
 pub mod startup;
 

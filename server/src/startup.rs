@@ -32,7 +32,7 @@ pub async fn launch(
     if settings.auth.jwt_secret.is_empty() && settings.auth.jwt_secret_file.is_none() {
         tracing::warn!("no auth.jwt_secret configured: using a random key for this process");
     }
-    let services = Services::new(store.clone(), &settings, &key);
+    let services = Services::new(store.clone(), &settings, &key).context("setting up services")?;
     spawn_housekeeping(services.clone());
     let app = app(&settings, services)?;
     tracing::info!(address = %listener.local_addr()?, "serving");
@@ -50,6 +50,7 @@ pub async fn launch(
 
 /// The whole HTTP application.
 pub fn app(settings: &Settings, services: Services) -> anyhow::Result<Router> {
+    let http_routes = crate::http::routes(services.clone());
     let grpc = grpc::routes(services.clone(), settings.auth.secure_cookie)?
         .into_axum_router()
         .layer(axum::middleware::from_fn_with_state(
@@ -57,7 +58,8 @@ pub fn app(settings: &Settings, services: Services) -> anyhow::Result<Router> {
             grpc::authenticate,
         ))
         .layer(tonic_web::GrpcWebLayer::new())
-        .layer(axum::middleware::from_fn(grpc::classify_transport));
+        .layer(axum::middleware::from_fn(grpc::classify_transport))
+        .merge(http_routes);
     let app = match &settings.web_dir {
         Some(dir) => grpc.fallback_service(spa(dir)),
         None => grpc,

@@ -2,6 +2,7 @@
 //!
 //! The database URL's scheme picks the backend: `sqlite://path?mode=rwc` or `postgres://…`.
 
+pub mod accounts;
 pub mod entity;
 mod error;
 mod tokens;

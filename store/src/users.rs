@@ -2,7 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use multitok_shared::Role;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::sea_query::{Expr, JoinType};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait, TransactionTrait,
+};
 
 use crate::entity::{membership, user, workspace};
 use crate::workspaces::{NewWorkspace, Workspace};
@@ -38,7 +42,86 @@ impl From<user::Model> for User {
     }
 }
 
+/// One row of the profile query: the user, and one of their memberships if any.
+#[derive(Debug, FromQueryResult)]
+struct ProfileRow {
+    id: String,
+    email: String,
+    display_name: String,
+    password_hash: String,
+    created_at: DateTime<Utc>,
+    ws_id: Option<String>,
+    ws_name: Option<String>,
+    ws_time_zone: Option<String>,
+    role: Option<String>,
+}
+
 impl Store {
+    /// The user and every workspace they belong to (with their role), oldest membership first,
+    /// in one query. `None` when the user does not exist.
+    pub async fn profile(
+        &self,
+        user_id: &str,
+    ) -> Result<Option<(User, Vec<(Workspace, Role)>)>, StoreError> {
+        let rows = user::Entity::find()
+            .select_only()
+            .columns([
+                user::Column::Id,
+                user::Column::Email,
+                user::Column::DisplayName,
+                user::Column::PasswordHash,
+                user::Column::CreatedAt,
+            ])
+            .column_as(
+                Expr::col((workspace::Entity, workspace::Column::Id)),
+                "ws_id",
+            )
+            .column_as(
+                Expr::col((workspace::Entity, workspace::Column::Name)),
+                "ws_name",
+            )
+            .column_as(
+                Expr::col((workspace::Entity, workspace::Column::TimeZone)),
+                "ws_time_zone",
+            )
+            .column_as(
+                Expr::col((membership::Entity, membership::Column::Role)),
+                "role",
+            )
+            .join_rev(JoinType::LeftJoin, membership::Relation::User.def())
+            .join(JoinType::LeftJoin, membership::Relation::Workspace.def())
+            .filter(user::Column::Id.eq(user_id))
+            .order_by_asc(membership::Column::CreatedAt)
+            .into_model::<ProfileRow>()
+            .all(&self.db)
+            .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let user = User {
+            id: first.id.clone(),
+            email: first.email.clone(),
+            display_name: first.display_name.clone(),
+            password_hash: first.password_hash.clone(),
+            created_at: first.created_at,
+        };
+        let workspaces = rows
+            .into_iter()
+            .filter_map(|r| {
+                let role = Role::parse(r.role.as_deref()?)?;
+                Some((
+                    Workspace {
+                        id: r.ws_id?,
+                        name: r.ws_name?,
+                        time_zone: r.ws_time_zone?,
+                    },
+                    role,
+                ))
+            })
+            .collect();
+        Ok(Some((user, workspaces)))
+    }
+
     /// Stores a new user and their first workspace, owned by them, in one transaction.
     /// An email that is already registered is a [`StoreError::Conflict`].
     #[tracing::instrument(skip_all, err)]

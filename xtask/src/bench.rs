@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: the load benchmark against the release server (SQLite, and PostgreSQL
-//! when `TEST_DATABASE_URL` or `BENCH_DATABASE_URL` is set), then the web bundle's size.
+//! when `TEST_DATABASE_URL` or `BENCH_DATABASE_URL` is set), the TikTok client's upload and
+//! per-call benchmarks against the sandbox, then the web bundle's size.
 
 use crate::run::{cmd, root, status};
 use crate::tools::Tools;
@@ -25,8 +26,30 @@ pub fn run() -> anyhow::Result<()> {
         .env("BENCH_SERVER_BIN", server)
         .env("BENCH_OUT", root().join("target/bench")),
     )?;
+    status(&mut cmd(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "-p",
+            "multitok-sandbox",
+            "--bin",
+            "multitok-sandbox",
+        ],
+    ))?;
+    status(
+        cmd(
+            "cargo",
+            &["bench", "-p", "multitok-tiktok", "--bench", "upload"],
+        )
+        .env(
+            "BENCH_SANDBOX_BIN",
+            root().join("target/release/multitok-sandbox"),
+        )
+        .env("BENCH_OUT", root().join("target/bench")),
+    )?;
     let tools = Tools::ensure()?;
     crate::dev::build_web(&tools)?;
-    println!("results: target/bench/load.md");
+    println!("results: target/bench/load.md, target/bench/tiktok.md");
     Ok(())
 }

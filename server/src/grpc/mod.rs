@@ -1,11 +1,13 @@
 //! The gRPC edge: service implementations (thin: extract, convert, call the service, convert
 //! back), the middleware that authenticates every non-public call, and the router.
 
+mod accounts;
 mod auth;
 mod convert;
 mod middleware;
 mod workspaces;
 
+use multitok_proto::v1::account_service_server::AccountServiceServer;
 use multitok_proto::v1::auth_service_server::AuthServiceServer;
 use multitok_proto::v1::workspace_service_server::WorkspaceServiceServer;
 use tonic::service::Routes;
@@ -33,14 +35,18 @@ pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes>
             secure_cookie,
         )))
         .add_service(WorkspaceServiceServer::new(workspaces::Workspaces::new(
-            services,
-        )));
+            services.clone(),
+        )))
+        .add_service(AccountServiceServer::new(accounts::Accounts::new(services)));
     tokio::spawn(async move {
         health_reporter
             .set_serving::<AuthServiceServer<auth::Auth>>()
             .await;
         health_reporter
             .set_serving::<WorkspaceServiceServer<workspaces::Workspaces>>()
+            .await;
+        health_reporter
+            .set_serving::<AccountServiceServer<accounts::Accounts>>()
             .await;
     });
     Ok(routes)

@@ -37,6 +37,16 @@ permission!(
     ManageMembers,
     "Add, re-role and remove members."
 );
+permission!(
+    ManageAccounts,
+    ManageAccounts,
+    "Connect and disconnect TikTok accounts."
+);
+permission!(
+    EditContent,
+    EditContent,
+    "Upload media, compose and schedule posts, sync accounts."
+);
 
 /// Proof that `user_id` is a member of `workspace` whose role allows `P`.
 #[derive(Debug)]

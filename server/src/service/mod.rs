@@ -2,17 +2,23 @@
 //! permissions, and talks to the store. No tonic types here.
 
 pub mod access;
+pub mod accounts;
 pub mod auth;
+pub mod crypto;
 pub mod secrets;
 pub mod throttle;
 pub mod workspaces;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_store::Store;
 
 use crate::config::Settings;
+use crypto::Sealer;
+use multitok_tiktok::{CreatorInfo, TikTokClient, TikTokConfig};
 use secrets::AccessTokens;
 use throttle::LoginThrottle;
 
@@ -29,12 +35,20 @@ pub struct Services {
     pub tokens: AccessTokens,
     throttle: Arc<LoginThrottle>,
     refresh_lifetime: TimeDelta,
+    /// `None` when no TikTok app is configured.
+    pub tiktok: Option<TikTokClient>,
+    tiktok_secret: String,
+    pub sealer: Sealer,
+    required_scopes: Vec<String>,
+    pub daily_post_cap: u32,
+    creator_cache: Arc<Mutex<HashMap<String, (Instant, CreatorInfo)>>>,
 }
 
 impl Services {
-    pub fn new(store: Store, settings: &Settings, jwt_key: &[u8]) -> Services {
+    pub fn new(store: Store, settings: &Settings, jwt_key: &[u8]) -> anyhow::Result<Services> {
         let auth = &settings.auth;
-        Services {
+        let t = &settings.tiktok;
+        Ok(Services {
             store,
             tokens: AccessTokens::new(jwt_key, TimeDelta::minutes(auth.access_token_minutes)),
             throttle: Arc::new(LoginThrottle::new(
@@ -42,7 +56,13 @@ impl Services {
                 auth.login_per_address_per_minute,
             )),
             refresh_lifetime: TimeDelta::days(auth.refresh_token_days),
-        }
+            tiktok: tiktok_client(settings)?,
+            tiktok_secret: t.client_secret.clone(),
+            sealer: Sealer::new(&t.keys()?)?,
+            required_scopes: t.required_scopes.clone(),
+            daily_post_cap: t.daily_post_cap,
+            creator_cache: Arc::default(),
+        })
     }
 
     /// Forgets throttling state of keys that recovered; call once in a while.
@@ -53,4 +73,23 @@ impl Services {
     fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }
+}
+
+/// The TikTok client for the configured app, if any.
+fn tiktok_client(settings: &Settings) -> anyhow::Result<Option<TikTokClient>> {
+    let t = &settings.tiktok;
+    if !t.configured() {
+        return Ok(None);
+    }
+    let base = url::Url::parse(&t.api_base)?;
+    let mut config = TikTokConfig::new(
+        t.client_key.clone(),
+        t.client_secret.clone(),
+        t.redirect_uri.clone(),
+    )
+    .with_base(&base);
+    if !t.authorize_url.is_empty() {
+        config.authorize_url = url::Url::parse(&t.authorize_url)?;
+    }
+    Ok(Some(TikTokClient::new(config)?))
 }

@@ -15,6 +15,7 @@ pub const PASSWORD: &str = "correct horse battery";
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    pub database_url: String,
     pub channel: Channel,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -70,11 +71,13 @@ impl TestApp {
         settings.auth.jwt_secret = "test signing key, at least 32 bytes long".into();
         settings.auth.login_per_email_per_minute = 1000;
         settings.auth.login_per_address_per_minute = 1000;
-        configure(&mut settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        settings.tiktok.redirect_uri = format!("http://{addr}/oauth/tiktok/callback");
+        configure(&mut settings);
+        let database_url = settings.database_url.clone();
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(multitok_server::launch(settings, listener, async {
             rx.await.ok();
@@ -82,6 +85,7 @@ impl TestApp {
         let channel = connect(addr).await;
         TestApp {
             addr,
+            database_url,
             channel,
             shutdown: Some(tx),
             server: Some(server),

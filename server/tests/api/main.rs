@@ -2,6 +2,7 @@
 //! through generated tonic clients, raw grpc-web, or the real `grpcurl`.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod accounts;
 mod auth;
 mod bad_input;
 mod grpc_web;

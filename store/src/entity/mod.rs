@@ -2,6 +2,9 @@
 
 pub mod api_token;
 pub mod membership;
+pub mod oauth_state;
 pub mod refresh_token;
+pub mod tiktok_account;
 pub mod user;
+pub mod webhook_event;
 pub mod workspace;

@@ -1,0 +1,192 @@
+//! `multitok.v1.AccountService`.
+
+use multitok_proto::v1 as pb;
+use multitok_proto::v1::account_service_server::AccountService;
+use multitok_shared::validate;
+use multitok_store::accounts::{Account, STATUS_ACTIVE, STATUS_REAUTH, STATUS_REVOKED};
+use multitok_tiktok::CreatorInfo;
+use tonic::{Request, Response, Status};
+
+use super::{caller, convert, status};
+use crate::service::Services;
+use crate::service::access::{EditContent, ManageAccounts, View};
+
+pub struct Accounts {
+    services: Services,
+}
+
+impl Accounts {
+    pub fn new(services: Services) -> Accounts {
+        Accounts { services }
+    }
+}
+
+fn account(a: Account, cap: u32) -> pb::Account {
+    let status = match a.status.as_str() {
+        STATUS_ACTIVE => pb::AccountStatus::Active,
+        STATUS_REAUTH => pb::AccountStatus::ReauthRequired,
+        STATUS_REVOKED => pb::AccountStatus::Revoked,
+        _ => pb::AccountStatus::Unspecified,
+    };
+    pb::Account {
+        id: a.id,
+        workspace_id: a.workspace_id,
+        open_id: a.open_id,
+        display_name: a.display_name,
+        username: a.username,
+        avatar_url: a.avatar_url,
+        status: status.into(),
+        scopes: a
+            .scopes
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        access_token_expires_at: a.access_expires_at.map(convert::timestamp),
+        refresh_token_expires_at: a.refresh_expires_at.map(convert::timestamp),
+        posts_today: 0,
+        daily_post_cap: cap,
+        last_synced_at: a.last_synced_at.map(convert::timestamp),
+        connected_at: Some(convert::timestamp(a.created_at)),
+        status_reason: a.status_reason,
+    }
+}
+
+fn creator_info(c: CreatorInfo) -> pb::CreatorInfo {
+    pb::CreatorInfo {
+        nickname: c.creator_nickname,
+        username: c.creator_username,
+        avatar_url: c.creator_avatar_url,
+        privacy_level_options: c.privacy_level_options,
+        comment_disabled: c.comment_disabled,
+        duet_disabled: c.duet_disabled,
+        stitch_disabled: c.stitch_disabled,
+        max_video_post_duration_sec: u32::try_from(c.max_video_post_duration_sec).unwrap_or(0),
+    }
+}
+
+/// Workspace id and account id of a request, both validated.
+fn ids(workspace_id: &str, account_id: &str) -> Result<(String, String), Status> {
+    convert::scoped(workspace_id, "account_id", validate::uuid_text(account_id)).map_err(status)
+}
+
+#[tonic::async_trait]
+impl AccountService for Accounts {
+    async fn start_connect(
+        &self,
+        request: Request<pb::StartConnectRequest>,
+    ) -> Result<Response<pb::StartConnectResponse>, Status> {
+        let caller = caller(&request)?;
+        let id = convert::id("workspace_id", &request.get_ref().workspace_id).map_err(status)?;
+        let access = self
+            .services
+            .authorize::<ManageAccounts>(&caller, &id)
+            .await
+            .map_err(status)?;
+        let (url, expires) = access.start_connect(&self.services).await.map_err(status)?;
+        Ok(Response::new(pb::StartConnectResponse {
+            authorize_url: url,
+            expires_at: Some(convert::timestamp(expires)),
+        }))
+    }
+
+    async fn list_accounts(
+        &self,
+        request: Request<pb::ListAccountsRequest>,
+    ) -> Result<Response<pb::ListAccountsResponse>, Status> {
+        let caller = caller(&request)?;
+        let id = convert::id("workspace_id", &request.get_ref().workspace_id).map_err(status)?;
+        let access = self
+            .services
+            .authorize::<View>(&caller, &id)
+            .await
+            .map_err(status)?;
+        let list = access.accounts(&self.services).await.map_err(status)?;
+        let cap = self.services.daily_post_cap;
+        Ok(Response::new(pb::ListAccountsResponse {
+            accounts: list.into_iter().map(|a| account(a, cap)).collect(),
+        }))
+    }
+
+    async fn get_account(
+        &self,
+        request: Request<pb::GetAccountRequest>,
+    ) -> Result<Response<pb::GetAccountResponse>, Status> {
+        let caller = caller(&request)?;
+        let (ws, id) = ids(
+            &request.get_ref().workspace_id,
+            &request.get_ref().account_id,
+        )?;
+        let access = self
+            .services
+            .authorize::<View>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let a = access.account(&self.services, &id).await.map_err(status)?;
+        Ok(Response::new(pb::GetAccountResponse {
+            account: Some(account(a, self.services.daily_post_cap)),
+        }))
+    }
+
+    async fn get_creator_info(
+        &self,
+        request: Request<pb::GetCreatorInfoRequest>,
+    ) -> Result<Response<pb::GetCreatorInfoResponse>, Status> {
+        let caller = caller(&request)?;
+        let (ws, id) = ids(
+            &request.get_ref().workspace_id,
+            &request.get_ref().account_id,
+        )?;
+        let access = self
+            .services
+            .authorize::<View>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let info = access
+            .creator_info(&self.services, &id)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::GetCreatorInfoResponse {
+            creator_info: Some(creator_info(info)),
+        }))
+    }
+
+    async fn sync_account(
+        &self,
+        request: Request<pb::SyncAccountRequest>,
+    ) -> Result<Response<pb::SyncAccountResponse>, Status> {
+        let caller = caller(&request)?;
+        let (ws, id) = ids(
+            &request.get_ref().workspace_id,
+            &request.get_ref().account_id,
+        )?;
+        let access = self
+            .services
+            .authorize::<EditContent>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let a = access.sync(&self.services, &id).await.map_err(status)?;
+        Ok(Response::new(pb::SyncAccountResponse {
+            account: Some(account(a, self.services.daily_post_cap)),
+        }))
+    }
+
+    async fn disconnect_account(
+        &self,
+        request: Request<pb::DisconnectAccountRequest>,
+    ) -> Result<Response<pb::DisconnectAccountResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.get_ref();
+        let (ws, id) = ids(&r.workspace_id, &r.account_id)?;
+        let access = self
+            .services
+            .authorize::<ManageAccounts>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        access
+            .disconnect(&self.services, &id, r.purge_history)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::DisconnectAccountResponse {}))
+    }
+}

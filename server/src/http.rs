@@ -1,0 +1,60 @@
+//! Plain HTTP routes beside the gRPC services: TikTok's OAuth redirect and its webhooks.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::error::AppError;
+use crate::service::Services;
+use crate::service::accounts::Callback;
+
+pub fn routes(services: Services) -> Router {
+    Router::new()
+        .route("/oauth/tiktok/callback", get(callback))
+        .route("/webhooks/tiktok", post(webhook))
+        .with_state(services)
+}
+
+/// Completes a connection and sends the browser back to the Accounts page with the outcome.
+async fn callback(
+    State(services): State<Services>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let callback = Callback {
+        code: q.get("code").cloned(),
+        state: q.get("state").cloned(),
+        error: q.get("error").cloned(),
+        error_description: q.get("error_description").cloned(),
+    };
+    let target = match services.complete_connect(callback).await {
+        Ok((workspace, account)) => format!("/accounts?workspace={workspace}&connected={account}"),
+        Err(failure) => {
+            let message: String =
+                url::form_urlencoded::byte_serialize(failure.0.as_bytes()).collect();
+            format!("/accounts?error={message}")
+        }
+    };
+    Redirect::to(&target).into_response()
+}
+
+/// Verified, idempotent processing; anything but a valid signature is refused.
+async fn webhook(State(services): State<Services>, headers: HeaderMap, body: Bytes) -> Response {
+    let signature = headers
+        .get("tiktok-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    match services.tiktok_webhook(signature, &body).await {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(AppError::Unauthenticated) => StatusCode::UNAUTHORIZED.into_response(),
+        Err(AppError::Invalid(_)) => StatusCode::BAD_REQUEST.into_response(),
+        Err(e) => {
+            let _ = tonic::Status::from(e);
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}

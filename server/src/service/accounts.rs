@@ -1,0 +1,380 @@
+//! Connecting TikTok accounts (OAuth with one-time state and PKCE), listing them with their
+//! health, live creator info (cached a minute), sync requests, disconnecting, and TikTok's
+//! webhooks. Tokens are sealed before they reach the store.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use multitok_store::accounts::{
+    Account, ConnectedAccount, OAuthState, STATUS_REAUTH, STATUS_REVOKED,
+};
+use multitok_tiktok::webhook::{self, EventKind};
+use multitok_tiktok::{CreatorInfo, ErrorClass, TikTokError};
+use oauth2::{AccessToken, PkceCodeVerifier};
+
+use super::access::{Access, EditContent, ManageAccounts, View};
+use super::secrets::secret_hash;
+use super::{Caller, Services};
+use crate::error::AppError;
+
+/// How long a connection link stays valid.
+const STATE_LIFETIME: TimeDelta = TimeDelta::minutes(10);
+const CREATOR_INFO_TTL: Duration = Duration::from_secs(60);
+const WEBHOOK_MAX_AGE_SECS: i64 = 300;
+const PROFILE_FIELDS: &[&str] = &["open_id", "display_name", "avatar_url", "username"];
+
+/// What the OAuth callback brought back.
+#[derive(Debug, Default)]
+pub struct Callback {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+/// A connection that could not be completed, with a sentence for the person.
+#[derive(Debug)]
+pub struct ConnectFailure(pub String);
+
+fn fail(message: &str) -> ConnectFailure {
+    ConnectFailure(message.to_owned())
+}
+
+fn tiktok_error(e: TikTokError) -> AppError {
+    match e.class {
+        ErrorClass::Reauthorize => AppError::FailedPrecondition(
+            "TikTok no longer accepts this account's authorization; connect it again",
+        ),
+        ErrorClass::RateLimited { .. }
+        | ErrorClass::Transient { .. }
+        | ErrorClass::OutcomeUnknown => {
+            AppError::Unavailable("TikTok is not answering right now; try again shortly")
+        }
+        ErrorClass::Permanent => AppError::Internal(e.into()),
+    }
+}
+
+impl Services {
+    fn tiktok(&self) -> Result<&multitok_tiktok::TikTokClient, AppError> {
+        self.tiktok.as_ref().ok_or(AppError::FailedPrecondition(
+            "no TikTok app is configured on this server",
+        ))
+    }
+
+    /// Completes a connection from TikTok's redirect; answers the connected account's id.
+    #[tracing::instrument(skip_all)]
+    pub async fn complete_connect(
+        &self,
+        callback: Callback,
+    ) -> Result<(String, String), ConnectFailure> {
+        let state_hash = secret_hash(callback.state.as_deref().unwrap_or_default());
+        let pending = self
+            .store
+            .take_oauth_state(&state_hash)
+            .await
+            .map_err(|_| fail("Something went wrong; please try again."))?;
+        let Some(pending) = pending else {
+            return Err(fail(
+                "This connection link was already used or is unknown. Start the connection again.",
+            ));
+        };
+        if pending.expires_at < self.now() {
+            return Err(fail(
+                "This connection link expired. Start the connection again.",
+            ));
+        }
+        if let Some(error) = callback.error {
+            let text = if error == "access_denied" {
+                "The connection was cancelled on TikTok."
+            } else {
+                "TikTok refused the connection."
+            };
+            tracing::info!(
+                error,
+                description = callback.error_description.unwrap_or_default(),
+                "TikTok consent not given"
+            );
+            return Err(fail(text));
+        }
+        let caller = Caller {
+            user_id: pending.user_id.clone(),
+        };
+        self.authorize::<ManageAccounts>(&caller, &pending.workspace_id)
+            .await
+            .map_err(|_| fail("You can no longer connect accounts to this workspace."))?;
+        let client = self
+            .tiktok()
+            .map_err(|_| fail("No TikTok app is configured on this server."))?;
+        let verifier = PkceCodeVerifier::new(
+            self.sealer
+                .open(&pending.verifier_enc)
+                .map_err(|_| fail("Something went wrong; please try again."))?,
+        );
+        let tokens = client
+            .exchange_code(callback.code.as_deref().unwrap_or_default(), &verifier)
+            .await
+            .map_err(|e| {
+                tracing::warn!(code = %e.code, "TikTok code exchange failed");
+                fail("TikTok did not accept the connection. Start it again.")
+            })?;
+        let missing: Vec<&String> = self
+            .required_scopes
+            .iter()
+            .filter(|s| !tokens.scopes.contains(s))
+            .collect();
+        if !missing.is_empty() {
+            let _ = client.revoke(&tokens.access_token).await;
+            let list = missing
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(ConnectFailure(format!(
+                "Multitok needs every requested permission; missing: {list}. Connect again and keep them all ticked."
+            )));
+        }
+        let profile = client
+            .user_info(&tokens.access_token, PROFILE_FIELDS)
+            .await
+            .map_err(|_| fail("TikTok did not return the account's profile. Try again."))?;
+        let now = self.now();
+        let seal = |s: &str| {
+            self.sealer
+                .seal(s)
+                .map_err(|_| fail("Something went wrong; please try again."))
+        };
+        let connected = ConnectedAccount {
+            workspace_id: pending.workspace_id.clone(),
+            open_id: tokens.open_id.clone(),
+            display_name: profile.display_name.unwrap_or_default(),
+            username: profile.username.unwrap_or_default(),
+            avatar_url: profile.avatar_url.unwrap_or_default(),
+            access_token_enc: seal(tokens.access_token.secret())?,
+            refresh_token_enc: seal(tokens.refresh_token.secret())?,
+            access_expires_at: now + TimeDelta::seconds(tokens.expires_in),
+            refresh_expires_at: now + TimeDelta::seconds(tokens.refresh_expires_in),
+            scopes: tokens.scopes,
+        };
+        let account = self
+            .store
+            .upsert_account(connected, now)
+            .await
+            .map_err(|_| fail("Something went wrong; please try again."))?;
+        Ok((pending.workspace_id, account.id))
+    }
+
+    /// Handles a TikTok webhook delivery: verified, processed once.
+    pub async fn tiktok_webhook(&self, signature: &str, body: &[u8]) -> Result<(), AppError> {
+        let secret = &self.tiktok_secret;
+        webhook::verify(
+            secret,
+            signature,
+            body,
+            self.now().timestamp(),
+            WEBHOOK_MAX_AGE_SECS,
+        )
+        .map_err(|_| AppError::Unauthenticated)?;
+        let event = webhook::parse(body).map_err(|_| {
+            AppError::Invalid(multitok_shared::Violations::one(
+                "body",
+                "is not a TikTok webhook",
+            ))
+        })?;
+        let id = secret_hash(&String::from_utf8_lossy(body));
+        if !self
+            .store
+            .first_delivery(&id, event_name(&event.kind), self.now())
+            .await?
+        {
+            return Ok(());
+        }
+        if let (EventKind::AuthorizationRemoved { reason }, Some(open_id)) =
+            (&event.kind, &event.user_openid)
+        {
+            let why = match reason {
+                1 => "The creator disconnected Multitok in the TikTok app.",
+                2 => "The TikTok account was deleted.",
+                4 => "The TikTok account was banned.",
+                5 => "The authorization was revoked.",
+                _ => "TikTok removed the authorization.",
+            };
+            let marked = self
+                .store
+                .mark_accounts(open_id, STATUS_REVOKED, why, self.now())
+                .await?;
+            tracing::info!(marked, "TikTok authorization removed");
+        }
+        Ok(())
+    }
+}
+
+fn event_name(kind: &EventKind) -> &str {
+    match kind {
+        EventKind::AuthorizationRemoved { .. } => "authorization.removed",
+        EventKind::PublishFailed { .. } => "post.publish.failed",
+        EventKind::PublishComplete { .. } => "post.publish.complete",
+        EventKind::InboxDelivered { .. } => "post.publish.inbox_delivered",
+        EventKind::PubliclyAvailable { .. } => "post.publish.publicly_available",
+        EventKind::NoLongerPubliclyAvailable { .. } => "post.publish.no_longer_publicaly_available",
+        EventKind::Other { event, .. } => event,
+    }
+}
+
+impl Access<ManageAccounts> {
+    /// TikTok's consent URL with a fresh one-time state (stored hashed) and PKCE verifier
+    /// (stored sealed).
+    pub async fn start_connect(
+        &self,
+        services: &Services,
+    ) -> Result<(String, DateTime<Utc>), AppError> {
+        let client = services.tiktok()?;
+        let scopes: Vec<&str> = services
+            .required_scopes
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let request = client.authorize_url(&scopes);
+        let expires_at = services.now() + STATE_LIFETIME;
+        let pending = OAuthState {
+            workspace_id: self.workspace.id.clone(),
+            user_id: self.user_id.clone(),
+            verifier_enc: services.sealer.seal(request.pkce_verifier.secret())?,
+            expires_at,
+        };
+        services
+            .store
+            .insert_oauth_state(&secret_hash(request.state.secret()), pending)
+            .await?;
+        Ok((request.url.to_string(), expires_at))
+    }
+
+    /// Revokes at TikTok (best effort) and removes the tokens; with `purge`, the account too.
+    pub async fn disconnect(
+        &self,
+        services: &Services,
+        account_id: &str,
+        purge: bool,
+    ) -> Result<(), AppError> {
+        let account = account_in(services, &self.workspace.id, account_id).await?;
+        if let (Some(sealed), Ok(client)) = (&account.access_token_enc, services.tiktok()) {
+            let token = AccessToken::new(services.sealer.open(sealed)?);
+            if let Err(e) = client.revoke(&token).await {
+                tracing::warn!(code = %e.code, "revoking at TikTok failed; the tokens are deleted anyway");
+            }
+        }
+        if purge {
+            services.store.delete_account(&account.id).await?;
+        } else {
+            services
+                .store
+                .mark_accounts(
+                    &account.open_id,
+                    STATUS_REVOKED,
+                    "Disconnected from Multitok.",
+                    services.now(),
+                )
+                .await?;
+        }
+        services
+            .creator_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&account.id);
+        Ok(())
+    }
+}
+
+async fn account_in(
+    services: &Services,
+    workspace_id: &str,
+    account_id: &str,
+) -> Result<Account, AppError> {
+    services
+        .store
+        .account(workspace_id, account_id)
+        .await?
+        .ok_or(AppError::NotFound("account"))
+}
+
+impl Access<View> {
+    pub async fn accounts(&self, services: &Services) -> Result<Vec<Account>, AppError> {
+        Ok(services.store.accounts_of(&self.workspace.id).await?)
+    }
+
+    pub async fn account(
+        &self,
+        services: &Services,
+        account_id: &str,
+    ) -> Result<Account, AppError> {
+        account_in(services, &self.workspace.id, account_id).await
+    }
+
+    /// Live creator info, cached a minute per account. A rejected token marks the account.
+    pub async fn creator_info(
+        &self,
+        services: &Services,
+        account_id: &str,
+    ) -> Result<CreatorInfo, AppError> {
+        let account = account_in(services, &self.workspace.id, account_id).await?;
+        if let Some((at, info)) = services
+            .creator_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&account.id)
+            && at.elapsed() < CREATOR_INFO_TTL
+        {
+            return Ok(info.clone());
+        }
+        let sealed = account
+            .access_token_enc
+            .as_deref()
+            .ok_or(AppError::FailedPrecondition(
+                "this account is disconnected; connect it again",
+            ))?;
+        let token = AccessToken::new(services.sealer.open(sealed)?);
+        match services.tiktok()?.creator_info(&token).await {
+            Ok(info) => {
+                services
+                    .creator_cache
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(account.id.clone(), (Instant::now(), info.clone()));
+                Ok(info)
+            }
+            Err(e) if e.class == ErrorClass::Reauthorize => {
+                services
+                    .store
+                    .mark_accounts(&account.open_id, STATUS_REAUTH, &e.message, services.now())
+                    .await?;
+                Err(tiktok_error(e))
+            }
+            Err(e) if e.class == ErrorClass::Permanent => {
+                Err(AppError::FailedPrecondition(permanent_reason(&e.code)))
+            }
+            Err(e) => Err(tiktok_error(e)),
+        }
+    }
+}
+
+fn permanent_reason(code: &str) -> &'static str {
+    match code {
+        "spam_risk_too_many_posts" => "this account reached TikTok's daily posting limit",
+        "spam_risk_user_banned_from_posting" => "TikTok has banned this account from posting",
+        "reached_active_user_cap" => {
+            "this TikTok app reached its limit of accounts posting per day"
+        }
+        _ => "TikTok refused to describe this account",
+    }
+}
+
+impl Access<EditContent> {
+    /// Asks the worker to sync the account as soon as possible.
+    pub async fn sync(&self, services: &Services, account_id: &str) -> Result<Account, AppError> {
+        let account = account_in(services, &self.workspace.id, account_id).await?;
+        services
+            .store
+            .request_sync(&account.id, services.now())
+            .await?;
+        account_in(services, &self.workspace.id, account_id).await
+    }
+}

@@ -1,0 +1,231 @@
+//! TikTok accounts of a workspace, one-time OAuth states, and webhook idempotency. Tokens and
+//! verifiers arrive here already encrypted; the store never sees them in clear.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+
+use crate::entity::{oauth_state, tiktok_account, webhook_event};
+use crate::{Store, StoreError, new_id};
+
+pub use tiktok_account::Model as Account;
+
+/// What a completed connection stores (insert, or update of the same `open_id`).
+#[derive(Debug, Clone)]
+pub struct ConnectedAccount {
+    pub workspace_id: String,
+    pub open_id: String,
+    pub display_name: String,
+    pub username: String,
+    pub avatar_url: String,
+    pub access_token_enc: String,
+    pub refresh_token_enc: String,
+    pub access_expires_at: DateTime<Utc>,
+    pub refresh_expires_at: DateTime<Utc>,
+    pub scopes: Vec<String>,
+}
+
+/// A pending OAuth state.
+#[derive(Debug, Clone)]
+pub struct OAuthState {
+    pub workspace_id: String,
+    pub user_id: String,
+    pub verifier_enc: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub const STATUS_ACTIVE: &str = "active";
+pub const STATUS_REAUTH: &str = "reauth_required";
+pub const STATUS_REVOKED: &str = "revoked";
+
+impl Store {
+    pub async fn insert_oauth_state(
+        &self,
+        state_hash: &str,
+        s: OAuthState,
+    ) -> Result<(), StoreError> {
+        oauth_state::Entity::insert(oauth_state::ActiveModel {
+            state_hash: Set(state_hash.to_owned()),
+            workspace_id: Set(s.workspace_id),
+            user_id: Set(s.user_id),
+            verifier_enc: Set(s.verifier_enc),
+            expires_at: Set(s.expires_at),
+        })
+        .exec_without_returning(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// Removes and returns the state (single use); `None` when unknown or already used.
+    pub async fn take_oauth_state(
+        &self,
+        state_hash: &str,
+    ) -> Result<Option<OAuthState>, StoreError> {
+        let txn = self.db.begin().await?;
+        let found = oauth_state::Entity::find_by_id(state_hash.to_owned())
+            .one(&txn)
+            .await?;
+        let deleted = oauth_state::Entity::delete_by_id(state_hash.to_owned())
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(found
+            .filter(|_| deleted.rows_affected == 1)
+            .map(|m| OAuthState {
+                workspace_id: m.workspace_id,
+                user_id: m.user_id,
+                verifier_enc: m.verifier_enc,
+                expires_at: m.expires_at,
+            }))
+    }
+
+    /// Inserts the account, or updates the workspace's account with the same `open_id`
+    /// (reconnecting never creates a second one). Returns the stored row.
+    pub async fn upsert_account(
+        &self,
+        a: ConnectedAccount,
+        now: DateTime<Utc>,
+    ) -> Result<Account, StoreError> {
+        use tiktok_account::Column as C;
+        let row = tiktok_account::ActiveModel {
+            id: Set(new_id()),
+            workspace_id: Set(a.workspace_id.clone()),
+            open_id: Set(a.open_id.clone()),
+            display_name: Set(a.display_name),
+            username: Set(a.username),
+            avatar_url: Set(a.avatar_url),
+            access_token_enc: Set(Some(a.access_token_enc)),
+            refresh_token_enc: Set(Some(a.refresh_token_enc)),
+            access_expires_at: Set(Some(a.access_expires_at)),
+            refresh_expires_at: Set(Some(a.refresh_expires_at)),
+            scopes: Set(a.scopes.join(",")),
+            status: Set(STATUS_ACTIVE.into()),
+            status_reason: Set(String::new()),
+            next_sync_at: Set(Some(now)),
+            last_synced_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        let update = [
+            C::DisplayName,
+            C::Username,
+            C::AvatarUrl,
+            C::AccessTokenEnc,
+            C::RefreshTokenEnc,
+            C::AccessExpiresAt,
+            C::RefreshExpiresAt,
+            C::Scopes,
+            C::Status,
+            C::StatusReason,
+            C::NextSyncAt,
+            C::UpdatedAt,
+        ];
+        tiktok_account::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([C::WorkspaceId, C::OpenId])
+                    .update_columns(update)
+                    .to_owned(),
+            )
+            .exec_without_returning(&self.db)
+            .await?;
+        tiktok_account::Entity::find()
+            .filter(C::WorkspaceId.eq(a.workspace_id))
+            .filter(C::OpenId.eq(a.open_id))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn accounts_of(&self, workspace_id: &str) -> Result<Vec<Account>, StoreError> {
+        Ok(tiktok_account::Entity::find()
+            .filter(tiktok_account::Column::WorkspaceId.eq(workspace_id))
+            .order_by_asc(tiktok_account::Column::CreatedAt)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The account if it belongs to the workspace.
+    pub async fn account(
+        &self,
+        workspace_id: &str,
+        id: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        Ok(tiktok_account::Entity::find_by_id(id.to_owned())
+            .filter(tiktok_account::Column::WorkspaceId.eq(workspace_id))
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Asks for a sync as soon as possible.
+    pub async fn request_sync(&self, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        tiktok_account::Entity::update_many()
+            .col_expr(tiktok_account::Column::NextSyncAt, Expr::value(now))
+            .filter(tiktok_account::Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks every connection of `open_id` (in any workspace) with a status, forgetting tokens
+    /// when revoked.
+    pub async fn mark_accounts(
+        &self,
+        open_id: &str,
+        status: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let mut update = tiktok_account::Entity::update_many()
+            .col_expr(tiktok_account::Column::Status, Expr::value(status))
+            .col_expr(tiktok_account::Column::StatusReason, Expr::value(reason))
+            .col_expr(tiktok_account::Column::UpdatedAt, Expr::value(now));
+        if status == STATUS_REVOKED {
+            update = update
+                .col_expr(
+                    tiktok_account::Column::AccessTokenEnc,
+                    Expr::value(Option::<String>::None),
+                )
+                .col_expr(
+                    tiktok_account::Column::RefreshTokenEnc,
+                    Expr::value(Option::<String>::None),
+                );
+        }
+        Ok(update
+            .filter(tiktok_account::Column::OpenId.eq(open_id))
+            .exec(&self.db)
+            .await?
+            .rows_affected)
+    }
+
+    /// Deletes the account (its tokens with it).
+    pub async fn delete_account(&self, id: &str) -> Result<(), StoreError> {
+        tiktok_account::Entity::delete_by_id(id.to_owned())
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Records a webhook delivery; false when it was already processed.
+    pub async fn first_delivery(
+        &self,
+        id: &str,
+        event: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let inserted = webhook_event::Entity::insert(webhook_event::ActiveModel {
+            id: Set(id.to_owned()),
+            event: Set(event.to_owned()),
+            received_at: Set(now),
+        })
+        .on_conflict(
+            OnConflict::column(webhook_event::Column::Id)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await?;
+        Ok(inserted == 1)
+    }
+}
