@@ -170,6 +170,9 @@ impl Sandbox {
         }
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let router = router(app.clone());
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         tokio::spawn(async move {
             let _ = axum::serve(listener, router)
                 .with_graceful_shutdown(async {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
+use axum::serve::ListenerExt;
 use http::{HeaderName, HeaderValue, Method};
 use multitok_store::Store;
 use tokio::net::TcpListener;
@@ -36,6 +37,10 @@ pub async fn launch(
     spawn_housekeeping(services.clone());
     let app = app(&settings, services)?;
     tracing::info!(address = %listener.local_addr()?, "serving");
+    // No Nagle delay: small gRPC and grpc-web answers go out at once.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -99,6 +99,21 @@ test('rename the workspace from settings', async () => {
   await page.locator('#workspace-switcher option:checked', { hasText: 'Acme Social' }).waitFor({ state: 'attached' });
 });
 
+test('connect a TikTok account through the consent page', async () => {
+  await page.getByRole('link', { name: 'Accounts' }).click();
+  await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+  await page.locator('#connect-account').click();
+  await page.getByRole('heading', { name: 'Authorize this app' }).waitFor();
+  await shot('05-tiktok-consent');
+  await page.getByRole('link', { name: 'Continue as Ana Bakes' }).click();
+  await page.locator('.notice', { hasText: 'The account is connected.' }).waitFor();
+  await page.locator('.account-name', { hasText: 'Ana Bakes' }).waitFor();
+  await page.locator('.badge', { hasText: 'Active' }).waitFor();
+  await page.getByRole('button', { name: 'Details' }).click();
+  await page.locator('.creator-info', { hasText: 'PUBLIC_TO_EVERYONE' }).waitFor();
+  await shot('06-accounts');
+});
+
 test('log out ends the session, also after a reload', async () => {
   await page.locator('#logout').click();
   await page.waitForURL('**/login');

@@ -5,6 +5,7 @@ use yew::prelude::*;
 use crate::api::Api;
 use crate::components::layout::Layout;
 use crate::hooks::{Session, SessionHandle, use_session};
+use crate::pages::accounts::Accounts;
 use crate::pages::{
     login::Login, placeholder::Placeholder, register::Register, settings::Settings,
 };
@@ -125,10 +126,7 @@ fn page(route: Route) -> Html {
             "Dashboard",
             "Followers, views and engagement across all connected accounts, with the posts that are taking off and what is scheduled next.",
         ),
-        Route::Accounts => soon(
-            "Accounts",
-            "Connect TikTok accounts through TikTok's consent page, see each account's health (token expiry, scopes, posts left today) and sync or disconnect them.",
-        ),
+        Route::Accounts => html! { <Accounts /> },
         Route::Media => soon(
             "Media",
             "Upload videos in resumable chunks, see their duration, size and format checks, and reuse them across posts.",

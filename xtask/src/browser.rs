@@ -1,4 +1,5 @@
-//! Browser tests: the real server (fresh SQLite database, the built web app) on a free port,
+//! Browser tests: the real server (fresh SQLite database, the built web app) and the TikTok
+//! sandbox on free ports,
 //! driven by headless Chromium through playwright-core under node's test runner. Screenshots
 //! go to `target/screenshots/`.
 
@@ -14,42 +15,75 @@ use crate::tools::Tools;
 pub fn run(tools: &Tools) -> anyhow::Result<()> {
     status(&mut cmd(
         "cargo",
-        &["build", "--quiet", "-p", "multitok-server"],
+        &[
+            "build",
+            "--quiet",
+            "-p",
+            "multitok-server",
+            "-p",
+            "multitok-sandbox",
+        ],
     ))?;
     let work = root().join("target/browser-test");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
     let screenshots = root().join("target/screenshots");
     std::fs::create_dir_all(&screenshots)?;
-    let addr = free_port()?;
+    let (addr, tiktok) = (free_port()?, free_port()?);
     let database = format!("sqlite://{}?mode=rwc", work.join("browser.db").display());
     let dist = root().join("web/dist").to_string_lossy().into_owned();
-    let mut server = cmd(
-        root().join("target/debug/multitok-server"),
-        &[
-            "serve",
-            "--listen",
-            &addr.to_string(),
-            "--database-url",
-            &database,
-            "--web-dir",
-            &dist,
-        ],
+    let webhook = format!("http://{addr}/webhooks/tiktok");
+    let mut sandbox = cmd(
+        root().join("target/debug/multitok-sandbox"),
+        &["--listen", &tiktok.to_string(), "--webhook-url", &webhook],
     )
     .env("RUST_LOG", "warn")
     .spawn()
-    .context("starting the server")?;
-    let result = wait_until_up(addr).and_then(|()| {
-        status(
-            cmd("node", &["--test", "--test-reporter=spec", "web/e2e/"])
-                .env("MULTITOK_URL", format!("http://{addr}"))
-                .env("CHROMIUM", &tools.chromium)
-                .env("NODE_PATH", &tools.node_modules)
-                .env("SCREENSHOTS", &screenshots),
+    .context("starting the sandbox")?;
+    let serve = [
+        "serve",
+        "--listen",
+        &addr.to_string(),
+        "--database-url",
+        &database,
+        "--web-dir",
+        &dist,
+    ];
+    let mut server = cmd(root().join("target/debug/multitok-server"), &serve)
+        .env("RUST_LOG", "warn")
+        .env(
+            "MULTITOK_AUTH__JWT_SECRET",
+            "browser test signing key of 32+ bytes",
         )
-    });
-    stop(&mut server)?;
+        .env("MULTITOK_TIKTOK__CLIENT_KEY", "sbx-client-key")
+        .env("MULTITOK_TIKTOK__CLIENT_SECRET", "sbx-client-secret")
+        .env("MULTITOK_TIKTOK__API_BASE", format!("http://{tiktok}"))
+        .env(
+            "MULTITOK_TIKTOK__AUTHORIZE_URL",
+            format!("http://{tiktok}/v2/auth/authorize/"),
+        )
+        .env(
+            "MULTITOK_TIKTOK__REDIRECT_URI",
+            format!("http://{addr}/oauth/tiktok/callback"),
+        )
+        .spawn()
+        .context("starting the server")?;
+    let result = wait_until_up(addr)
+        .and_then(|()| wait_until_up(tiktok))
+        .and_then(|()| {
+            status(
+                cmd("node", &["--test", "--test-reporter=spec", "web/e2e/"])
+                    .env("MULTITOK_URL", format!("http://{addr}"))
+                    .env("CHROMIUM", &tools.chromium)
+                    .env("NODE_PATH", &tools.node_modules)
+                    .env("SCREENSHOTS", &screenshots),
+            )
+        });
+    let stopped = stop(&mut server);
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
     result?;
+    stopped?;
     println!("browser tests: screenshots in {}", screenshots.display());
     Ok(())
 }

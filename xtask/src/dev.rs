@@ -1,5 +1,6 @@
-//! `cargo xtask dev`: build the web app, migrate `./data/multitok.db`, and run the server at
-//! http://127.0.0.1:8080 until Ctrl-C.
+//! `cargo xtask dev`: build the web app, migrate `./data/multitok.db`, start the TikTok sandbox
+//! at http://127.0.0.1:9090 with its development creators, and run the server at
+//! http://127.0.0.1:8080 pointed at it, until Ctrl-C.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -11,39 +12,76 @@ use crate::tools::Tools;
 
 const LISTEN: &str = "127.0.0.1:8080";
 const DATABASE_URL: &str = "sqlite://data/multitok.db?mode=rwc";
+const SANDBOX: &str = "127.0.0.1:9090";
 
 pub fn run() -> anyhow::Result<()> {
     let tools = Tools::ensure()?;
     let dist = build_web(&tools)?;
     status(&mut cmd(
         "cargo",
-        &["build", "--quiet", "-p", "multitok-server"],
+        &[
+            "build",
+            "--quiet",
+            "-p",
+            "multitok-server",
+            "-p",
+            "multitok-sandbox",
+        ],
     ))?;
     let data = root().join("data");
     std::fs::create_dir_all(&data)?;
-    let key = jwt_key_file(&data)?;
+    let key = key_file(&data.join("jwt.key"), "")?;
+    let token_keys = key_file(&data.join("token.keys"), "dev:")?;
     let server = root().join("target/debug/multitok-server");
     status(&mut cmd(
         &server,
         &["migrate", "--database-url", DATABASE_URL],
     ))?;
-    println!("\n  Multitok is running at http://{LISTEN}  (Ctrl-C stops it)\n");
+    let webhook = format!("http://{LISTEN}/webhooks/tiktok");
+    let state = data.join("sandbox.json").to_string_lossy().into_owned();
+    let sandbox_args = [
+        "--listen",
+        SANDBOX,
+        "--webhook-url",
+        &webhook,
+        "--state-file",
+        &state,
+    ];
+    let mut sandbox = cmd(root().join("target/debug/multitok-sandbox"), &sandbox_args)
+        .spawn()
+        .context("starting the TikTok sandbox")?;
+    println!(
+        "\n  Multitok is running at http://{LISTEN}  (TikTok sandbox at http://{SANDBOX}; Ctrl-C stops both)\n"
+    );
     let dist = dist.to_string_lossy().into_owned();
-    status(
-        cmd(
-            &server,
-            &[
-                "serve",
-                "--listen",
-                LISTEN,
-                "--database-url",
-                DATABASE_URL,
-                "--web-dir",
-                &dist,
-            ],
-        )
-        .env("MULTITOK_AUTH__JWT_SECRET_FILE", key),
-    )
+    let serve = [
+        "serve",
+        "--listen",
+        LISTEN,
+        "--database-url",
+        DATABASE_URL,
+        "--web-dir",
+        &dist,
+    ];
+    let served = status(
+        cmd(&server, &serve)
+            .env("MULTITOK_AUTH__JWT_SECRET_FILE", key)
+            .env("MULTITOK_TIKTOK__CLIENT_KEY", "sbx-client-key")
+            .env("MULTITOK_TIKTOK__CLIENT_SECRET", "sbx-client-secret")
+            .env("MULTITOK_TIKTOK__API_BASE", format!("http://{SANDBOX}"))
+            .env(
+                "MULTITOK_TIKTOK__AUTHORIZE_URL",
+                format!("http://{SANDBOX}/v2/auth/authorize/"),
+            )
+            .env(
+                "MULTITOK_TIKTOK__REDIRECT_URI",
+                format!("http://{LISTEN}/oauth/tiktok/callback"),
+            )
+            .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", token_keys),
+    );
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
+    served
 }
 
 /// Builds the web app in release mode into web/dist and prints its gzip size.
@@ -81,14 +119,26 @@ fn gzip_size(path: &std::path::Path) -> anyhow::Result<u64> {
     out.trim().parse().context("gzip size")
 }
 
-/// A signing key that survives restarts, so a restart of `dev` keeps everyone logged in.
-fn jwt_key_file(data: &std::path::Path) -> anyhow::Result<PathBuf> {
-    let file = data.join("jwt.key");
+/// A random 32-byte key (base64url, after `prefix`) that survives restarts, so a restart of
+/// `dev` keeps sessions and stored TikTok tokens readable.
+fn key_file(file: &std::path::Path, prefix: &str) -> anyhow::Result<PathBuf> {
     if !file.exists() {
         let mut bytes = [0u8; 32];
         std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        std::fs::write(&file, hex)?;
+        std::fs::write(file, format!("{prefix}{}\n", base64url(&bytes)))?;
     }
-    Ok(file)
+    Ok(file.to_path_buf())
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n =
+            chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
 }

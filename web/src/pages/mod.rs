@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod accounts;
 pub mod login;
 pub mod placeholder;
 pub mod register;
