@@ -146,15 +146,18 @@ impl Services {
             .await?)
     }
 
-    /// The caller's profile and workspaces.
+    /// The caller's profile and workspaces (from the profile cache when fresh).
     pub async fn me(&self, caller: &Caller) -> Result<(User, Vec<(Workspace, Role)>), AppError> {
-        let user = self
+        if let Some(profile) = self.profiles.get(&caller.user_id) {
+            return Ok(profile);
+        }
+        let profile = self
             .store
-            .user_by_id(&caller.user_id)
+            .profile(&caller.user_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let workspaces = self.store.workspaces_of(&caller.user_id).await?;
-        Ok((user, workspaces))
+        self.profiles.put(&caller.user_id, profile.clone());
+        Ok(profile)
     }
 
     /// Resolves an `authorization: Bearer …` value: a personal API token or an access JWT.

@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod crypto;
+pub mod profiles;
 pub mod secrets;
 pub mod throttle;
 pub mod workspaces;
@@ -42,6 +43,7 @@ pub struct Services {
     required_scopes: Vec<String>,
     pub daily_post_cap: u32,
     creator_cache: Arc<Mutex<HashMap<String, (Instant, CreatorInfo)>>>,
+    profiles: Arc<profiles::ProfileCache>,
 }
 
 impl Services {
@@ -62,6 +64,7 @@ impl Services {
             required_scopes: t.required_scopes.clone(),
             daily_post_cap: t.daily_post_cap,
             creator_cache: Arc::default(),
+            profiles: Arc::default(),
         })
     }
 

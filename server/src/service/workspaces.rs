@@ -1,5 +1,6 @@
 //! Workspace use cases. Everything scoped to one workspace is a method of [`Access`] for the
-//! permission it needs; see `docs/permissions.md`.
+//! permission it needs; see `docs/permissions.md`. Every change clears the profile cache, whose
+//! entries list workspaces and roles.
 
 use multitok_shared::Role;
 use multitok_store::{Member, NewWorkspace, StoreError, Workspace, WorkspaceChange};
@@ -25,10 +26,12 @@ impl Services {
         caller: &Caller,
         new: NewWorkspace,
     ) -> Result<Workspace, AppError> {
-        Ok(self
+        let created = self
             .store
             .create_workspace(&caller.user_id, new, self.now())
-            .await?)
+            .await?;
+        self.profiles.clear();
+        Ok(created)
     }
 
     /// The caller's workspaces and roles.
@@ -47,11 +50,13 @@ impl Access<View> {
 
     /// The caller leaves; the last owner cannot.
     pub async fn leave(self, services: &Services) -> Result<(), AppError> {
-        services
+        let left = services
             .store
             .remove_member(&self.workspace.id, &self.user_id)
             .await
-            .map_err(member_error)
+            .map_err(member_error);
+        services.profiles.clear();
+        left
     }
 }
 
@@ -61,10 +66,12 @@ impl Access<EditSettings> {
         services: &Services,
         change: WorkspaceChange,
     ) -> Result<Workspace, AppError> {
-        Ok(services
+        let changed = services
             .store
             .update_workspace(&self.workspace.id, change)
-            .await?)
+            .await?;
+        services.profiles.clear();
+        Ok(changed)
     }
 }
 
@@ -94,6 +101,7 @@ impl Access<ManageMembers> {
             }
             other => other?,
         }
+        services.profiles.clear();
         Ok(Member { user, role })
     }
 
@@ -106,11 +114,13 @@ impl Access<ManageMembers> {
     ) -> Result<Member, AppError> {
         let target = self.manageable_member(services, user_id).await?;
         self.ensure_can_grant(role)?;
-        services
+        let changed = services
             .store
             .set_role(&self.workspace.id, user_id, role)
             .await
-            .map_err(member_error)?;
+            .map_err(member_error);
+        services.profiles.clear();
+        changed?;
         Ok(Member {
             user: target.user,
             role,
@@ -119,11 +129,13 @@ impl Access<ManageMembers> {
 
     pub async fn remove_member(&self, services: &Services, user_id: &str) -> Result<(), AppError> {
         self.manageable_member(services, user_id).await?;
-        services
+        let removed = services
             .store
             .remove_member(&self.workspace.id, user_id)
             .await
-            .map_err(member_error)
+            .map_err(member_error);
+        services.profiles.clear();
+        removed
     }
 
     fn ensure_can_grant(&self, role: Role) -> Result<(), AppError> {

@@ -244,3 +244,55 @@ async fn ids_from_other_workspaces_answer_not_found_like_missing_ones() {
         .unwrap_err();
     assert_eq!(members.code(), Code::NotFound);
 }
+
+#[tokio::test]
+async fn me_reflects_membership_and_name_changes_at_once() {
+    let app = TestApp::spawn().await;
+    let ana = app.register(&unique_email("ana")).await;
+    let bo = app.register(&unique_email("bo")).await;
+    let me = |token: String| {
+        let mut auth = app.auth();
+        async move {
+            auth.me(authed(&token, pb::MeRequest {}))
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    assert_eq!(me(bo.access_token.clone()).await.workspaces.len(), 1);
+    app.add(&ana, &ana.workspace_id, &bo, pb::Role::Editor)
+        .await;
+    assert_eq!(
+        me(bo.access_token.clone()).await.workspaces.len(),
+        2,
+        "a cached profile must not hide the new workspace"
+    );
+    app.workspaces()
+        .rename_workspace(authed(
+            &ana.access_token,
+            pb::RenameWorkspaceRequest {
+                workspace_id: ana.workspace_id.clone(),
+                name: "Renamed".into(),
+            },
+        ))
+        .await
+        .unwrap();
+    let names: Vec<String> = me(bo.access_token.clone())
+        .await
+        .workspaces
+        .into_iter()
+        .filter_map(|m| m.workspace.map(|w| w.name))
+        .collect();
+    assert!(names.contains(&"Renamed".to_owned()), "{names:?}");
+    app.workspaces()
+        .remove_member(authed(
+            &ana.access_token,
+            pb::RemoveMemberRequest {
+                workspace_id: ana.workspace_id.clone(),
+                user_id: bo.id.clone(),
+            },
+        ))
+        .await
+        .unwrap();
+    assert_eq!(me(bo.access_token).await.workspaces.len(), 1);
+}
