@@ -2,7 +2,10 @@
 //! their permissions, TikTok's upload chunk plan. Compiles for native targets and for `wasm32-unknown-unknown`.
 
 pub mod chunk_plan;
+pub mod post_rules;
 pub mod role;
+#[cfg(feature = "tz")]
+pub mod schedule;
 pub mod validate;
 
 pub use chunk_plan::{ChunkBounds, ChunkPlan, ChunkPlanError};

@@ -1,0 +1,192 @@
+//! TikTok's rules for one post target, checked against the account's creator info before
+//! anything is scheduled: privacy chosen from the offered options (no default), interactions the
+//! creator disabled stay off, branded content is never private, the video fits the account's
+//! longest duration, and the caption fits TikTok's limit in UTF-16 units.
+
+use crate::validate::Violations;
+
+/// Caption limit of a direct video post, in UTF-16 code units.
+pub const VIDEO_CAPTION_MAX_UTF16: usize = 2200;
+/// Title limit of a photo post, in UTF-16 code units.
+pub const PHOTO_TITLE_MAX_UTF16: usize = 90;
+
+/// What TikTok says the creator allows right now.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CreatorLimits {
+    pub privacy_level_options: Vec<String>,
+    pub comment_disabled: bool,
+    pub duet_disabled: bool,
+    pub stitch_disabled: bool,
+    pub max_video_post_duration_sec: u32,
+}
+
+/// The per-account settings of one target.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TargetSettings {
+    /// Empty means "not chosen": TikTok's rules forbid a default.
+    pub privacy_level: String,
+    pub allow_comment: bool,
+    pub allow_duet: bool,
+    pub allow_stitch: bool,
+    pub brand_organic: bool,
+    pub branded_content: bool,
+    pub ai_generated: bool,
+    /// Inbox drafts carry no caption or privacy.
+    pub inbox_draft: bool,
+}
+
+/// Length as TikTok counts it.
+pub fn utf16_len(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+/// Checks one target; field names are prefixed with `prefix` (e.g. `targets[2].`).
+pub fn check_target(
+    prefix: &str,
+    caption: &str,
+    video_duration_sec: f64,
+    settings: &TargetSettings,
+    limits: &CreatorLimits,
+) -> Result<(), Violations> {
+    let mut v = Violations::new();
+    let field = |name: &str| format!("{prefix}{name}");
+    if !settings.inbox_draft {
+        if settings.privacy_level.is_empty() {
+            v.add(
+                &field("privacy_level"),
+                "must be chosen; TikTok allows no default",
+            );
+        } else if !limits
+            .privacy_level_options
+            .contains(&settings.privacy_level)
+        {
+            v.add(
+                &field("privacy_level"),
+                format!("must be one of {}", limits.privacy_level_options.join(", ")),
+            );
+        }
+        if utf16_len(caption) > VIDEO_CAPTION_MAX_UTF16 {
+            v.add(&field("caption"), format!("must be at most {VIDEO_CAPTION_MAX_UTF16} characters as TikTok counts them (UTF-16)"));
+        }
+        if settings.branded_content && settings.privacy_level == "SELF_ONLY" {
+            v.add(&field("privacy_level"), "branded content cannot be private");
+        }
+    }
+    for (allowed, disabled, name) in [
+        (
+            settings.allow_comment,
+            limits.comment_disabled,
+            "allow_comment",
+        ),
+        (settings.allow_duet, limits.duet_disabled, "allow_duet"),
+        (
+            settings.allow_stitch,
+            limits.stitch_disabled,
+            "allow_stitch",
+        ),
+    ] {
+        if allowed && disabled {
+            v.add(&field(name), "is turned off by the creator on TikTok");
+        }
+    }
+    if limits.max_video_post_duration_sec > 0
+        && video_duration_sec > f64::from(limits.max_video_post_duration_sec)
+    {
+        v.add(
+            &field("media"),
+            format!(
+                "the video is {:.0} s; this account may post at most {} s",
+                video_duration_sec.ceil(),
+                limits.max_video_post_duration_sec
+            ),
+        );
+    }
+    v.into_result()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn limits() -> CreatorLimits {
+        CreatorLimits {
+            privacy_level_options: vec![
+                "PUBLIC_TO_EVERYONE".into(),
+                "MUTUAL_FOLLOW_FRIENDS".into(),
+                "SELF_ONLY".into(),
+            ],
+            comment_disabled: false,
+            duet_disabled: true,
+            stitch_disabled: false,
+            max_video_post_duration_sec: 180,
+        }
+    }
+
+    fn ok_settings() -> TargetSettings {
+        TargetSettings {
+            privacy_level: "PUBLIC_TO_EVERYONE".into(),
+            ..TargetSettings::default()
+        }
+    }
+
+    fn fields(r: Result<(), Violations>) -> Vec<String> {
+        r.err()
+            .map(|v| v.0.into_iter().map(|f| f.field).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_valid_target_passes() {
+        assert!(check_target("t.", "hello", 30.0, &ok_settings(), &limits()).is_ok());
+    }
+
+    #[rstest]
+    #[case::no_default_privacy(TargetSettings::default(), "t.privacy_level")]
+    #[case::privacy_not_offered(TargetSettings { privacy_level: "FOLLOWER_OF_CREATOR".into(), ..TargetSettings::default() }, "t.privacy_level")]
+    #[case::disabled_duet_enabled(TargetSettings { allow_duet: true, ..ok_settings() }, "t.allow_duet")]
+    #[case::private_branded(TargetSettings { privacy_level: "SELF_ONLY".into(), branded_content: true, ..TargetSettings::default() }, "t.privacy_level")]
+    fn each_rule_names_its_field(#[case] settings: TargetSettings, #[case] field: &str) {
+        assert_eq!(
+            fields(check_target("t.", "", 10.0, &settings, &limits())),
+            [field]
+        );
+    }
+
+    #[test]
+    fn duration_and_caption_limits() {
+        assert_eq!(
+            fields(check_target("t.", "", 180.4, &ok_settings(), &limits())),
+            ["t.media"]
+        );
+        let emoji_caption = "🎬".repeat(1101); // 2202 UTF-16 units, 1101 chars
+        assert_eq!(
+            fields(check_target(
+                "t.",
+                &emoji_caption,
+                10.0,
+                &ok_settings(),
+                &limits()
+            )),
+            ["t.caption"]
+        );
+        assert!(check_target("t.", &"a".repeat(2200), 10.0, &ok_settings(), &limits()).is_ok());
+    }
+
+    #[test]
+    fn inbox_drafts_need_no_privacy_but_keep_interaction_rules() {
+        let draft = TargetSettings {
+            inbox_draft: true,
+            ..TargetSettings::default()
+        };
+        assert!(check_target("t.", "", 10.0, &draft, &limits()).is_ok());
+        let draft_duet = TargetSettings {
+            allow_duet: true,
+            ..draft
+        };
+        assert_eq!(
+            fields(check_target("t.", "", 10.0, &draft_duet, &limits())),
+            ["t.allow_duet"]
+        );
+    }
+}

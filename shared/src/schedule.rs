@@ -1,0 +1,214 @@
+//! Scheduling times and TikTok's quotas: a wall-clock time in a time zone becomes one UTC
+//! instant, correctly across DST changes (a time skipped by spring-forward is refused; a time
+//! that happens twice in the fall takes its first occurrence); and a planned init is checked
+//! against the creator's daily cap and the per-minute init limit.
+
+use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// Why a local time cannot be scheduled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LocalTimeError {
+    #[error("{0} is not a known time zone")]
+    UnknownZone(String),
+    #[error("{0} does not exist in {1} (the clocks skip it for daylight saving time)")]
+    Skipped(NaiveDateTime, String),
+}
+
+/// The UTC instant of a wall-clock time in `zone`.
+pub fn to_utc(local: NaiveDateTime, zone: &str) -> Result<DateTime<Utc>, LocalTimeError> {
+    let tz: Tz = zone
+        .parse()
+        .map_err(|_| LocalTimeError::UnknownZone(zone.to_owned()))?;
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => Ok(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, _) => Ok(first.with_timezone(&Utc)),
+        LocalResult::None => Err(LocalTimeError::Skipped(local, zone.to_owned())),
+    }
+}
+
+/// TikTok's posting quotas as this project applies them before calling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quota {
+    /// Direct posts per creator in any 24 hours.
+    pub daily_posts: usize,
+    /// Init calls per token in any minute.
+    pub inits_per_minute: usize,
+}
+
+impl Default for Quota {
+    fn default() -> Self {
+        Quota {
+            daily_posts: 15,
+            inits_per_minute: 6,
+        }
+    }
+}
+
+/// Which quota a planned post would break.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuotaProblem {
+    #[error("more than {limit} posts in the 24 hours around {at}")]
+    Daily { at: DateTime<Utc>, limit: usize },
+    #[error("more than {limit} posts starting in the same minute as {at}")]
+    PerMinute { at: DateTime<Utc>, limit: usize },
+}
+
+/// Checks `at` against the account's already planned posts.
+pub fn check_quota(
+    planned: &[DateTime<Utc>],
+    at: DateTime<Utc>,
+    quota: Quota,
+) -> Result<(), QuotaProblem> {
+    let within = |window: Duration| {
+        // The busiest window of this length that contains `at`.
+        planned
+            .iter()
+            .filter(|t| (**t - at).abs() < window)
+            .map(|start| {
+                planned
+                    .iter()
+                    .filter(|t| **t >= *start.min(&at) && **t < *start.min(&at) + window)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    if within(Duration::hours(24)) >= quota.daily_posts {
+        return Err(QuotaProblem::Daily {
+            at,
+            limit: quota.daily_posts,
+        });
+    }
+    if within(Duration::minutes(1)) >= quota.inits_per_minute {
+        return Err(QuotaProblem::PerMinute {
+            at,
+            limit: quota.inits_per_minute,
+        });
+    }
+    Ok(())
+}
+
+/// The next `count` times from `from` (stepping by `step`) that keep the account within quota.
+pub fn suggest_slots(
+    planned: &[DateTime<Utc>],
+    from: DateTime<Utc>,
+    step: Duration,
+    count: usize,
+    quota: Quota,
+) -> Vec<DateTime<Utc>> {
+    let mut taken = planned.to_vec();
+    let mut slots = Vec::with_capacity(count);
+    let mut at = from;
+    let horizon = from + Duration::days(366);
+    while slots.len() < count && at < horizon {
+        if check_quota(&taken, at, quota).is_ok() {
+            slots.push(at);
+            taken.push(at);
+        }
+        at += step;
+    }
+    slots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn nine_am_in_berlin_is_eight_or_seven_utc_by_season() {
+        assert_eq!(
+            to_utc(local(2026, 1, 15, 9, 0), "Europe/Berlin")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-01-15T08:00:00+00:00"
+        );
+        assert_eq!(
+            to_utc(local(2026, 7, 15, 9, 0), "Europe/Berlin")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-07-15T07:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn a_time_skipped_by_spring_forward_is_refused() {
+        // 2026-03-29 02:30 does not exist in Berlin (02:00 → 03:00).
+        assert!(matches!(
+            to_utc(local(2026, 3, 29, 2, 30), "Europe/Berlin"),
+            Err(LocalTimeError::Skipped(..))
+        ));
+    }
+
+    #[test]
+    fn a_time_repeated_in_the_fall_takes_its_first_occurrence() {
+        // 2026-10-25 02:30 happens twice in Berlin; the first is still summer time (UTC+2).
+        assert_eq!(
+            to_utc(local(2026, 10, 25, 2, 30), "Europe/Berlin")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-10-25T00:30:00+00:00"
+        );
+        assert!(to_utc(local(2026, 10, 25, 2, 30), "Nowhere/Else").is_err());
+    }
+
+    #[test]
+    fn the_sixteenth_post_of_a_day_is_refused() {
+        let start = Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap();
+        let planned: Vec<_> = (0..15).map(|i| start + Duration::hours(i)).collect();
+        assert!(matches!(
+            check_quota(&planned, start + Duration::hours(20), Quota::default()),
+            Err(QuotaProblem::Daily { .. })
+        ));
+        assert!(check_quota(&planned, start + Duration::hours(40), Quota::default()).is_ok());
+    }
+
+    #[test]
+    fn the_seventh_init_in_a_minute_is_refused() {
+        let start = Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0).unwrap();
+        let planned: Vec<_> = (0..6).map(|i| start + Duration::seconds(i * 5)).collect();
+        assert!(matches!(
+            check_quota(&planned, start + Duration::seconds(40), Quota::default()),
+            Err(QuotaProblem::PerMinute { .. })
+        ));
+        assert!(check_quota(&planned, start + Duration::seconds(61), Quota::default()).is_ok());
+    }
+
+    #[test]
+    fn suggested_slots_respect_the_quota() {
+        let start = Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap();
+        let quota = Quota {
+            daily_posts: 3,
+            inits_per_minute: 6,
+        };
+        let slots = suggest_slots(&[], start, Duration::hours(1), 5, quota);
+        assert_eq!(slots.len(), 5);
+        for (i, s) in slots.iter().enumerate() {
+            let others: Vec<_> = slots
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, t)| *t)
+                .collect();
+            assert!(
+                others
+                    .iter()
+                    .filter(|t| (**t - *s).abs() < Duration::hours(24))
+                    .count()
+                    < 5
+            );
+        }
+        assert!(
+            slots[3] - slots[0] >= Duration::hours(24),
+            "the fourth post waits for the next day"
+        );
+    }
+}
