@@ -6,13 +6,46 @@ use std::collections::HashMap;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::access::{check, fields, json_body};
 use crate::respond::{err, ok};
 use crate::state::{Creator, VideoRecord};
 use crate::{App, stats};
+
+/// Where the sandbox serves a creator's avatar (a generated picture).
+pub fn avatar_url(app: &App, open_id: &str) -> String {
+    format!("{}/static/avatar/{open_id}.svg", app.base_url())
+}
+
+/// `GET /static/avatar/{open_id}.svg`: initials on a colour derived from the id.
+pub async fn avatar(
+    State(app): State<App>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    let open_id = file.trim_end_matches(".svg");
+    let name = app
+        .lock()
+        .creators
+        .get(open_id)
+        .map(|c| c.config.display_name.clone())
+        .unwrap_or_default();
+    let initials: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .collect();
+    let hue = open_id
+        .bytes()
+        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % 360;
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100\" height=\"100\"><rect width=\"100\" height=\"100\" fill=\"hsl({hue},60%,45%)\"/>\
+         <text x=\"50\" y=\"62\" font-size=\"36\" text-anchor=\"middle\" fill=\"white\" font-family=\"sans-serif\">{initials}</text></svg>"
+    );
+    ([("content-type", "image/svg+xml")], svg).into_response()
+}
 
 /// The scope each user-info field needs.
 fn field_scope(field: &str) -> Option<&'static str> {
@@ -26,9 +59,9 @@ fn field_scope(field: &str) -> Option<&'static str> {
     })
 }
 
-fn user_field(c: &Creator, field: &str, likes: i64) -> Value {
+fn user_field(app: &App, c: &Creator, field: &str, likes: i64) -> Value {
     let cfg = &c.config;
-    let avatar = format!("https://sandbox.invalid/avatar/{}.jpeg", cfg.open_id);
+    let avatar = avatar_url(app, &cfg.open_id);
     match field {
         "open_id" => json!(cfg.open_id),
         "union_id" => json!(format!("union-{}", cfg.open_id)),
@@ -102,7 +135,7 @@ pub async fn user_info(
         .sum();
     let user: Map<String, Value> = wanted
         .iter()
-        .map(|f| (f.clone(), user_field(creator, f, likes)))
+        .map(|f| (f.clone(), user_field(&app, creator, f, likes)))
         .collect();
     ok(json!({ "user": user }))
 }

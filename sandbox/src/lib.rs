@@ -114,6 +114,7 @@ pub fn router(app: App) -> Router {
     Router::new()
         .route("/v2/auth/authorize/", get(oauth::consent_page))
         .route("/v2/auth/decide/", get(oauth::decide))
+        .route("/static/avatar/{file}", get(display::avatar))
         .merge(api)
         .merge(admin::routes())
         .with_state(app)

@@ -79,7 +79,7 @@ pub async fn creator_info(State(app): State<App>, headers: HeaderMap) -> Respons
         return err(401, "access_token_invalid", "unknown user");
     };
     ok(json!({
-        "creator_avatar_url": format!("https://sandbox.invalid/avatar/{}.jpeg", c.open_id),
+        "creator_avatar_url": crate::display::avatar_url(&app, &c.open_id),
         "creator_username": c.username,
         "creator_nickname": c.display_name,
         "privacy_level_options": privacy_options(c.private),

@@ -266,6 +266,9 @@ async fn user_info_returns_only_requested_fields_and_enforces_scopes() {
         .unwrap();
     assert_eq!(info.display_name.as_deref(), Some("Ana Bakes"));
     assert!(info.follower_count.is_some() && info.username.is_none() && info.avatar_url.is_none());
+    let with_avatar = w.client.user_info(&t.access_token, &["avatar_url"]).await.unwrap();
+    let avatar = w.http.get(with_avatar.avatar_url.unwrap()).send().await.unwrap();
+    assert_eq!(avatar.headers()["content-type"], "image/svg+xml");
 
     let basic = w.connect_as("sbx-open-ben", Some("user.info.basic")).await;
     let e = w

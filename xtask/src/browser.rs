@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use crate::run::{cmd, root, status};
+use crate::run::{cmd, root, status, with_sandbox};
 use crate::tools::Tools;
 
 pub fn run(tools: &Tools) -> anyhow::Result<()> {
@@ -49,23 +49,12 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
         "--web-dir",
         &dist,
     ];
-    let mut server = cmd(root().join("target/debug/multitok-server"), &serve)
-        .env("RUST_LOG", "warn")
-        .env(
-            "MULTITOK_AUTH__JWT_SECRET",
-            "browser test signing key of 32+ bytes",
-        )
-        .env("MULTITOK_TIKTOK__CLIENT_KEY", "sbx-client-key")
-        .env("MULTITOK_TIKTOK__CLIENT_SECRET", "sbx-client-secret")
-        .env("MULTITOK_TIKTOK__API_BASE", format!("http://{tiktok}"))
-        .env(
-            "MULTITOK_TIKTOK__AUTHORIZE_URL",
-            format!("http://{tiktok}/v2/auth/authorize/"),
-        )
-        .env(
-            "MULTITOK_TIKTOK__REDIRECT_URI",
-            format!("http://{addr}/oauth/tiktok/callback"),
-        )
+    let mut server_cmd = cmd(root().join("target/debug/multitok-server"), &serve);
+    server_cmd.env("RUST_LOG", "warn").env(
+        "MULTITOK_AUTH__JWT_SECRET",
+        "browser test signing key of 32+ bytes",
+    );
+    let mut server = with_sandbox(&mut server_cmd, &addr.to_string(), &tiktok.to_string())
         .spawn()
         .context("starting the server")?;
     let result = wait_until_up(addr)

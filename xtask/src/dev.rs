@@ -6,8 +6,10 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::run::{cmd, output, root, status};
+use crate::run::{cmd, output, root, status, with_sandbox};
 use crate::tools::Tools;
 
 const LISTEN: &str = "127.0.0.1:8080";
@@ -63,22 +65,11 @@ pub fn run() -> anyhow::Result<()> {
         "--web-dir",
         &dist,
     ];
-    let served = status(
-        cmd(&server, &serve)
-            .env("MULTITOK_AUTH__JWT_SECRET_FILE", key)
-            .env("MULTITOK_TIKTOK__CLIENT_KEY", "sbx-client-key")
-            .env("MULTITOK_TIKTOK__CLIENT_SECRET", "sbx-client-secret")
-            .env("MULTITOK_TIKTOK__API_BASE", format!("http://{SANDBOX}"))
-            .env(
-                "MULTITOK_TIKTOK__AUTHORIZE_URL",
-                format!("http://{SANDBOX}/v2/auth/authorize/"),
-            )
-            .env(
-                "MULTITOK_TIKTOK__REDIRECT_URI",
-                format!("http://{LISTEN}/oauth/tiktok/callback"),
-            )
-            .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", token_keys),
-    );
+    let mut server_cmd = cmd(&server, &serve);
+    server_cmd
+        .env("MULTITOK_AUTH__JWT_SECRET_FILE", key)
+        .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", token_keys);
+    let served = status(with_sandbox(&mut server_cmd, LISTEN, SANDBOX));
     let _ = sandbox.kill();
     let _ = sandbox.wait();
     served
@@ -125,20 +116,7 @@ fn key_file(file: &std::path::Path, prefix: &str) -> anyhow::Result<PathBuf> {
     if !file.exists() {
         let mut bytes = [0u8; 32];
         std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
-        std::fs::write(file, format!("{prefix}{}\n", base64url(&bytes)))?;
+        std::fs::write(file, format!("{prefix}{}\n", URL_SAFE_NO_PAD.encode(bytes)))?;
     }
     Ok(file.to_path_buf())
-}
-
-fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n =
-            chunk.iter().fold(0u32, |acc, b| (acc << 8) | u32::from(*b)) << (8 * (3 - chunk.len()));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
 }

@@ -54,3 +54,19 @@ fn describe(c: &Command) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Points a `multitok-server serve` command at a TikTok sandbox (its development app), with the
+/// server reachable at `server` for the OAuth redirect.
+pub fn with_sandbox<'c>(c: &'c mut Command, server: &str, sandbox: &str) -> &'c mut Command {
+    c.env("MULTITOK_TIKTOK__CLIENT_KEY", "sbx-client-key")
+        .env("MULTITOK_TIKTOK__CLIENT_SECRET", "sbx-client-secret")
+        .env("MULTITOK_TIKTOK__API_BASE", format!("http://{sandbox}"))
+        .env(
+            "MULTITOK_TIKTOK__AUTHORIZE_URL",
+            format!("http://{sandbox}/v2/auth/authorize/"),
+        )
+        .env(
+            "MULTITOK_TIKTOK__REDIRECT_URI",
+            format!("http://{server}/oauth/tiktok/callback"),
+        )
+}
