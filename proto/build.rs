@@ -7,6 +7,7 @@ const FILES: &[&str] = &[
     "multitok/v1/auth.proto",
     "multitok/v1/workspace.proto",
     "multitok/v1/account.proto",
+    "multitok/v1/publishing.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

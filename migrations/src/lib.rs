@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_accounts_and_workspaces;
 mod m20261125_000002_tiktok_accounts;
+mod m20261125_000003_media;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_accounts_and_workspaces::Migration),
             Box::new(m20261125_000002_tiktok_accounts::Migration),
+            Box::new(m20261125_000003_media::Migration),
         ]
     }
 }

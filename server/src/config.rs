@@ -23,6 +23,8 @@ pub struct Settings {
     pub web_dir: Option<PathBuf>,
     /// Origins other than the server's own that may call grpc-web (CORS).
     pub cors_origins: Vec<String>,
+    /// Folder holding uploaded media and uploads in progress.
+    pub media_dir: PathBuf,
     pub auth: AuthSettings,
     pub tiktok: TikTokSettings,
 }
@@ -143,6 +145,7 @@ impl Default for Settings {
             max_connections: 16,
             web_dir: None,
             cors_origins: Vec::new(),
+            media_dir: PathBuf::from("data/media"),
             auth: AuthSettings::default(),
             tiktok: TikTokSettings::default(),
         }
@@ -208,6 +211,7 @@ impl fmt::Debug for Settings {
             .field("max_connections", &self.max_connections)
             .field("web_dir", &self.web_dir)
             .field("cors_origins", &self.cors_origins)
+            .field("media_dir", &self.media_dir)
             .field("auth", &self.auth)
             .field("tiktok", &self.tiktok)
             .finish()

@@ -25,6 +25,9 @@ pub enum AppError {
     AlreadyExists(&'static str),
     #[error("{0}")]
     FailedPrecondition(&'static str),
+    /// A chunk that does not continue an upload; carries the bytes received so far.
+    #[error("the upload continues at byte {0}")]
+    OutOfStep(u64),
     /// A dependency (TikTok) is not answering; worth retrying later.
     #[error("{0}")]
     Unavailable(&'static str),
@@ -72,6 +75,7 @@ impl From<AppError> for Status {
             AppError::AlreadyExists(_) => Status::already_exists(err.to_string()),
             AppError::FailedPrecondition(_) => Status::failed_precondition(err.to_string()),
             AppError::Unavailable(_) => Status::unavailable(err.to_string()),
+            AppError::OutOfStep(_) => Status::failed_precondition(err.to_string()),
             AppError::Throttled(delay) => Status::with_error_details(
                 Code::ResourceExhausted,
                 err.to_string(),

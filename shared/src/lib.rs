@@ -2,6 +2,7 @@
 //! their permissions, TikTok's upload chunk plan. Compiles for native targets and for `wasm32-unknown-unknown`.
 
 pub mod chunk_plan;
+pub mod media_rules;
 pub mod post_rules;
 pub mod role;
 #[cfg(feature = "tz")]

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod entity;
 mod error;
+pub mod media;
 mod tokens;
 mod users;
 mod workspaces;

@@ -266,8 +266,17 @@ async fn user_info_returns_only_requested_fields_and_enforces_scopes() {
         .unwrap();
     assert_eq!(info.display_name.as_deref(), Some("Ana Bakes"));
     assert!(info.follower_count.is_some() && info.username.is_none() && info.avatar_url.is_none());
-    let with_avatar = w.client.user_info(&t.access_token, &["avatar_url"]).await.unwrap();
-    let avatar = w.http.get(with_avatar.avatar_url.unwrap()).send().await.unwrap();
+    let with_avatar = w
+        .client
+        .user_info(&t.access_token, &["avatar_url"])
+        .await
+        .unwrap();
+    let avatar = w
+        .http
+        .get(with_avatar.avatar_url.unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(avatar.headers()["content-type"], "image/svg+xml");
 
     let basic = w.connect_as("sbx-open-ben", Some("user.info.basic")).await;
@@ -887,4 +896,51 @@ async fn webhooks_are_signed_with_the_client_secret() {
     assert_eq!(event.kind, EventKind::AuthorizationRemoved { reason: 5 });
     assert_eq!(event.user_openid.as_deref(), Some("sbx-open-ana"));
     let _ = AccessToken::new(String::new());
+}
+
+#[tokio::test]
+async fn the_active_user_cap_and_the_pending_inbox_cap_apply() {
+    let config = SandboxConfig {
+        active_user_cap: 1,
+        pending_inbox_cap: 1,
+        ..sandbox_config()
+    };
+    let w = world_with(config, |_| {}).await;
+    let pull = VideoSource::PullFromUrl {
+        video_url: "https://media.example.com/v.mp4".into(),
+    };
+    let ana = w.connect().await;
+    w.client
+        .init_direct_video(&ana.access_token, &public_post(), &pull)
+        .await
+        .unwrap();
+    let ben = w.connect_as("sbx-open-ben", None).await;
+    let capped = w.client.creator_info(&ben.access_token).await.unwrap_err();
+    assert_eq!(
+        (capped.code.as_str(), capped.http_status),
+        ("reached_active_user_cap", Some(200))
+    );
+    let init = w
+        .client
+        .init_direct_video(&ben.access_token, &public_post(), &pull)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (init.code.as_str(), init.http_status),
+        ("reached_active_user_cap", Some(403))
+    );
+
+    w.client
+        .init_inbox_video(&ana.access_token, &pull)
+        .await
+        .unwrap();
+    let pending = w
+        .client
+        .init_inbox_video(&ana.access_token, &pull)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (pending.code.as_str(), pending.class),
+        ("spam_risk_too_many_pending_share", ErrorClass::Permanent)
+    );
 }

@@ -4,11 +4,13 @@
 mod accounts;
 mod auth;
 mod convert;
+mod media;
 mod middleware;
 mod workspaces;
 
 use multitok_proto::v1::account_service_server::AccountServiceServer;
 use multitok_proto::v1::auth_service_server::AuthServiceServer;
+use multitok_proto::v1::publishing_service_server::PublishingServiceServer;
 use multitok_proto::v1::workspace_service_server::WorkspaceServiceServer;
 use tonic::service::Routes;
 use tonic::{Request, Status};
@@ -37,7 +39,12 @@ pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes>
         .add_service(WorkspaceServiceServer::new(workspaces::Workspaces::new(
             services.clone(),
         )))
-        .add_service(AccountServiceServer::new(accounts::Accounts::new(services)));
+        .add_service(AccountServiceServer::new(accounts::Accounts::new(
+            services.clone(),
+        )))
+        .add_service(PublishingServiceServer::new(media::Publishing::new(
+            services,
+        )));
     tokio::spawn(async move {
         health_reporter
             .set_serving::<AuthServiceServer<auth::Auth>>()
@@ -47,6 +54,9 @@ pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes>
             .await;
         health_reporter
             .set_serving::<AccountServiceServer<accounts::Accounts>>()
+            .await;
+        health_reporter
+            .set_serving::<PublishingServiceServer<media::Publishing>>()
             .await;
     });
     Ok(routes)

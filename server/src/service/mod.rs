@@ -5,6 +5,8 @@ pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod crypto;
+pub mod media;
+pub mod probe;
 pub mod profiles;
 pub mod secrets;
 pub mod throttle;
@@ -44,6 +46,7 @@ pub struct Services {
     pub daily_post_cap: u32,
     creator_cache: Arc<Mutex<HashMap<String, (Instant, CreatorInfo)>>>,
     profiles: Arc<profiles::ProfileCache>,
+    pub media: media::MediaStore,
 }
 
 impl Services {
@@ -65,6 +68,7 @@ impl Services {
             daily_post_cap: t.daily_post_cap,
             creator_cache: Arc::default(),
             profiles: Arc::default(),
+            media: media::MediaStore::local(&settings.media_dir)?,
         })
     }
 

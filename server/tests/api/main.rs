@@ -8,5 +8,6 @@ mod bad_input;
 mod grpc_web;
 mod grpcurl;
 mod helpers;
+mod media;
 mod permissions;
 mod workspaces;

@@ -1,10 +1,12 @@
 //! sea-orm entities, one per table of the `multitok-migrations` schema.
 
 pub mod api_token;
+pub mod media;
 pub mod membership;
 pub mod oauth_state;
 pub mod refresh_token;
 pub mod tiktok_account;
+pub mod upload;
 pub mod user;
 pub mod webhook_event;
 pub mod workspace;

@@ -1,0 +1,182 @@
+//! `multitok.v1.PublishingService` (media so far).
+
+use multitok_proto::v1 as pb;
+use multitok_proto::v1::publishing_service_server::PublishingService;
+use multitok_shared::validate;
+use multitok_store::media::{Media, Upload};
+use tonic::{Request, Response, Status};
+
+use super::{caller, convert, status};
+use crate::service::Services;
+use crate::service::access::{EditContent, View};
+use crate::service::media::MAX_CHUNK_BYTES;
+
+pub struct Publishing {
+    services: Services,
+}
+
+impl Publishing {
+    pub fn new(services: Services) -> Publishing {
+        Publishing { services }
+    }
+}
+
+fn upload(u: Upload) -> pb::Upload {
+    pb::Upload {
+        id: u.id,
+        name: u.name,
+        size_bytes: u64::try_from(u.size_bytes).unwrap_or(0),
+        received_bytes: u64::try_from(u.received_bytes).unwrap_or(0),
+        max_chunk_bytes: MAX_CHUNK_BYTES as u32,
+        expires_at: Some(convert::timestamp(u.expires_at)),
+    }
+}
+
+fn media(m: Media) -> pb::Media {
+    pb::Media {
+        id: m.id,
+        name: m.name,
+        content_type: m.content_type,
+        size_bytes: u64::try_from(m.size_bytes).unwrap_or(0),
+        sha256: m.sha256,
+        duration_ms: u32::try_from(m.duration_ms).unwrap_or(u32::MAX),
+        width: u32::try_from(m.width).unwrap_or(0),
+        height: u32::try_from(m.height).unwrap_or(0),
+        frame_rate: m.frame_rate,
+        codec: m.codec,
+        created_at: Some(convert::timestamp(m.created_at)),
+    }
+}
+
+fn ids(workspace_id: &str, field: &str, id: &str) -> Result<(String, String), Status> {
+    convert::scoped(workspace_id, field, validate::uuid_text(id)).map_err(status)
+}
+
+#[tonic::async_trait]
+impl PublishingService for Publishing {
+    async fn begin_upload(
+        &self,
+        request: Request<pb::BeginUploadRequest>,
+    ) -> Result<Response<pb::BeginUploadResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let ws = convert::id("workspace_id", &r.workspace_id).map_err(status)?;
+        let access = self
+            .services
+            .authorize::<EditContent>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let u = access
+            .begin_upload(&self.services, &r.name, r.size_bytes, &r.sha256)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::BeginUploadResponse {
+            upload: Some(upload(u)),
+        }))
+    }
+
+    async fn upload_chunk(
+        &self,
+        request: Request<pb::UploadChunkRequest>,
+    ) -> Result<Response<pb::UploadChunkResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let (ws, id) = ids(&r.workspace_id, "upload_id", &r.upload_id)?;
+        let access = self
+            .services
+            .authorize::<EditContent>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let received = access
+            .upload_chunk(&self.services, &id, r.offset, r.data.into())
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::UploadChunkResponse {
+            received_bytes: received,
+        }))
+    }
+
+    async fn get_upload(
+        &self,
+        request: Request<pb::GetUploadRequest>,
+    ) -> Result<Response<pb::GetUploadResponse>, Status> {
+        let caller = caller(&request)?;
+        let (ws, id) = ids(
+            &request.get_ref().workspace_id,
+            "upload_id",
+            &request.get_ref().upload_id,
+        )?;
+        let access = self
+            .services
+            .authorize::<View>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let u = access.upload(&self.services, &id).await.map_err(status)?;
+        Ok(Response::new(pb::GetUploadResponse {
+            upload: Some(upload(u)),
+        }))
+    }
+
+    async fn finish_upload(
+        &self,
+        request: Request<pb::FinishUploadRequest>,
+    ) -> Result<Response<pb::FinishUploadResponse>, Status> {
+        let caller = caller(&request)?;
+        let (ws, id) = ids(
+            &request.get_ref().workspace_id,
+            "upload_id",
+            &request.get_ref().upload_id,
+        )?;
+        let access = self
+            .services
+            .authorize::<EditContent>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let m = access
+            .finish_upload(&self.services, &id)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::FinishUploadResponse {
+            media: Some(media(m)),
+        }))
+    }
+
+    async fn list_media(
+        &self,
+        request: Request<pb::ListMediaRequest>,
+    ) -> Result<Response<pb::ListMediaResponse>, Status> {
+        let caller = caller(&request)?;
+        let ws = convert::id("workspace_id", &request.get_ref().workspace_id).map_err(status)?;
+        let access = self
+            .services
+            .authorize::<View>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let list = access.media(&self.services).await.map_err(status)?;
+        Ok(Response::new(pb::ListMediaResponse {
+            media: list.into_iter().map(media).collect(),
+        }))
+    }
+
+    async fn delete_media(
+        &self,
+        request: Request<pb::DeleteMediaRequest>,
+    ) -> Result<Response<pb::DeleteMediaResponse>, Status> {
+        let caller = caller(&request)?;
+        let (ws, id) = ids(
+            &request.get_ref().workspace_id,
+            "media_id",
+            &request.get_ref().media_id,
+        )?;
+        let access = self
+            .services
+            .authorize::<EditContent>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        access
+            .delete_media(&self.services, &id)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::DeleteMediaResponse {}))
+    }
+}

@@ -1,0 +1,324 @@
+//! The media library: resumable chunked uploads stored through `object_store` (each chunk its
+//! own object until the upload is finished), SHA-256 verification, probing against TikTok's
+//! limits, listing and deleting. Never holds a whole file in memory.
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use multitok_shared::media_rules::{self, MAX_VIDEO_BYTES};
+use multitok_shared::{Violations, validate};
+use multitok_store::StoreError;
+use multitok_store::media::{Media, NewUpload, Upload};
+use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, PutPayload, WriteMultipart};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+use super::Services;
+use super::access::{Access, EditContent, View};
+use crate::error::AppError;
+
+/// Largest chunk accepted by `UploadChunk` (grpc-web carries each as one message).
+pub const MAX_CHUNK_BYTES: usize = 4 * 1024 * 1024;
+const UPLOAD_LIFETIME: TimeDelta = TimeDelta::hours(24);
+const COPY_PIECE: usize = 1024 * 1024;
+
+/// Where media bytes live.
+#[derive(Clone, Debug)]
+pub struct MediaStore {
+    pub objects: Arc<dyn ObjectStore>,
+    /// Scratch space on local disk for verifying and probing finished uploads.
+    pub scratch: std::path::PathBuf,
+}
+
+impl MediaStore {
+    /// A local-directory store under `dir`.
+    pub fn local(dir: &std::path::Path) -> anyhow::Result<MediaStore> {
+        std::fs::create_dir_all(dir)?;
+        let scratch = dir.join(".scratch");
+        std::fs::create_dir_all(&scratch)?;
+        let objects = object_store::local::LocalFileSystem::new_with_prefix(dir)?;
+        Ok(MediaStore {
+            objects: Arc::new(objects),
+            scratch,
+        })
+    }
+}
+
+fn store_error(e: object_store::Error) -> AppError {
+    AppError::internal(e)
+}
+
+fn part_path(upload_id: &str, offset: u64) -> StorePath {
+    StorePath::from(format!("uploads/{upload_id}/{offset:020}"))
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(Violations::one(field, message))
+}
+
+impl Access<EditContent> {
+    /// Starts an upload after checking the name, the size and the checksum's form.
+    pub async fn begin_upload(
+        &self,
+        services: &Services,
+        name: &str,
+        size: u64,
+        sha256: &str,
+    ) -> Result<Upload, AppError> {
+        let mut v = Violations::new();
+        let name = v.check(
+            "name",
+            validate::name(name).and_then(|n| media_rules::content_type(&n).map(|_| n)),
+        );
+        if size == 0 || size > MAX_VIDEO_BYTES {
+            v.add("size_bytes", "must be between 1 byte and 4 GB");
+        }
+        let sha = sha256.trim().to_ascii_lowercase();
+        if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            v.add("sha256", "must be the file's SHA-256 as 64 hex digits");
+        }
+        v.clone().into_result()?;
+        let new = NewUpload {
+            workspace_id: self.workspace.id.clone(),
+            user_id: self.user_id.clone(),
+            name: name.unwrap_or_default(),
+            size_bytes: size,
+            sha256: sha,
+            expires_at: services.now() + UPLOAD_LIFETIME,
+        };
+        Ok(services.store.insert_upload(new, services.now()).await?)
+    }
+
+    /// Stores the bytes at `offset`, which must continue the upload exactly.
+    pub async fn upload_chunk(
+        &self,
+        services: &Services,
+        upload_id: &str,
+        offset: u64,
+        data: bytes::Bytes,
+    ) -> Result<u64, AppError> {
+        let upload = self.open_upload(services, upload_id).await?;
+        let received = u64::try_from(upload.received_bytes).unwrap_or(0);
+        let size = u64::try_from(upload.size_bytes).unwrap_or(0);
+        if offset != received {
+            return Err(AppError::OutOfStep(received));
+        }
+        if data.is_empty() || data.len() > MAX_CHUNK_BYTES || offset + data.len() as u64 > size {
+            return Err(invalid(
+                "data",
+                format!("must be 1 to {MAX_CHUNK_BYTES} bytes and end within the file"),
+            ));
+        }
+        let len = data.len() as u64;
+        services
+            .media
+            .objects
+            .put(&part_path(upload_id, offset), PutPayload::from_bytes(data))
+            .await
+            .map_err(store_error)?;
+        match services.store.advance_upload(upload_id, offset, len).await {
+            Ok(()) => Ok(offset + len),
+            Err(StoreError::Conflict) => Err(AppError::OutOfStep(received)),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Joins the chunks while hashing, checks the SHA-256, probes the video, and adds it.
+    pub async fn finish_upload(
+        &self,
+        services: &Services,
+        upload_id: &str,
+    ) -> Result<Media, AppError> {
+        let upload = self.open_upload(services, upload_id).await?;
+        if upload.received_bytes != upload.size_bytes {
+            return Err(AppError::OutOfStep(
+                u64::try_from(upload.received_bytes).unwrap_or(0),
+            ));
+        }
+        let scratch =
+            tempfile::NamedTempFile::new_in(&services.media.scratch).map_err(AppError::internal)?;
+        let digest = join_parts(&services.media, upload_id, scratch.path()).await?;
+        let discard = || async { discard_upload(services, upload_id).await };
+        if digest != upload.sha256 {
+            discard().await;
+            return Err(invalid(
+                "sha256",
+                "does not match the uploaded bytes; upload the file again",
+            ));
+        }
+        let (file, size) = (
+            scratch.reopen().map_err(AppError::internal)?,
+            u64::try_from(upload.size_bytes).unwrap_or(0),
+        );
+        let probed = tokio::task::spawn_blocking(move || super::probe::probe(file, size))
+            .await
+            .map_err(AppError::internal)?;
+        let props = match probed {
+            Ok(p) => p,
+            Err(why) => {
+                discard().await;
+                return Err(invalid("file", why));
+            }
+        };
+        if let Err(v) = media_rules::check_video(&props) {
+            discard().await;
+            return Err(AppError::Invalid(v));
+        }
+        let id = uuid::Uuid::new_v4().to_string();
+        let key = format!("media/{}/{id}", self.workspace.id);
+        copy_in(
+            &services.media,
+            scratch.path(),
+            &StorePath::from(key.clone()),
+        )
+        .await?;
+        let row = Media {
+            id,
+            workspace_id: self.workspace.id.clone(),
+            name: upload.name.clone(),
+            content_type: media_rules::content_type(&upload.name)
+                .unwrap_or("video/mp4")
+                .to_owned(),
+            size_bytes: upload.size_bytes,
+            sha256: upload.sha256.clone(),
+            storage_key: key,
+            duration_ms: i64::try_from(props.duration_ms).unwrap_or(i64::MAX),
+            width: i32::try_from(props.width).unwrap_or(0),
+            height: i32::try_from(props.height).unwrap_or(0),
+            frame_rate: props.frame_rate,
+            codec: props.codec,
+            created_at: services.now(),
+        };
+        let media = services.store.insert_media(row).await?;
+        discard().await;
+        Ok(media)
+    }
+
+    /// Deletes a media item and its bytes.
+    pub async fn delete_media(&self, services: &Services, media_id: &str) -> Result<(), AppError> {
+        let media = services
+            .store
+            .media(&self.workspace.id, media_id)
+            .await?
+            .ok_or(AppError::NotFound("media"))?;
+        services.store.delete_media(&media.id).await?;
+        if let Err(e) = services
+            .media
+            .objects
+            .delete(&StorePath::from(media.storage_key))
+            .await
+        {
+            tracing::warn!(error = %e, "deleting media bytes failed; the row is gone");
+        }
+        Ok(())
+    }
+
+    async fn open_upload(&self, services: &Services, upload_id: &str) -> Result<Upload, AppError> {
+        let upload = services
+            .store
+            .upload(&self.workspace.id, upload_id)
+            .await?
+            .ok_or(AppError::NotFound("upload"))?;
+        if upload.expires_at < services.now() {
+            return Err(AppError::NotFound("upload"));
+        }
+        Ok(upload)
+    }
+}
+
+impl Access<View> {
+    pub async fn upload(&self, services: &Services, upload_id: &str) -> Result<Upload, AppError> {
+        services
+            .store
+            .upload(&self.workspace.id, upload_id)
+            .await?
+            .ok_or(AppError::NotFound("upload"))
+    }
+
+    pub async fn media(&self, services: &Services) -> Result<Vec<Media>, AppError> {
+        Ok(services.store.media_of(&self.workspace.id).await?)
+    }
+}
+
+/// Streams every chunk, in offset order, into `target`; answers the hex SHA-256.
+async fn join_parts(
+    media: &MediaStore,
+    upload_id: &str,
+    target: &std::path::Path,
+) -> Result<String, AppError> {
+    use futures::TryStreamExt;
+    let prefix = StorePath::from(format!("uploads/{upload_id}"));
+    let mut parts: Vec<StorePath> = media
+        .objects
+        .list(Some(&prefix))
+        .map_ok(|m| m.location)
+        .try_collect()
+        .await
+        .map_err(store_error)?;
+    parts.sort_by(|a, b| a.as_ref().cmp(b.as_ref()));
+    let mut file = tokio::fs::File::create(target)
+        .await
+        .map_err(AppError::internal)?;
+    let mut hasher = Sha256::new();
+    for part in parts {
+        let mut stream = media
+            .objects
+            .get(&part)
+            .await
+            .map_err(store_error)?
+            .into_stream();
+        while let Some(bytes) = stream.try_next().await.map_err(store_error)? {
+            hasher.update(&bytes);
+            file.write_all(&bytes).await.map_err(AppError::internal)?;
+        }
+    }
+    file.flush().await.map_err(AppError::internal)?;
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// Copies a local file into the store in pieces.
+async fn copy_in(
+    media: &MediaStore,
+    source: &std::path::Path,
+    key: &StorePath,
+) -> Result<(), AppError> {
+    use tokio::io::AsyncReadExt;
+    let upload = media
+        .objects
+        .put_multipart(key)
+        .await
+        .map_err(store_error)?;
+    let mut writer = WriteMultipart::new(upload);
+    let mut file = tokio::fs::File::open(source)
+        .await
+        .map_err(AppError::internal)?;
+    let mut buf = vec![0u8; COPY_PIECE];
+    loop {
+        let n = file.read(&mut buf).await.map_err(AppError::internal)?;
+        if n == 0 {
+            break;
+        }
+        writer.write(&buf[..n]);
+    }
+    writer.finish().await.map_err(store_error)?;
+    Ok(())
+}
+
+/// Removes an upload's chunks and row (after success, or a refused file).
+async fn discard_upload(services: &Services, upload_id: &str) {
+    use futures::TryStreamExt;
+    let prefix = StorePath::from(format!("uploads/{upload_id}"));
+    let parts: Vec<StorePath> = services
+        .media
+        .objects
+        .list(Some(&prefix))
+        .map_ok(|m| m.location)
+        .try_collect()
+        .await
+        .unwrap_or_default();
+    for part in parts {
+        let _ = services.media.objects.delete(&part).await;
+    }
+    let _ = services.store.delete_upload(upload_id).await;
+}
