@@ -114,6 +114,23 @@ test('connect a TikTok account through the consent page', async () => {
   await shot('06-accounts');
 });
 
+test('upload a video, surviving a dropped request, and see it in the library', async () => {
+  await page.getByRole('link', { name: 'Media' }).click();
+  await page.getByRole('heading', { name: 'Media' }).waitFor();
+  let dropped = 0;
+  await page.route('**/multitok.v1.PublishingService/UploadChunk', (route) => {
+    if (dropped === 0) { dropped += 1; return route.abort('connectionreset'); }
+    return route.continue();
+  });
+  await page.setInputFiles('#media-file', path.join(__dirname, 'fixtures', 'clip-720x1280-30fps.mp4'));
+  await page.locator('.media-name', { hasText: 'clip-720x1280-30fps.mp4' }).waitFor();
+  assert.equal(dropped, 1, 'the first chunk request was dropped and the upload resumed');
+  await page.locator('.media-card', { hasText: '720×1280' }).waitFor();
+  await page.locator('.upload-status', { hasText: 'done' }).waitFor();
+  await page.unroute('**/multitok.v1.PublishingService/UploadChunk');
+  await shot('07-media');
+});
+
 test('log out ends the session, also after a reload', async () => {
   await page.locator('#logout').click();
   await page.waitForURL('**/login');

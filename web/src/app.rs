@@ -6,6 +6,7 @@ use crate::api::Api;
 use crate::components::layout::Layout;
 use crate::hooks::{Session, SessionHandle, use_session};
 use crate::pages::accounts::Accounts;
+use crate::pages::media::MediaPage;
 use crate::pages::{
     login::Login, placeholder::Placeholder, register::Register, settings::Settings,
 };
@@ -127,10 +128,7 @@ fn page(route: Route) -> Html {
             "Followers, views and engagement across all connected accounts, with the posts that are taking off and what is scheduled next.",
         ),
         Route::Accounts => html! { <Accounts /> },
-        Route::Media => soon(
-            "Media",
-            "Upload videos in resumable chunks, see their duration, size and format checks, and reuse them across posts.",
-        ),
+        Route::Media => html! { <MediaPage /> },
         Route::Compose => soon(
             "Compose",
             "Write one post for several accounts at once, with per-account privacy, interaction and disclosure settings checked against what each creator allows.",

@@ -8,6 +8,7 @@ mod hooks;
 mod pages;
 mod router;
 mod time_zones;
+mod upload;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -50,10 +50,13 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
         &dist,
     ];
     let mut server_cmd = cmd(root().join("target/debug/multitok-server"), &serve);
-    server_cmd.env("RUST_LOG", "warn").env(
-        "MULTITOK_AUTH__JWT_SECRET",
-        "browser test signing key of 32+ bytes",
-    );
+    server_cmd
+        .env("RUST_LOG", "warn")
+        .env(
+            "MULTITOK_AUTH__JWT_SECRET",
+            "browser test signing key of 32+ bytes",
+        )
+        .env("MULTITOK_MEDIA_DIR", work.join("media"));
     let mut server = with_sandbox(&mut server_cmd, &addr.to_string(), &tiktok.to_string())
         .spawn()
         .context("starting the server")?;
