@@ -23,7 +23,15 @@ pub fn run() -> anyhow::Result<()> {
             "cargo",
             &["bench", "-p", "multitok-server", "--bench", "load"],
         )
-        .env("BENCH_SERVER_BIN", server)
+        .env("BENCH_SERVER_BIN", &server)
+        .env("BENCH_OUT", root().join("target/bench")),
+    )?;
+    status(
+        cmd(
+            "cargo",
+            &["bench", "-p", "multitok-server", "--bench", "upload"],
+        )
+        .env("BENCH_SERVER_BIN", &server)
         .env("BENCH_OUT", root().join("target/bench")),
     )?;
     status(&mut cmd(
@@ -50,6 +58,6 @@ pub fn run() -> anyhow::Result<()> {
     )?;
     let tools = Tools::ensure()?;
     crate::dev::build_web(&tools)?;
-    println!("results: target/bench/load.md, target/bench/tiktok.md");
+    println!("results: target/bench/load.md, upload.md, tiktok.md");
     Ok(())
 }

@@ -42,9 +42,11 @@ pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes>
         .add_service(AccountServiceServer::new(accounts::Accounts::new(
             services.clone(),
         )))
-        .add_service(PublishingServiceServer::new(media::Publishing::new(
-            services,
-        )));
+        .add_service(
+            // A full upload chunk plus its envelope must fit in one message.
+            PublishingServiceServer::new(media::Publishing::new(services))
+                .max_decoding_message_size(crate::service::media::MAX_CHUNK_BYTES + 64 * 1024),
+        );
     tokio::spawn(async move {
         health_reporter
             .set_serving::<AuthServiceServer<auth::Auth>>()

@@ -10,6 +10,10 @@ use crate::helpers::{TestApp, TestUser, authed, unique_email, violated_fields};
 
 /// A real MP4 (H.264 track header, `frames` samples at `fps`) built with the mp4 crate.
 fn mp4_file(width: u16, height: u16, fps: u32, frames: u32) -> Vec<u8> {
+    mp4_file_with(width, height, fps, frames, 700)
+}
+
+fn mp4_file_with(width: u16, height: u16, fps: u32, frames: u32, frame_bytes: usize) -> Vec<u8> {
     let config = mp4::Mp4Config {
         major_brand: str::parse("isom").unwrap(),
         minor_version: 512,
@@ -36,7 +40,7 @@ fn mp4_file(width: u16, height: u16, fps: u32, frames: u32) -> Vec<u8> {
             duration: 1000,
             rendering_offset: 0,
             is_sync: i % 30 == 0,
-            bytes: mp4::Bytes::from(vec![(i % 251) as u8; 700]),
+            bytes: mp4::Bytes::from(vec![(i % 251) as u8; frame_bytes]),
         };
         writer.write_sample(1, &sample).unwrap();
     }
@@ -185,6 +189,18 @@ async fn an_interrupted_upload_resumes_and_the_video_is_probed() {
     assert_eq!(media.duration_ms, 3000);
     assert_eq!(media.sha256, sha(&file));
     assert_eq!(w.list().await.len(), 1);
+}
+
+#[tokio::test]
+async fn full_size_chunks_are_accepted() {
+    let w = World::new().await;
+    let file = mp4_file_with(1080, 1920, 30, 120, 40_000);
+    assert!(file.len() > 4 * 1024 * 1024);
+    let media = w
+        .upload("big.mp4", &file, 4 * 1024 * 1024)
+        .await
+        .expect("a 4 MiB chunk fits in one message");
+    assert_eq!(media.size_bytes, file.len() as u64);
 }
 
 #[tokio::test]
