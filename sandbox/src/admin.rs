@@ -24,7 +24,7 @@ pub fn routes() -> Router<App> {
 /// `GET /admin/counters`: `{open_id: {init_calls, published}}`.
 async fn counters(State(app): State<App>) -> Response {
     let mut state = app.lock();
-    crate::posting::advance(&app, &mut state);
+    crate::lifecycle::advance(&app, &mut state);
     Json(json!(state.counters)).into_response()
 }
 
@@ -74,7 +74,7 @@ struct Advance {
 async fn advance_clock(State(app): State<App>, Json(a): Json<Advance>) -> Response {
     let mut state = app.lock();
     state.offset_ms += a.seconds.max(0) * 1000;
-    crate::posting::advance(&app, &mut state);
+    crate::lifecycle::advance(&app, &mut state);
     StatusCode::NO_CONTENT.into_response()
 }
 

@@ -10,6 +10,7 @@ mod admin;
 pub mod config;
 mod display;
 pub mod faults;
+mod lifecycle;
 mod oauth;
 mod posting;
 mod respond;
@@ -101,8 +102,8 @@ pub fn router(app: App) -> Router {
             "/v2/post/publish/content/init/",
             post(posting::content_init),
         )
-        .route("/v2/post/publish/status/fetch/", post(posting::status))
-        .route("/v2/post/publish/cancel/", post(posting::cancel))
+        .route("/v2/post/publish/status/fetch/", post(lifecycle::status))
+        .route("/v2/post/publish/cancel/", post(lifecycle::cancel))
         .route(
             "/upload/",
             put(upload::put_chunk).layer(DefaultBodyLimit::disable()),

@@ -155,7 +155,7 @@ pub fn accounts() -> Html {
                 </td>
                 <td><span class={class}>{ label }</span></td>
                 <td class="muted">{ format!("{} / {} posts today", a.posts_today, a.daily_post_cap) }<br/>{ "token until " }{ day(a.access_token_expires_at.as_ref()) }<br/>{ "synced " }{ day(a.last_synced_at.as_ref()) }</td>
-                <td class="row">
+                <td class="actions">
                     <button class="secondary" onclick={action("info")}>{ "Details" }</button>
                     <button class="secondary" onclick={action("sync")}>{ "Sync now" }</button>
                     <button class="danger" onclick={action("disconnect")}>{ "Disconnect" }</button>
