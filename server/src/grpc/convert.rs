@@ -228,6 +228,20 @@ mod tests {
         assert_eq!(role_from_pb(pb::Role::Editor as i32), Ok(Role::Editor));
     }
 
+    proptest::proptest! {
+        /// Any input converts to a value or to field violations; nothing panics.
+        #[test]
+        fn conversions_never_panic(a in ".*", b in ".*", c in ".*", n in proptest::num::u32::ANY, r in proptest::num::i32::ANY) {
+            let _ = Registration::try_from(pb::RegisterRequest { email: a.clone(), password: b.clone(), display_name: c.clone() });
+            let _ = Credentials::try_from(pb::LoginRequest { email: a.clone(), password: b.clone() });
+            let _ = ApiTokenRequest::try_from(pb::CreateApiTokenRequest { name: c.clone(), expires_in_days: n });
+            let _ = new_workspace(pb::CreateWorkspaceRequest { name: a.clone(), time_zone: b.clone() });
+            let _ = member_role(&a, &b, r);
+            let _ = scoped(&a, "name", multitok_shared::validate::name(&c));
+            let _ = role_from_pb(r);
+        }
+    }
+
     #[test]
     fn api_token_lifetime_is_bounded() {
         let req = |days| pb::CreateApiTokenRequest {
