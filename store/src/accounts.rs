@@ -229,3 +229,39 @@ impl Store {
         Ok(inserted == 1)
     }
 }
+
+/// New tokens after a refresh.
+#[derive(Debug, Clone)]
+pub struct RefreshedTokens {
+    pub access_token_enc: String,
+    pub refresh_token_enc: String,
+    pub access_expires_at: DateTime<Utc>,
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Stores refreshed tokens only if the account still holds `previous_refresh_enc`, so a
+    /// slower concurrent refresh never overwrites a newer token. False when it lost that race.
+    pub async fn replace_tokens(
+        &self,
+        id: &str,
+        previous_refresh_enc: &str,
+        t: RefreshedTokens,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        use tiktok_account::Column as C;
+        let done = tiktok_account::Entity::update_many()
+            .col_expr(C::AccessTokenEnc, Expr::value(Some(t.access_token_enc)))
+            .col_expr(C::RefreshTokenEnc, Expr::value(Some(t.refresh_token_enc)))
+            .col_expr(C::AccessExpiresAt, Expr::value(Some(t.access_expires_at)))
+            .col_expr(C::RefreshExpiresAt, Expr::value(Some(t.refresh_expires_at)))
+            .col_expr(C::Status, Expr::value(STATUS_ACTIVE))
+            .col_expr(C::StatusReason, Expr::value(""))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .filter(C::Id.eq(id))
+            .filter(C::RefreshTokenEnc.eq(previous_refresh_enc))
+            .exec(&self.db)
+            .await?;
+        Ok(done.rows_affected == 1)
+    }
+}

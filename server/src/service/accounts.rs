@@ -55,7 +55,7 @@ fn tiktok_error(e: TikTokError) -> AppError {
 }
 
 impl Services {
-    fn tiktok(&self) -> Result<&multitok_tiktok::TikTokClient, AppError> {
+    pub(crate) fn tiktok(&self) -> Result<&multitok_tiktok::TikTokClient, AppError> {
         self.tiktok.as_ref().ok_or(AppError::FailedPrecondition(
             "no TikTok app is configured on this server",
         ))
@@ -332,7 +332,15 @@ impl Access<View> {
                 "this account is disconnected; connect it again",
             ))?;
         let token = AccessToken::new(services.sealer.open(sealed)?);
-        match services.tiktok()?.creator_info(&token).await {
+        let client = services.tiktok()?;
+        let answer = match client.creator_info(&token).await {
+            Err(e) if e.code == "access_token_invalid" => {
+                let fresh = services.refreshed_token(&account, sealed).await?;
+                client.creator_info(&fresh).await
+            }
+            other => other,
+        };
+        match answer {
             Ok(info) => {
                 services
                     .creator_cache

@@ -10,6 +10,7 @@ pub mod probe;
 pub mod profiles;
 pub mod secrets;
 pub mod throttle;
+pub mod tokens;
 pub mod workspaces;
 
 use std::collections::HashMap;

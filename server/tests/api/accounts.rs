@@ -399,3 +399,63 @@ async fn viewers_cannot_connect_and_other_workspaces_see_nothing() {
         "an account id from another workspace is not found"
     );
 }
+
+#[tokio::test]
+async fn a_rejected_access_token_is_refreshed_once_then_the_account_asks_to_reconnect() {
+    let w = world().await;
+    let id = w.connect("sbx-open-ana").await;
+    let ws = w.owner.workspace_id.clone();
+    let store = multitok_store::Store::connect(&w.app.database_url, 1)
+        .await
+        .unwrap();
+    let before = store.account(&ws, &id).await.unwrap().unwrap();
+    w.http
+        .post(format!(
+            "{}/admin/expire-tokens/sbx-open-ana",
+            w.sandbox.url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let info = w
+        .accounts()
+        .get_creator_info(authed(
+            &w.owner.access_token,
+            pb::GetCreatorInfoRequest {
+                workspace_id: ws.clone(),
+                account_id: id.clone(),
+            },
+        ))
+        .await;
+    assert_eq!(
+        info.unwrap().into_inner().creator_info.unwrap().nickname,
+        "Ana Bakes",
+        "answered after a refresh"
+    );
+    let after = store.account(&ws, &id).await.unwrap().unwrap();
+    assert_ne!(
+        before.refresh_token_enc, after.refresh_token_enc,
+        "the rotated refresh token is stored"
+    );
+
+    // Ben's authorization is gone at TikTok: the refresh is refused and the account is marked.
+    let ben = w.connect("sbx-open-ben").await;
+    {
+        let mut sandbox = w.sandbox.app.lock();
+        sandbox.tokens.retain(|_, t| t.open_id != "sbx-open-ben");
+        sandbox.refresh.retain(|_, r| r.open_id != "sbx-open-ben");
+    }
+    let refused = w
+        .accounts()
+        .get_creator_info(authed(
+            &w.owner.access_token,
+            pb::GetCreatorInfoRequest {
+                workspace_id: ws.clone(),
+                account_id: ben.clone(),
+            },
+        ))
+        .await;
+    assert_eq!(refused.unwrap_err().code(), Code::FailedPrecondition);
+    let listed = w.list().await.into_iter().find(|a| a.id == ben).unwrap();
+    assert_eq!(listed.status, pb::AccountStatus::ReauthRequired as i32);
+}

@@ -1,0 +1,69 @@
+//! Keeping an account's TikTok access token usable: when TikTok rejects it, refresh once (TikTok
+//! rotates the refresh token), store the new pair only if no other process already did, and
+//! mark the account when the refresh itself is refused.
+
+use chrono::TimeDelta;
+use multitok_store::accounts::{Account, RefreshedTokens, STATUS_REAUTH};
+use multitok_tiktok::ErrorClass;
+use oauth2::{AccessToken, RefreshToken};
+
+use super::Services;
+use crate::error::AppError;
+
+const RECONNECT: AppError = AppError::FailedPrecondition(
+    "TikTok no longer accepts this account's authorization; connect it again",
+);
+
+impl Services {
+    /// A fresh access token for an account whose current one (`rejected`) TikTok refused.
+    pub(crate) async fn refreshed_token(
+        &self,
+        account: &Account,
+        rejected: &str,
+    ) -> Result<AccessToken, AppError> {
+        let current = self
+            .store
+            .account(&account.workspace_id, &account.id)
+            .await?
+            .ok_or(AppError::NotFound("account"))?;
+        // Another request may have refreshed it meanwhile: use that token.
+        if let Some(sealed) = current
+            .access_token_enc
+            .as_deref()
+            .filter(|s| *s != rejected)
+        {
+            return Ok(AccessToken::new(self.sealer.open(sealed)?));
+        }
+        let sealed_refresh = current.refresh_token_enc.clone().ok_or(RECONNECT)?;
+        let refresh = RefreshToken::new(self.sealer.open(&sealed_refresh)?);
+        let tokens = match self.tiktok()?.refresh(&refresh).await {
+            Ok(t) => t,
+            Err(e) if e.class == ErrorClass::Reauthorize => {
+                self.store
+                    .mark_accounts(&account.open_id, STATUS_REAUTH, &e.message, self.now())
+                    .await?;
+                return Err(RECONNECT);
+            }
+            Err(_) => {
+                return Err(AppError::Unavailable(
+                    "TikTok is not answering right now; try again shortly",
+                ));
+            }
+        };
+        let now = self.now();
+        let replaced = RefreshedTokens {
+            access_token_enc: self.sealer.seal(tokens.access_token.secret())?,
+            refresh_token_enc: self.sealer.seal(tokens.refresh_token.secret())?,
+            access_expires_at: now + TimeDelta::seconds(tokens.expires_in),
+            refresh_expires_at: now + TimeDelta::seconds(tokens.refresh_expires_in),
+        };
+        if !self
+            .store
+            .replace_tokens(&account.id, &sealed_refresh, replaced, now)
+            .await?
+        {
+            tracing::info!("another request refreshed this account's tokens first");
+        }
+        Ok(tokens.access_token)
+    }
+}
