@@ -22,7 +22,6 @@ impl Caller {
 
 /// Checks the token, the scope (any of `scopes`) and the per-minute window for `endpoint`.
 pub fn check(
-    app: &App,
     state: &mut State,
     headers: &HeaderMap,
     scopes: &[&str],
@@ -68,7 +67,6 @@ pub fn check(
             "The API rate limit was exceeded. Please try again later.",
         ));
     }
-    let _ = app;
     Ok(caller)
 }
 

@@ -89,7 +89,6 @@ pub async fn user_info(
 ) -> Response {
     let mut state = app.lock();
     let caller = match check(
-        &app,
         &mut state,
         &headers,
         &[],
@@ -220,7 +219,6 @@ pub async fn video_list(
 ) -> Response {
     let mut state = app.lock();
     let caller = match check(
-        &app,
         &mut state,
         &headers,
         &["video.list"],
@@ -274,7 +272,6 @@ pub async fn video_query(
 ) -> Response {
     let mut state = app.lock();
     let caller = match check(
-        &app,
         &mut state,
         &headers,
         &["video.list"],

@@ -112,7 +112,6 @@ pub async fn status(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
     advance(&app, &mut state);
     let result = (|| {
         let caller = check(
-            &app,
             &mut state,
             &headers,
             &["video.publish", "video.upload"],
@@ -155,7 +154,6 @@ pub async fn cancel(State(app): State<App>, headers: HeaderMap, body: Bytes) -> 
     advance(&app, &mut state);
     let result = (|| {
         let caller = check(
-            &app,
             &mut state,
             &headers,
             &["video.publish", "video.upload"],

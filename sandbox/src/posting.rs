@@ -58,7 +58,6 @@ fn quota_error(app: &App, state: &World, open_id: &str) -> Option<&'static str> 
 pub async fn creator_info(State(app): State<App>, headers: HeaderMap) -> Response {
     let mut state = app.lock();
     let caller = match check(
-        &app,
         &mut state,
         &headers,
         &["video.publish"],
@@ -301,7 +300,6 @@ fn begin<'a>(
 ) -> Result<(std::sync::MutexGuard<'a, World>, Caller, Value), Response> {
     let mut state = app.lock();
     let caller = check(
-        app,
         &mut state,
         headers,
         &[scope],
@@ -378,7 +376,6 @@ pub async fn content_init(State(app): State<App>, headers: HeaderMap, body: Byte
     let response = (|| {
         let mut state = app.lock();
         let caller = check(
-            &app,
             &mut state,
             &headers,
             &["video.publish", "video.upload"],

@@ -241,18 +241,11 @@ async fn main() {
     let pg = std::env::var("BENCH_DATABASE_URL").or_else(|_| std::env::var("TEST_DATABASE_URL"));
     if let Ok(admin) = pg {
         let name = format!("mt_bench_{}", std::process::id());
-        let store = multitok_store::Store::connect(&admin, 1).await.unwrap();
-        store
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        let url = multitok_store::Store::create_database(&admin, &name)
             .await
             .unwrap();
-        let url = format!(
-            "{}/{name}",
-            admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin)
-        );
         report += &bench_backend("PostgreSQL", &url).await;
-        store
-            .execute_unprepared(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        multitok_store::Store::drop_database(&admin, &name)
             .await
             .unwrap();
     } else {

@@ -111,20 +111,62 @@ impl Store {
         self.db.ping().await.map_err(StoreError::unexpected)
     }
 
-    /// Runs one SQL statement as it is; for administration tools and tests (creating a
-    /// database), never with user input.
-    pub async fn execute_unprepared(&self, sql: &str) -> Result<(), StoreError> {
+    /// Creates database `name` on the PostgreSQL server of `admin_url` and answers its URL
+    /// (tests and benchmarks get a fresh database each). `name` takes `[a-z0-9_]` only.
+    pub async fn create_database(admin_url: &str, name: &str) -> Result<String, StoreError> {
+        Store::admin(
+            admin_url,
+            &format!("CREATE DATABASE {}", checked_name(name)?),
+        )
+        .await?;
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url, |(base, _)| base);
+        Ok(format!("{base}/{name}"))
+    }
+
+    /// Drops database `name` (closing its connections) on the server of `admin_url`.
+    pub async fn drop_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
+        Store::admin(
+            admin_url,
+            &format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                checked_name(name)?
+            ),
+        )
+        .await
+    }
+
+    async fn admin(admin_url: &str, sql: &str) -> Result<(), StoreError> {
         use sea_orm::ConnectionTrait;
-        self.db
+        let store = Store::connect(admin_url, 1).await?;
+        let done = store
+            .db
             .execute_unprepared(sql)
             .await
-            .map(|_| ())
-            .map_err(StoreError::unexpected)
+            .map(drop)
+            .map_err(StoreError::unexpected);
+        store.close().await.ok();
+        done
     }
 
     /// Closes the pool.
     pub async fn close(self) -> Result<(), StoreError> {
         self.db.close().await.map_err(StoreError::unexpected)
+    }
+}
+
+fn checked_name(name: &str) -> Result<&str, StoreError> {
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(name)
+    } else {
+        Err(StoreError::Config(format!(
+            "{name:?} is not a plain database name"
+        )))
     }
 }
 

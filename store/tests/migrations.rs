@@ -10,16 +10,9 @@ async fn fresh_store(dir: &std::path::Path) -> Store {
         let admin = std::env::var("TEST_DATABASE_URL")
             .expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
         let name = format!("mt_test_{}", uuid::Uuid::new_v4().simple());
-        let store = Store::connect(&admin, 1).await.expect("admin connection");
-        store
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        Store::create_database(&admin, &name)
             .await
-            .expect("create database");
-        store.close().await.ok();
-        format!(
-            "{}/{name}",
-            admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin)
-        )
+            .expect("create database")
     } else {
         format!("sqlite://{}?mode=rwc", dir.join("store.db").display())
     };

@@ -81,8 +81,6 @@ impl TikTokClient {
         verifier: &PkceCodeVerifier,
     ) -> Result<TokenSet, TikTokError> {
         let form = [
-            ("client_key", self.config.client_key.as_str()),
-            ("client_secret", self.config.client_secret.secret().as_str()),
             ("code", code),
             ("grant_type", "authorization_code"),
             ("redirect_uri", self.config.redirect_uri.as_str()),
@@ -96,8 +94,6 @@ impl TikTokClient {
     /// one is kept rather than replaced by an empty value.
     pub async fn refresh(&self, current: &RefreshToken) -> Result<TokenSet, TikTokError> {
         let form = [
-            ("client_key", self.config.client_key.as_str()),
-            ("client_secret", self.config.client_secret.secret().as_str()),
             ("grant_type", "refresh_token"),
             ("refresh_token", current.secret().as_str()),
         ];
@@ -107,19 +103,8 @@ impl TikTokClient {
 
     /// Revokes the user's access token (the app leaves their "Manage app permissions").
     pub async fn revoke(&self, token: &AccessToken) -> Result<(), TikTokError> {
-        let form = [
-            ("client_key", self.config.client_key.as_str()),
-            ("client_secret", self.config.client_secret.secret().as_str()),
-            ("token", token.secret().as_str()),
-        ];
-        let url = self.config.endpoint_url(Endpoint::Revoke);
-        let host = url.host_str().unwrap_or_default().to_owned();
-        let request = self
-            .http
-            .post(url)
-            .header("cache-control", "no-cache")
-            .form(&form);
-        let (status, _, body) = self.send(request, &host, false).await?;
+        let form = [("token", token.secret().as_str())];
+        let (status, body) = self.oauth_send(Endpoint::Revoke, &form).await?;
         if body.iter().all(u8::is_ascii_whitespace) && (200..300).contains(&status) {
             return Ok(());
         }
@@ -131,15 +116,29 @@ impl TikTokClient {
         endpoint: Endpoint,
         form: &[(&str, &str)],
     ) -> Result<T, TikTokError> {
+        let (status, body) = self.oauth_send(endpoint, form).await?;
+        envelope::oauth(status, &body)
+    }
+
+    /// Posts a form with the app's credentials in TikTok's field names.
+    async fn oauth_send(
+        &self,
+        endpoint: Endpoint,
+        form: &[(&str, &str)],
+    ) -> Result<(u16, bytes::Bytes), TikTokError> {
+        let credentials = [
+            ("client_key", self.config.client_key.as_str()),
+            ("client_secret", self.config.client_secret.secret().as_str()),
+        ];
         let url = self.config.endpoint_url(endpoint);
         let host = url.host_str().unwrap_or_default().to_owned();
         let request = self
             .http
             .post(url)
             .header("cache-control", "no-cache")
-            .form(form);
+            .form(&[&credentials[..], form].concat());
         let (status, _, body) = self.send(request, &host, false).await?;
-        envelope::oauth(status, &body)
+        Ok((status, body))
     }
 }
 

@@ -50,10 +50,6 @@ impl TikTokClient {
         R: AsyncRead + AsyncSeek + Unpin + Send + 'static,
     {
         let reader = Arc::new(Mutex::new(reader));
-        let host = url::Url::parse(upload_url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_default();
         let mut index = 0;
         let mut failures = 0;
         while index < plan.total_chunk_count {
@@ -150,7 +146,6 @@ impl TikTokClient {
                         e.http_status = (status != 0).then_some(status);
                         return Err(e);
                     }
-                    let _ = &host;
                     tokio::time::sleep(backoff(
                         self.config.retry.base,
                         self.config.retry.max_delay,

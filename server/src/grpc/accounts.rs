@@ -2,7 +2,6 @@
 
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::account_service_server::AccountService;
-use multitok_shared::validate;
 use multitok_store::accounts::{Account, STATUS_ACTIVE, STATUS_REAUTH, STATUS_REVOKED};
 use multitok_tiktok::CreatorInfo;
 use tonic::{Request, Response, Status};
@@ -66,9 +65,6 @@ fn creator_info(c: CreatorInfo) -> pb::CreatorInfo {
 }
 
 /// Workspace id and account id of a request, both validated.
-fn ids(workspace_id: &str, account_id: &str) -> Result<(String, String), Status> {
-    convert::scoped(workspace_id, "account_id", validate::uuid_text(account_id)).map_err(status)
-}
 
 #[tonic::async_trait]
 impl AccountService for Accounts {
@@ -113,10 +109,9 @@ impl AccountService for Accounts {
         request: Request<pb::GetAccountRequest>,
     ) -> Result<Response<pb::GetAccountResponse>, Status> {
         let caller = caller(&request)?;
-        let (ws, id) = ids(
-            &request.get_ref().workspace_id,
-            &request.get_ref().account_id,
-        )?;
+        let r = request.get_ref();
+        let (ws, id) =
+            convert::ids(&r.workspace_id, "account_id", &r.account_id).map_err(status)?;
         let access = self
             .services
             .authorize::<View>(&caller, &ws)
@@ -133,10 +128,9 @@ impl AccountService for Accounts {
         request: Request<pb::GetCreatorInfoRequest>,
     ) -> Result<Response<pb::GetCreatorInfoResponse>, Status> {
         let caller = caller(&request)?;
-        let (ws, id) = ids(
-            &request.get_ref().workspace_id,
-            &request.get_ref().account_id,
-        )?;
+        let r = request.get_ref();
+        let (ws, id) =
+            convert::ids(&r.workspace_id, "account_id", &r.account_id).map_err(status)?;
         let access = self
             .services
             .authorize::<View>(&caller, &ws)
@@ -156,10 +150,9 @@ impl AccountService for Accounts {
         request: Request<pb::SyncAccountRequest>,
     ) -> Result<Response<pb::SyncAccountResponse>, Status> {
         let caller = caller(&request)?;
-        let (ws, id) = ids(
-            &request.get_ref().workspace_id,
-            &request.get_ref().account_id,
-        )?;
+        let r = request.get_ref();
+        let (ws, id) =
+            convert::ids(&r.workspace_id, "account_id", &r.account_id).map_err(status)?;
         let access = self
             .services
             .authorize::<EditContent>(&caller, &ws)
@@ -177,7 +170,8 @@ impl AccountService for Accounts {
     ) -> Result<Response<pb::DisconnectAccountResponse>, Status> {
         let caller = caller(&request)?;
         let r = request.get_ref();
-        let (ws, id) = ids(&r.workspace_id, &r.account_id)?;
+        let (ws, id) =
+            convert::ids(&r.workspace_id, "account_id", &r.account_id).map_err(status)?;
         let access = self
             .services
             .authorize::<ManageAccounts>(&caller, &ws)

@@ -189,6 +189,11 @@ pub fn scoped<T>(
     }
 }
 
+/// A workspace id and the id of something inside it (`field` names the second for errors).
+pub fn ids(workspace_id: &str, field: &str, id: &str) -> Result<(String, String), Violations> {
+    scoped(workspace_id, field, validate::uuid_text(id))
+}
+
 /// A workspace id, a member's user id and a role.
 pub fn member_role(
     workspace_id: &str,

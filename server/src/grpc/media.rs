@@ -2,7 +2,6 @@
 
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::publishing_service_server::PublishingService;
-use multitok_shared::validate;
 use multitok_store::media::{Media, Upload};
 use tonic::{Request, Response, Status};
 
@@ -48,10 +47,6 @@ fn media(m: Media) -> pb::Media {
     }
 }
 
-fn ids(workspace_id: &str, field: &str, id: &str) -> Result<(String, String), Status> {
-    convert::scoped(workspace_id, field, validate::uuid_text(id)).map_err(status)
-}
-
 #[tonic::async_trait]
 impl PublishingService for Publishing {
     async fn begin_upload(
@@ -81,7 +76,7 @@ impl PublishingService for Publishing {
     ) -> Result<Response<pb::UploadChunkResponse>, Status> {
         let caller = caller(&request)?;
         let r = request.into_inner();
-        let (ws, id) = ids(&r.workspace_id, "upload_id", &r.upload_id)?;
+        let (ws, id) = convert::ids(&r.workspace_id, "upload_id", &r.upload_id).map_err(status)?;
         let access = self
             .services
             .authorize::<EditContent>(&caller, &ws)
@@ -101,11 +96,12 @@ impl PublishingService for Publishing {
         request: Request<pb::GetUploadRequest>,
     ) -> Result<Response<pb::GetUploadResponse>, Status> {
         let caller = caller(&request)?;
-        let (ws, id) = ids(
+        let (ws, id) = convert::ids(
             &request.get_ref().workspace_id,
             "upload_id",
             &request.get_ref().upload_id,
-        )?;
+        )
+        .map_err(status)?;
         let access = self
             .services
             .authorize::<View>(&caller, &ws)
@@ -122,11 +118,12 @@ impl PublishingService for Publishing {
         request: Request<pb::FinishUploadRequest>,
     ) -> Result<Response<pb::FinishUploadResponse>, Status> {
         let caller = caller(&request)?;
-        let (ws, id) = ids(
+        let (ws, id) = convert::ids(
             &request.get_ref().workspace_id,
             "upload_id",
             &request.get_ref().upload_id,
-        )?;
+        )
+        .map_err(status)?;
         let access = self
             .services
             .authorize::<EditContent>(&caller, &ws)
@@ -163,11 +160,12 @@ impl PublishingService for Publishing {
         request: Request<pb::DeleteMediaRequest>,
     ) -> Result<Response<pb::DeleteMediaResponse>, Status> {
         let caller = caller(&request)?;
-        let (ws, id) = ids(
+        let (ws, id) = convert::ids(
             &request.get_ref().workspace_id,
             "media_id",
             &request.get_ref().media_id,
-        )?;
+        )
+        .map_err(status)?;
         let access = self
             .services
             .authorize::<EditContent>(&caller, &ws)

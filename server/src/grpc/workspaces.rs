@@ -198,9 +198,7 @@ impl WorkspaceService for Workspaces {
     ) -> Result<Response<pb::RemoveMemberResponse>, Status> {
         let caller = caller(&request)?;
         let r = request.get_ref();
-        let (id, user_id) =
-            convert::scoped(&r.workspace_id, "user_id", validate::uuid_text(&r.user_id))
-                .map_err(status)?;
+        let (id, user_id) = convert::ids(&r.workspace_id, "user_id", &r.user_id).map_err(status)?;
         let access = self
             .services
             .authorize::<ManageMembers>(&caller, &id)

@@ -40,19 +40,9 @@ async fn database_url(dir: &std::path::Path) -> String {
     let admin =
         std::env::var("TEST_DATABASE_URL").expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
     let name = format!("mt_test_{}", uuid::Uuid::new_v4().simple());
-    let store = multitok_store::Store::connect(&admin, 1)
+    multitok_store::Store::create_database(&admin, &name)
         .await
-        .expect("connect to TEST_DATABASE_URL");
-    store
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create test database");
-    store.close().await.ok();
-    let base = admin
-        .rsplit_once('/')
-        .map(|(base, _)| base)
-        .unwrap_or(&admin);
-    format!("{base}/{name}")
+        .expect("create test database")
 }
 
 impl TestApp {
