@@ -8,6 +8,7 @@ const FILES: &[&str] = &[
     "multitok/v1/workspace.proto",
     "multitok/v1/account.proto",
     "multitok/v1/publishing.proto",
+    "multitok/v1/scheduling.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

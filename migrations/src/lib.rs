@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_accounts_and_workspaces;
 mod m20261125_000002_tiktok_accounts;
 mod m20261125_000003_media;
+mod m20261125_000004_posts;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_accounts_and_workspaces::Migration),
             Box::new(m20261125_000002_tiktok_accounts::Migration),
             Box::new(m20261125_000003_media::Migration),
+            Box::new(m20261125_000004_posts::Migration),
         ]
     }
 }

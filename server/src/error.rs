@@ -25,6 +25,9 @@ pub enum AppError {
     AlreadyExists(&'static str),
     #[error("{0}")]
     FailedPrecondition(&'static str),
+    /// A posting quota would be exceeded; names the account and the day.
+    #[error("{0}")]
+    OverQuota(String),
     /// A chunk that does not continue an upload; carries the bytes received so far.
     #[error("the upload continues at byte {0}")]
     OutOfStep(u64),
@@ -75,6 +78,17 @@ impl From<AppError> for Status {
             AppError::AlreadyExists(_) => Status::already_exists(err.to_string()),
             AppError::FailedPrecondition(_) => Status::failed_precondition(err.to_string()),
             AppError::Unavailable(_) => Status::unavailable(err.to_string()),
+            AppError::OverQuota(ref message) => Status::with_error_details(
+                Code::FailedPrecondition,
+                message.clone(),
+                ErrorDetails::with_precondition_failure(vec![
+                    tonic_types::PreconditionViolation::new(
+                        "QUOTA",
+                        "posting quota",
+                        "set accept_quota_warning to schedule anyway",
+                    ),
+                ]),
+            ),
             AppError::OutOfStep(_) => Status::failed_precondition(err.to_string()),
             AppError::Throttled(delay) => Status::with_error_details(
                 Code::ResourceExhausted,

@@ -2,13 +2,17 @@
 //! their permissions, TikTok's upload chunk plan. Compiles for native targets and for `wasm32-unknown-unknown`.
 
 pub mod chunk_plan;
+#[cfg(feature = "import")]
+pub mod csv_import;
 pub mod media_rules;
 pub mod post_rules;
 pub mod role;
 #[cfg(feature = "tz")]
 pub mod schedule;
+pub mod target_state;
 pub mod validate;
 
 pub use chunk_plan::{ChunkBounds, ChunkPlan, ChunkPlanError};
 pub use role::{Action, Role};
+pub use target_state::TargetState;
 pub use validate::{FieldViolation, Violations};

@@ -33,6 +33,7 @@ pub struct TargetSettings {
     pub ai_generated: bool,
     /// Inbox drafts carry no caption or privacy.
     pub inbox_draft: bool,
+    pub cover_frame_ms: u32,
 }
 
 /// Length as TikTok counts it.
@@ -88,6 +89,12 @@ pub fn check_target(
         if allowed && disabled {
             v.add(&field(name), "is turned off by the creator on TikTok");
         }
+    }
+    if f64::from(settings.cover_frame_ms) > video_duration_sec * 1000.0 {
+        v.add(
+            &field("cover_frame_ms"),
+            "must be a moment within the video",
+        );
     }
     if limits.max_video_post_duration_sec > 0
         && video_duration_sec > f64::from(limits.max_video_post_duration_sec)
@@ -151,6 +158,23 @@ mod tests {
             fields(check_target("t.", "", 10.0, &settings, &limits())),
             [field]
         );
+    }
+
+    #[test]
+    fn the_cover_frame_lies_within_the_video() {
+        let late = TargetSettings {
+            cover_frame_ms: 10_001,
+            ..ok_settings()
+        };
+        assert_eq!(
+            fields(check_target("t.", "", 10.0, &late, &limits())),
+            ["t.cover_frame_ms"]
+        );
+        let last = TargetSettings {
+            cover_frame_ms: 10_000,
+            ..ok_settings()
+        };
+        assert!(check_target("t.", "", 10.0, &last, &limits()).is_ok());
     }
 
     #[test]

@@ -28,6 +28,30 @@ pub fn to_utc(local: NaiveDateTime, zone: &str) -> Result<DateTime<Utc>, LocalTi
 }
 
 /// TikTok's posting quotas as this project applies them before calling.
+/// Parses `YYYY-MM-DDTHH:MM`, with optional seconds, and a space instead of `T`.
+pub fn parse_local(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim();
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+}
+
+/// `Sun 29 Mar 2026 09:30 (Europe/Berlin)`: a time as people in that zone read it.
+pub fn local_label(at: DateTime<Utc>, zone: &str) -> String {
+    match zone.parse::<Tz>() {
+        Ok(tz) => format!(
+            "{} ({zone})",
+            at.with_timezone(&tz).format("%a %-d %b %Y %H:%M")
+        ),
+        Err(_) => format!("{} (UTC)", at.format("%a %-d %b %Y %H:%M")),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quota {
     /// Direct posts per creator in any 24 hours.
@@ -137,6 +161,30 @@ mod tests {
                 .to_rfc3339(),
             "2026-07-15T07:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn local_times_parse_with_or_without_seconds() {
+        assert_eq!(
+            parse_local("2026-03-29T09:30"),
+            Some(local(2026, 3, 29, 9, 30))
+        );
+        assert_eq!(
+            parse_local(" 2026-03-29 09:30:00 "),
+            Some(local(2026, 3, 29, 9, 30))
+        );
+        assert_eq!(parse_local("2026-02-30T09:30"), None);
+        assert_eq!(parse_local("tomorrow"), None);
+    }
+
+    #[test]
+    fn labels_read_in_the_zone_of_the_post() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 29, 7, 30, 0).unwrap();
+        assert_eq!(
+            local_label(at, "Europe/Berlin"),
+            "Sun 29 Mar 2026 09:30 (Europe/Berlin)"
+        );
+        assert_eq!(local_label(at, "Mars/Base"), "Sun 29 Mar 2026 07:30 (UTC)");
     }
 
     #[test]

@@ -4,10 +4,12 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 
 use crate::entity::{oauth_state, tiktok_account, webhook_event};
+use crate::posts::note_waiting_targets;
 use crate::{Store, StoreError, new_id};
 
 pub use tiktok_account::Model as Account;
@@ -130,12 +132,14 @@ impl Store {
             )
             .exec_without_returning(&self.db)
             .await?;
-        tiktok_account::Entity::find()
+        let account = tiktok_account::Entity::find()
             .filter(C::WorkspaceId.eq(a.workspace_id))
             .filter(C::OpenId.eq(a.open_id))
             .one(&self.db)
             .await?
-            .ok_or(StoreError::NotFound)
+            .ok_or(StoreError::NotFound)?;
+        note_waiting_targets(&self.db, std::slice::from_ref(&account.id), "", now).await?;
+        Ok(account)
     }
 
     pub async fn accounts_of(&self, workspace_id: &str) -> Result<Vec<Account>, StoreError> {
@@ -192,11 +196,27 @@ impl Store {
                     Expr::value(Option::<String>::None),
                 );
         }
-        Ok(update
+        let txn = self.db.begin().await?;
+        let marked = update
             .filter(tiktok_account::Column::OpenId.eq(open_id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?
-            .rows_affected)
+            .rows_affected;
+        let ids: Vec<String> = tiktok_account::Entity::find()
+            .select_only()
+            .column(tiktok_account::Column::Id)
+            .filter(tiktok_account::Column::OpenId.eq(open_id))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let note = if status == STATUS_ACTIVE {
+            String::new()
+        } else {
+            format!("Cannot publish until the account is connected again: {reason}")
+        };
+        note_waiting_targets(&txn, &ids, &note, now).await?;
+        txn.commit().await?;
+        Ok(marked)
     }
 
     /// Deletes the account (its tokens with it).

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod entity;
 mod error;
 pub mod media;
+pub mod posts;
 mod tokens;
 mod users;
 mod workspaces;
@@ -171,6 +172,6 @@ fn checked_name(name: &str) -> Result<&str, StoreError> {
 }
 
 /// A fresh id for a new row.
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }

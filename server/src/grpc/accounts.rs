@@ -20,7 +20,7 @@ impl Accounts {
     }
 }
 
-fn account(a: Account, cap: u32) -> pb::Account {
+fn account((a, posts_today): (Account, u32), cap: u32) -> pb::Account {
     let status = match a.status.as_str() {
         STATUS_ACTIVE => pb::AccountStatus::Active,
         STATUS_REAUTH => pb::AccountStatus::ReauthRequired,
@@ -43,7 +43,7 @@ fn account(a: Account, cap: u32) -> pb::Account {
             .collect(),
         access_token_expires_at: a.access_expires_at.map(convert::timestamp),
         refresh_token_expires_at: a.refresh_expires_at.map(convert::timestamp),
-        posts_today: 0,
+        posts_today,
         daily_post_cap: cap,
         last_synced_at: a.last_synced_at.map(convert::timestamp),
         connected_at: Some(convert::timestamp(a.created_at)),
@@ -63,8 +63,6 @@ fn creator_info(c: CreatorInfo) -> pb::CreatorInfo {
         max_video_post_duration_sec: u32::try_from(c.max_video_post_duration_sec).unwrap_or(0),
     }
 }
-
-/// Workspace id and account id of a request, both validated.
 
 #[tonic::async_trait]
 impl AccountService for Accounts {

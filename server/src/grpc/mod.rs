@@ -4,13 +4,16 @@
 mod accounts;
 mod auth;
 mod convert;
-mod media;
 mod middleware;
+mod posts;
+mod publishing;
+mod scheduling;
 mod workspaces;
 
 use multitok_proto::v1::account_service_server::AccountServiceServer;
 use multitok_proto::v1::auth_service_server::AuthServiceServer;
 use multitok_proto::v1::publishing_service_server::PublishingServiceServer;
+use multitok_proto::v1::scheduling_service_server::SchedulingServiceServer;
 use multitok_proto::v1::workspace_service_server::WorkspaceServiceServer;
 use tonic::service::Routes;
 use tonic::{Request, Status};
@@ -42,9 +45,12 @@ pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes>
         .add_service(AccountServiceServer::new(accounts::Accounts::new(
             services.clone(),
         )))
+        .add_service(SchedulingServiceServer::new(scheduling::Scheduling::new(
+            services.clone(),
+        )))
         .add_service(
             // A full upload chunk plus its envelope must fit in one message.
-            PublishingServiceServer::new(media::Publishing::new(services))
+            PublishingServiceServer::new(publishing::Publishing::new(services))
                 .max_decoding_message_size(crate::service::media::MAX_CHUNK_BYTES + 64 * 1024),
         );
     tokio::spawn(async move {
@@ -58,7 +64,10 @@ pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes>
             .set_serving::<AccountServiceServer<accounts::Accounts>>()
             .await;
         health_reporter
-            .set_serving::<PublishingServiceServer<media::Publishing>>()
+            .set_serving::<PublishingServiceServer<publishing::Publishing>>()
+            .await;
+        health_reporter
+            .set_serving::<SchedulingServiceServer<scheduling::Scheduling>>()
             .await;
     });
     Ok(routes)

@@ -296,26 +296,71 @@ async fn account_in(
         .ok_or(AppError::NotFound("account"))
 }
 
+impl<P> Access<P> {
+    /// The account with the number of posts TikTok initialized for it in the last 24 hours.
+    async fn with_usage(
+        &self,
+        services: &Services,
+        accounts: Vec<Account>,
+    ) -> Result<Vec<(Account, u32)>, AppError> {
+        let used = services
+            .store
+            .initialized_since(&self.workspace.id, services.now() - TimeDelta::hours(24))
+            .await?;
+        Ok(accounts
+            .into_iter()
+            .map(|a| {
+                let n = used.get(&a.id).copied().unwrap_or(0);
+                (a, n)
+            })
+            .collect())
+    }
+
+    async fn one_with_usage(
+        &self,
+        services: &Services,
+        account_id: &str,
+    ) -> Result<(Account, u32), AppError> {
+        let account = account_in(services, &self.workspace.id, account_id).await?;
+        let mut list = self.with_usage(services, vec![account]).await?;
+        list.pop().ok_or(AppError::NotFound("account"))
+    }
+}
+
 impl Access<View> {
-    pub async fn accounts(&self, services: &Services) -> Result<Vec<Account>, AppError> {
-        Ok(services.store.accounts_of(&self.workspace.id).await?)
+    /// The workspace's accounts, each with its posts in the last 24 hours.
+    pub async fn accounts(&self, services: &Services) -> Result<Vec<(Account, u32)>, AppError> {
+        let accounts = services.store.accounts_of(&self.workspace.id).await?;
+        self.with_usage(services, accounts).await
     }
 
     pub async fn account(
         &self,
         services: &Services,
         account_id: &str,
-    ) -> Result<Account, AppError> {
-        account_in(services, &self.workspace.id, account_id).await
+    ) -> Result<(Account, u32), AppError> {
+        self.one_with_usage(services, account_id).await
     }
 
-    /// Live creator info, cached a minute per account. A rejected token marks the account.
+    /// Live creator info, cached a minute per account.
     pub async fn creator_info(
         &self,
         services: &Services,
         account_id: &str,
     ) -> Result<CreatorInfo, AppError> {
         let account = account_in(services, &self.workspace.id, account_id).await?;
+        services.live_creator_info(&account).await
+    }
+}
+
+impl Services {
+    /// What TikTok allows the account now, cached a minute. A rejected token is refreshed once;
+    /// if TikTok still refuses, the account is marked for reconnection.
+    pub(crate) async fn live_creator_info(
+        &self,
+        account: &Account,
+    ) -> Result<CreatorInfo, AppError> {
+        let services = self;
         if let Some((at, info)) = services
             .creator_cache
             .lock()
@@ -335,7 +380,7 @@ impl Access<View> {
         let client = services.tiktok()?;
         let answer = match client.creator_info(&token).await {
             Err(e) if e.code == "access_token_invalid" => {
-                let fresh = services.refreshed_token(&account, sealed).await?;
+                let fresh = services.refreshed_token(account, sealed).await?;
                 client.creator_info(&fresh).await
             }
             other => other,
@@ -377,12 +422,16 @@ fn permanent_reason(code: &str) -> &'static str {
 
 impl Access<EditContent> {
     /// Asks the worker to sync the account as soon as possible.
-    pub async fn sync(&self, services: &Services, account_id: &str) -> Result<Account, AppError> {
+    pub async fn sync(
+        &self,
+        services: &Services,
+        account_id: &str,
+    ) -> Result<(Account, u32), AppError> {
         let account = account_in(services, &self.workspace.id, account_id).await?;
         services
             .store
             .request_sync(&account.id, services.now())
             .await?;
-        account_in(services, &self.workspace.id, account_id).await
+        self.one_with_usage(services, account_id).await
     }
 }

@@ -202,6 +202,11 @@ impl Access<EditContent> {
             .media(&self.workspace.id, media_id)
             .await?
             .ok_or(AppError::NotFound("media"))?;
+        if services.store.media_in_use(&media.id).await? {
+            return Err(AppError::FailedPrecondition(
+                "a post that is not published yet uses this video; cancel the post first",
+            ));
+        }
         services.store.delete_media(&media.id).await?;
         if let Err(e) = services
             .media

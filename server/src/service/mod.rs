@@ -6,8 +6,10 @@ pub mod accounts;
 pub mod auth;
 pub mod crypto;
 pub mod media;
+pub mod posts;
 pub mod probe;
 pub mod profiles;
+pub mod scheduling;
 pub mod secrets;
 pub mod throttle;
 pub mod tokens;
@@ -48,6 +50,7 @@ pub struct Services {
     creator_cache: Arc<Mutex<HashMap<String, (Instant, CreatorInfo)>>>,
     profiles: Arc<profiles::ProfileCache>,
     pub media: media::MediaStore,
+    post_changes: tokio::sync::broadcast::Sender<()>,
 }
 
 impl Services {
@@ -70,6 +73,7 @@ impl Services {
             creator_cache: Arc::default(),
             profiles: Arc::default(),
             media: media::MediaStore::local(&settings.media_dir)?,
+            post_changes: tokio::sync::broadcast::channel(64).0,
         })
     }
 

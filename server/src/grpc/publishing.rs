@@ -1,11 +1,14 @@
-//! `multitok.v1.PublishingService` (media so far).
+//! `multitok.v1.PublishingService`: the media library, posts, their live status and history.
 
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::publishing_service_server::PublishingService;
 use multitok_store::media::{Media, Upload};
 use tonic::{Request, Response, Status};
 
-use super::{caller, convert, status};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+
+use super::{caller, convert, posts, status};
 use crate::service::Services;
 use crate::service::access::{EditContent, View};
 use crate::service::media::MAX_CHUNK_BYTES;
@@ -176,5 +179,64 @@ impl PublishingService for Publishing {
             .await
             .map_err(status)?;
         Ok(Response::new(pb::DeleteMediaResponse {}))
+    }
+    async fn get_post(
+        &self,
+        request: Request<pb::GetPostRequest>,
+    ) -> Result<Response<pb::GetPostResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let (ws, id) = convert::ids(&r.workspace_id, "post_id", &r.post_id).map_err(status)?;
+        let access = self
+            .services
+            .authorize::<View>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let post = access.post(&self.services, &id).await.map_err(status)?;
+        Ok(Response::new(pb::GetPostResponse {
+            post: Some(posts::post(post)),
+        }))
+    }
+
+    type WatchPostStream = BoxStream<'static, Result<pb::WatchPostResponse, Status>>;
+
+    async fn watch_post(
+        &self,
+        request: Request<pb::WatchPostRequest>,
+    ) -> Result<Response<Self::WatchPostStream>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let (ws, id) = convert::ids(&r.workspace_id, "post_id", &r.post_id).map_err(status)?;
+        let access = self
+            .services
+            .authorize::<View>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let changes = access.watch(&self.services, &id).await.map_err(status)?;
+        Ok(Response::new(Box::pin(changes.map(|change| {
+            change
+                .map(|t| pb::WatchPostResponse {
+                    target: Some(posts::target(t)),
+                })
+                .map_err(status)
+        }))))
+    }
+
+    async fn list_publish_history(
+        &self,
+        request: Request<pb::ListPublishHistoryRequest>,
+    ) -> Result<Response<pb::ListPublishHistoryResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let (ws, id) = convert::ids(&r.workspace_id, "post_id", &r.post_id).map_err(status)?;
+        let access = self
+            .services
+            .authorize::<View>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let events = access.history(&self.services, &id).await.map_err(status)?;
+        Ok(Response::new(pb::ListPublishHistoryResponse {
+            events: events.into_iter().map(posts::event).collect(),
+        }))
     }
 }

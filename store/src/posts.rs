@@ -1,0 +1,447 @@
+//! Posts and their targets. Scheduling writes a post, its targets and their first events in one
+//! transaction. Moving and cancelling change only targets still `scheduled`, each by a
+//! compare-and-set on its state, so a worker's claim and a person's change never both win.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use multitok_shared::TargetState;
+use multitok_shared::post_rules::TargetSettings;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
+};
+
+use crate::entity::{post, post_target, publish_event};
+use crate::{Store, StoreError, new_id};
+
+pub use post::Model as Post;
+pub use post_target::Model as Target;
+pub use publish_event::Model as Event;
+
+/// A post to schedule, with one target per account.
+#[derive(Debug, Clone)]
+pub struct NewPost {
+    pub workspace_id: String,
+    pub author_id: String,
+    pub caption: String,
+    pub media_id: String,
+    pub scheduled_at: DateTime<Utc>,
+    pub time_zone: String,
+    pub targets: Vec<NewTarget>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewTarget {
+    pub account_id: String,
+    pub caption: Option<String>,
+    pub settings: TargetSettings,
+}
+
+/// A post with its targets.
+#[derive(Debug, Clone)]
+pub struct PostWithTargets {
+    pub post: Post,
+    pub targets: Vec<Target>,
+}
+
+/// One target on the calendar, with what it shows of its post.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct CalendarRow {
+    pub target_id: String,
+    pub post_id: String,
+    pub account_id: String,
+    pub target_caption: Option<String>,
+    pub post_caption: String,
+    pub scheduled_at: DateTime<Utc>,
+    pub time_zone: String,
+    pub state: String,
+    pub media_id: String,
+}
+
+/// A line of a target's history, to append.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub from: Option<TargetState>,
+    pub to: TargetState,
+    pub detail: &'a str,
+    pub tiktok_code: &'a str,
+}
+
+pub(crate) async fn append_event(
+    db: &impl ConnectionTrait,
+    target_id: &str,
+    change: Change<'_>,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    publish_event::Entity::insert(publish_event::ActiveModel {
+        id: NotSet,
+        target_id: Set(target_id.to_owned()),
+        at: Set(at),
+        from_state: Set(change
+            .from
+            .map(TargetState::as_str)
+            .unwrap_or("")
+            .to_owned()),
+        to_state: Set(change.to.as_str().to_owned()),
+        detail: Set(change.detail.to_owned()),
+        tiktok_code: Set(change.tiktok_code.to_owned()),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+fn target_row(post: &Post, t: NewTarget, now: DateTime<Utc>) -> Target {
+    let s = t.settings;
+    Target {
+        id: new_id(),
+        post_id: post.id.clone(),
+        workspace_id: post.workspace_id.clone(),
+        account_id: t.account_id,
+        caption: t.caption,
+        privacy_level: s.privacy_level,
+        allow_comment: s.allow_comment,
+        allow_duet: s.allow_duet,
+        allow_stitch: s.allow_stitch,
+        brand_organic: s.brand_organic,
+        branded_content: s.branded_content,
+        ai_generated: s.ai_generated,
+        cover_frame_ms: i32::try_from(s.cover_frame_ms).unwrap_or(i32::MAX),
+        inbox_draft: s.inbox_draft,
+        state: TargetState::Scheduled.as_str().to_owned(),
+        scheduled_at: post.scheduled_at,
+        attempts: 0,
+        next_attempt_at: Some(post.scheduled_at),
+        claim_owner: None,
+        lease_expires_at: None,
+        publish_id: None,
+        video_id: None,
+        failure_reason: String::new(),
+        updated_at: now,
+    }
+}
+
+async fn insert_one(
+    txn: &DatabaseTransaction,
+    new: NewPost,
+    now: DateTime<Utc>,
+) -> Result<PostWithTargets, StoreError> {
+    let post = Post {
+        id: new_id(),
+        workspace_id: new.workspace_id,
+        author_id: new.author_id,
+        caption: new.caption,
+        media_id: new.media_id,
+        scheduled_at: new.scheduled_at,
+        time_zone: new.time_zone,
+        created_at: now,
+    };
+    post::Entity::insert(post::ActiveModel::from(post.clone()))
+        .exec_without_returning(txn)
+        .await?;
+    let mut targets = Vec::with_capacity(new.targets.len());
+    for t in new.targets {
+        let row = target_row(&post, t, now);
+        post_target::Entity::insert(post_target::ActiveModel::from(row.clone()))
+            .exec_without_returning(txn)
+            .await?;
+        let change = Change {
+            from: None,
+            to: TargetState::Scheduled,
+            detail: "Scheduled.",
+            tiktok_code: "",
+        };
+        append_event(txn, &row.id, change, now).await?;
+        targets.push(row);
+    }
+    Ok(PostWithTargets { post, targets })
+}
+
+impl Store {
+    /// Stores every post with its targets, or none of them.
+    pub async fn insert_posts(
+        &self,
+        posts: Vec<NewPost>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<PostWithTargets>, StoreError> {
+        let txn = self.db.begin().await?;
+        let mut stored = Vec::with_capacity(posts.len());
+        for new in posts {
+            stored.push(insert_one(&txn, new, now).await?);
+        }
+        txn.commit().await?;
+        Ok(stored)
+    }
+
+    /// The post if it belongs to the workspace, with its targets.
+    pub async fn post(
+        &self,
+        workspace_id: &str,
+        id: &str,
+    ) -> Result<Option<PostWithTargets>, StoreError> {
+        let Some(post) = post::Entity::find_by_id(id.to_owned())
+            .filter(post::Column::WorkspaceId.eq(workspace_id))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let targets = self.targets_of(&post.id).await?;
+        Ok(Some(PostWithTargets { post, targets }))
+    }
+
+    pub async fn targets_of(&self, post_id: &str) -> Result<Vec<Target>, StoreError> {
+        Ok(post_target::Entity::find()
+            .filter(post_target::Column::PostId.eq(post_id))
+            .order_by_asc(post_target::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Times of the accounts' targets that use a posting slot, in `[from, to)`, except those of
+    /// `except_post`: the input of the quota check.
+    pub async fn planned_times(
+        &self,
+        account_ids: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        except_post: Option<&str>,
+    ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
+        let mut query = post_target::Entity::find()
+            .select_only()
+            .column(post_target::Column::AccountId)
+            .column(post_target::Column::ScheduledAt)
+            .filter(post_target::Column::AccountId.is_in(account_ids.iter().cloned()))
+            .filter(post_target::Column::ScheduledAt.gte(from))
+            .filter(post_target::Column::ScheduledAt.lt(to))
+            .filter(post_target::Column::State.is_in(TargetState::quota_states()));
+        if let Some(post_id) = except_post {
+            query = query.filter(post_target::Column::PostId.ne(post_id));
+        }
+        Ok(query.into_tuple().all(&self.db).await?)
+    }
+
+    /// Moves the post's waiting targets (and the post) to `at`; answers how many moved. Nothing
+    /// changes when none is waiting.
+    pub async fn move_waiting(
+        &self,
+        post_id: &str,
+        at: DateTime<Utc>,
+        time_zone: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let txn = self.db.begin().await?;
+        let mut moved = 0;
+        for target in waiting(&txn, post_id, None).await? {
+            let done = post_target::Entity::update_many()
+                .col_expr(post_target::Column::ScheduledAt, Expr::value(at))
+                .col_expr(post_target::Column::NextAttemptAt, Expr::value(at))
+                .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
+                .filter(post_target::Column::Id.eq(&target.id))
+                .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()))
+                .exec(&txn)
+                .await?;
+            if done.rows_affected == 1 {
+                moved += 1;
+                let change = Change {
+                    from: Some(TargetState::Scheduled),
+                    to: TargetState::Scheduled,
+                    detail,
+                    tiktok_code: "",
+                };
+                append_event(&txn, &target.id, change, now).await?;
+            }
+        }
+        if moved == 0 {
+            txn.rollback().await?;
+            return Ok(0);
+        }
+        post::Entity::update_many()
+            .col_expr(post::Column::ScheduledAt, Expr::value(at))
+            .col_expr(post::Column::TimeZone, Expr::value(time_zone))
+            .filter(post::Column::Id.eq(post_id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(moved)
+    }
+
+    /// Cancels the post's waiting targets (or just `target_id`); answers how many.
+    pub async fn cancel_waiting(
+        &self,
+        post_id: &str,
+        target_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let txn = self.db.begin().await?;
+        let mut cancelled = 0;
+        for target in waiting(&txn, post_id, target_id).await? {
+            let done = post_target::Entity::update_many()
+                .col_expr(
+                    post_target::Column::State,
+                    Expr::value(TargetState::Cancelled.as_str()),
+                )
+                .col_expr(
+                    post_target::Column::NextAttemptAt,
+                    Expr::value(None::<DateTime<Utc>>),
+                )
+                .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
+                .filter(post_target::Column::Id.eq(&target.id))
+                .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()))
+                .exec(&txn)
+                .await?;
+            if done.rows_affected == 1 {
+                cancelled += 1;
+                let change = Change {
+                    from: Some(TargetState::Scheduled),
+                    to: TargetState::Cancelled,
+                    detail: "Cancelled.",
+                    tiktok_code: "",
+                };
+                append_event(&txn, &target.id, change, now).await?;
+            }
+        }
+        txn.commit().await?;
+        Ok(cancelled)
+    }
+
+    /// The workspace's targets scheduled in `[from, to)`, optionally only of some accounts, in
+    /// time order; one query.
+    pub async fn calendar(
+        &self,
+        workspace_id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        account_ids: &[String],
+    ) -> Result<Vec<CalendarRow>, StoreError> {
+        let mut query = post_target::Entity::find()
+            .select_only()
+            .column_as(post_target::Column::Id, "target_id")
+            .column(post_target::Column::PostId)
+            .column(post_target::Column::AccountId)
+            .column_as(post_target::Column::Caption, "target_caption")
+            .column_as(post::Column::Caption, "post_caption")
+            .column(post_target::Column::ScheduledAt)
+            .column(post::Column::TimeZone)
+            .column(post_target::Column::State)
+            .column(post::Column::MediaId)
+            .join(JoinType::InnerJoin, post_target::Relation::Post.def())
+            .filter(post_target::Column::WorkspaceId.eq(workspace_id))
+            .filter(post_target::Column::ScheduledAt.gte(from))
+            .filter(post_target::Column::ScheduledAt.lt(to));
+        if !account_ids.is_empty() {
+            query = query.filter(post_target::Column::AccountId.is_in(account_ids.iter().cloned()));
+        }
+        Ok(query
+            .order_by_asc(post_target::Column::ScheduledAt)
+            .order_by_asc(post_target::Column::Id)
+            .into_model::<CalendarRow>()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Every event of the post's targets, oldest first.
+    pub async fn history(&self, post_id: &str) -> Result<Vec<Event>, StoreError> {
+        Ok(publish_event::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                publish_event::Relation::PostTarget.def(),
+            )
+            .filter(post_target::Column::PostId.eq(post_id))
+            .order_by_asc(publish_event::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Whether a post that still needs the video uses it.
+    pub async fn media_in_use(&self, media_id: &str) -> Result<bool, StoreError> {
+        let n = post_target::Entity::find()
+            .join(JoinType::InnerJoin, post_target::Relation::Post.def())
+            .filter(post::Column::MediaId.eq(media_id))
+            .filter(post_target::Column::State.is_in(TargetState::media_states()))
+            .count(&self.db)
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Per account of the workspace, how many targets TikTok initialized since `since`.
+    pub async fn initialized_since(
+        &self,
+        workspace_id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<HashMap<String, u32>, StoreError> {
+        let rows: Vec<(String, i64)> = publish_event::Entity::find()
+            .select_only()
+            .column(post_target::Column::AccountId)
+            .column_as(publish_event::Column::Id.count(), "n")
+            .join(
+                JoinType::InnerJoin,
+                publish_event::Relation::PostTarget.def(),
+            )
+            .filter(post_target::Column::WorkspaceId.eq(workspace_id))
+            .filter(publish_event::Column::ToState.eq(TargetState::Initialized.as_str()))
+            .filter(publish_event::Column::At.gte(since))
+            .group_by(post_target::Column::AccountId)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(account, n)| (account, u32::try_from(n).unwrap_or(u32::MAX)))
+            .collect())
+    }
+}
+
+/// Notes on the accounts' waiting targets why they cannot publish; an empty note clears it. Only
+/// targets whose note changes get a history line.
+pub(crate) async fn note_waiting_targets(
+    db: &impl ConnectionTrait,
+    account_ids: &[String],
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let targets = post_target::Entity::find()
+        .filter(post_target::Column::AccountId.is_in(account_ids.iter().cloned()))
+        .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()))
+        .filter(post_target::Column::FailureReason.ne(note))
+        .all(db)
+        .await?;
+    for t in &targets {
+        post_target::Entity::update_many()
+            .col_expr(post_target::Column::FailureReason, Expr::value(note))
+            .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
+            .filter(post_target::Column::Id.eq(&t.id))
+            .exec(db)
+            .await?;
+        let change = Change {
+            from: Some(TargetState::Scheduled),
+            to: TargetState::Scheduled,
+            detail: if note.is_empty() {
+                "The account is connected again."
+            } else {
+                note
+            },
+            tiktok_code: "",
+        };
+        append_event(db, &t.id, change, now).await?;
+    }
+    Ok(())
+}
+
+async fn waiting(
+    txn: &DatabaseTransaction,
+    post_id: &str,
+    target_id: Option<&str>,
+) -> Result<Vec<Target>, StoreError> {
+    let mut query = post_target::Entity::find()
+        .filter(post_target::Column::PostId.eq(post_id))
+        .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()));
+    if let Some(id) = target_id {
+        query = query.filter(post_target::Column::Id.eq(id));
+    }
+    Ok(query.all(txn).await?)
+}
