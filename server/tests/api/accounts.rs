@@ -9,16 +9,16 @@ use tonic::transport::Channel;
 
 use crate::helpers::{TestApp, TestUser, authed, unique_email};
 
-struct World {
-    app: TestApp,
-    sandbox: Sandbox,
-    http: reqwest::Client,
-    owner: TestUser,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
+    pub(crate) sandbox: Sandbox,
+    pub(crate) http: reqwest::Client,
+    pub(crate) owner: TestUser,
 }
 
 const TOKEN_KEY: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let sandbox = Sandbox::spawn(SandboxConfig {
         processing_ms: 0,
         moderation_ms: 0,
@@ -89,7 +89,7 @@ impl World {
         r.headers()["location"].to_str().unwrap().to_owned()
     }
 
-    async fn connect(&self, open_id: &str) -> String {
+    pub(crate) async fn connect(&self, open_id: &str) -> String {
         let url = self
             .start(&self.owner, &self.owner.workspace_id)
             .await
@@ -295,7 +295,7 @@ async fn disconnecting_revokes_at_tiktok_and_forgets_the_tokens() {
     assert!(w.list().await.is_empty());
 }
 
-fn signed(secret: &str, body: &str) -> String {
+pub(crate) fn signed(secret: &str, body: &str) -> String {
     let t = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()

@@ -10,4 +10,5 @@ mod grpcurl;
 mod helpers;
 mod media;
 mod permissions;
+mod posts;
 mod workspaces;

@@ -13,7 +13,13 @@ fn mp4_file(width: u16, height: u16, fps: u32, frames: u32) -> Vec<u8> {
     mp4_file_with(width, height, fps, frames, 700)
 }
 
-fn mp4_file_with(width: u16, height: u16, fps: u32, frames: u32, frame_bytes: usize) -> Vec<u8> {
+pub(crate) fn mp4_file_with(
+    width: u16,
+    height: u16,
+    fps: u32,
+    frames: u32,
+    frame_bytes: usize,
+) -> Vec<u8> {
     let config = mp4::Mp4Config {
         major_brand: str::parse("isom").unwrap(),
         minor_version: 512,
@@ -48,7 +54,7 @@ fn mp4_file_with(width: u16, height: u16, fps: u32, frames: u32, frame_bytes: us
     writer.into_writer().into_inner()
 }
 
-fn sha(bytes: &[u8]) -> String {
+pub(crate) fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
