@@ -37,6 +37,35 @@ pub struct TargetSettings {
 }
 
 /// Length as TikTok counts it.
+/// The label TikTok shows on a post with a commercial-content disclosure, if any.
+pub fn disclosure_label(brand_organic: bool, branded_content: bool) -> Option<&'static str> {
+    if branded_content {
+        Some("Your video will be labeled \"Paid partnership\".")
+    } else if brand_organic {
+        Some("Your video will be labeled \"Promotional content\".")
+    } else {
+        None
+    }
+}
+
+/// The consent sentence TikTok requires next to the publish button.
+pub fn consent_text(branded_content: bool) -> &'static str {
+    if branded_content {
+        "By posting, you agree to TikTok's Branded Content Policy and Music Usage Confirmation."
+    } else {
+        "By posting, you agree to TikTok's Music Usage Confirmation."
+    }
+}
+
+/// Privacy levels a target may choose: branded content cannot be private.
+pub fn allowed_privacy(options: &[String], branded_content: bool) -> Vec<String> {
+    options
+        .iter()
+        .filter(|o| !(branded_content && *o == "SELF_ONLY"))
+        .cloned()
+        .collect()
+}
+
 pub fn utf16_len(text: &str) -> usize {
     text.encode_utf16().count()
 }
@@ -141,6 +170,26 @@ mod tests {
         r.err()
             .map(|v| v.0.into_iter().map(|f| f.field).collect())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn disclosure_texts_follow_tiktoks_rules() {
+        assert_eq!(disclosure_label(false, false), None);
+        assert!(
+            disclosure_label(true, false)
+                .unwrap()
+                .contains("Promotional content")
+        );
+        assert!(
+            disclosure_label(true, true)
+                .unwrap()
+                .contains("Paid partnership")
+        );
+        assert!(consent_text(true).contains("Branded Content Policy"));
+        assert!(!consent_text(false).contains("Branded Content Policy"));
+        let options = limits().privacy_level_options;
+        assert!(!allowed_privacy(&options, true).contains(&"SELF_ONLY".to_owned()));
+        assert_eq!(allowed_privacy(&options, false), options);
     }
 
     #[test]

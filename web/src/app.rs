@@ -6,7 +6,10 @@ use crate::api::Api;
 use crate::components::layout::Layout;
 use crate::hooks::{Session, SessionHandle, use_session};
 use crate::pages::accounts::Accounts;
+use crate::pages::calendar::CalendarPage;
+use crate::pages::compose::Compose;
 use crate::pages::media::MediaPage;
+use crate::pages::post::PostPage;
 use crate::pages::{
     login::Login, placeholder::Placeholder, register::Register, settings::Settings,
 };
@@ -19,6 +22,7 @@ pub enum Route {
     Media,
     Compose,
     Calendar,
+    Post,
     Analytics,
     Settings,
     Login,
@@ -27,12 +31,13 @@ pub enum Route {
 }
 
 /// Every route with its path.
-const PATHS: [(Route, &str); 10] = [
+const PATHS: [(Route, &str); 11] = [
     (Route::Dashboard, "/"),
     (Route::Accounts, "/accounts"),
     (Route::Media, "/media"),
     (Route::Compose, "/compose"),
     (Route::Calendar, "/calendar"),
+    (Route::Post, "/post"),
     (Route::Analytics, "/analytics"),
     (Route::Settings, "/settings"),
     (Route::Login, "/login"),
@@ -129,14 +134,9 @@ fn page(route: Route) -> Html {
         ),
         Route::Accounts => html! { <Accounts /> },
         Route::Media => html! { <MediaPage /> },
-        Route::Compose => soon(
-            "Compose",
-            "Write one post for several accounts at once, with per-account privacy, interaction and disclosure settings checked against what each creator allows.",
-        ),
-        Route::Calendar => soon(
-            "Calendar",
-            "Every scheduled post on a calendar in the workspace's time zone; drag to reschedule, publish now, or cancel.",
-        ),
+        Route::Compose => html! { <Compose /> },
+        Route::Calendar => html! { <CalendarPage /> },
+        Route::Post => html! { <PostPage /> },
         Route::Analytics => soon(
             "Analytics",
             "Growth over time, viral posts, best times to post and account comparison, with CSV export.",

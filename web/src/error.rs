@@ -12,6 +12,8 @@ pub struct ApiError {
     pub message: String,
     /// Per-field messages (from `InvalidArgument` field violations).
     pub fields: HashMap<String, String>,
+    /// The server refused because of the state of things (such as a quota), not the input.
+    pub failed_precondition: bool,
 }
 
 impl ApiError {
@@ -79,7 +81,11 @@ impl From<Status> for ApiError {
             }
             _ => capitalize(status.message()),
         };
-        ApiError { message, fields }
+        ApiError {
+            message,
+            fields,
+            failed_precondition: status.code() == Code::FailedPrecondition,
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod error;
 mod hooks;
+mod local_time;
 mod pages;
 mod router;
 mod time_zones;

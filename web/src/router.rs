@@ -26,6 +26,14 @@ impl Navigator {
         *self.current
     }
 
+    /// Goes to `url` (a path with a query) of `route`, adding a history entry.
+    pub fn go_to(&self, route: Route, url: &str) {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
+        }
+        self.current.set(route);
+    }
+
     /// Goes to `route`, adding a history entry (or replacing the current one).
     pub fn go(&self, route: Route, replace: bool) {
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

@@ -59,6 +59,58 @@ impl Api {
             .map_err(|_| ApiError::from(Status::internal("malformed response")))
     }
 
+    /// Opens a server stream and hands each message to `each` until the stream ends. A stream
+    /// refused as `Unauthenticated` is retried once after a refresh.
+    pub async fn watch<R: Rpc>(
+        &self,
+        request: R,
+        mut each: impl FnMut(R::Response),
+    ) -> Result<(), ApiError> {
+        let body = request.encode_to_vec();
+        let mut stream = match self.open_stream(R::PATH, body.clone()).await {
+            Err(status) if status.code() == Code::Unauthenticated => {
+                self.refresh().await?;
+                self.open_stream(R::PATH, body).await?
+            }
+            other => other?,
+        };
+        while let Some(message) = stream.message().await? {
+            let decoded = R::Response::decode(message.as_slice())
+                .map_err(|_| ApiError::from(Status::internal("malformed response")))?;
+            each(decoded);
+        }
+        Ok(())
+    }
+
+    async fn open_stream(
+        &self,
+        path: &'static str,
+        body: Vec<u8>,
+    ) -> Result<tonic::Streaming<Vec<u8>>, Status> {
+        let mut grpc = tonic::client::Grpc::new(self.client.clone());
+        grpc.ready()
+            .await
+            .map_err(|_| Status::unavailable("server unreachable"))?;
+        let response = grpc
+            .server_streaming(
+                self.authorized(body),
+                PathAndQuery::from_static(path),
+                codec::Bytes,
+            )
+            .await?;
+        Ok(response.into_inner())
+    }
+
+    fn authorized(&self, body: Vec<u8>) -> Request<Vec<u8>> {
+        let mut request = Request::new(body);
+        if let Some(token) = self.token.borrow().as_deref()
+            && let Ok(value) = format!("Bearer {token}").parse()
+        {
+            request.metadata_mut().insert("authorization", value);
+        }
+        request
+    }
+
     /// Gets a new access token through the session cookie.
     pub async fn refresh(&self) -> Result<(), ApiError> {
         let body = self
@@ -93,14 +145,12 @@ impl Api {
         grpc.ready()
             .await
             .map_err(|_| Status::unavailable("server unreachable"))?;
-        let mut request = Request::new(body);
-        if let Some(token) = self.token.borrow().as_deref()
-            && let Ok(value) = format!("Bearer {token}").parse()
-        {
-            request.metadata_mut().insert("authorization", value);
-        }
         let response = grpc
-            .unary(request, PathAndQuery::from_static(path), codec::Bytes)
+            .unary(
+                self.authorized(body),
+                PathAndQuery::from_static(path),
+                codec::Bytes,
+            )
             .await?;
         Ok(response.into_inner())
     }

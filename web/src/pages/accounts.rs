@@ -8,20 +8,7 @@ use crate::api::Api;
 use crate::components::field::ErrorBanner;
 use crate::error::ApiError;
 use crate::hooks::use_session;
-
-/// A query parameter of the page URL (the OAuth callback's outcome).
-fn query_param(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    search.trim_start_matches('?').split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == name).then(|| {
-            js_sys::decode_uri_component(&v.replace('+', " "))
-                .ok()
-                .and_then(|s| s.as_string())
-                .unwrap_or_default()
-        })
-    })
-}
+use crate::local_time::query_param;
 
 fn status_badge(status: i32) -> (&'static str, &'static str) {
     match pb::AccountStatus::try_from(status) {

@@ -1,0 +1,206 @@
+//! Post: each account's target with its live state (streamed with WatchPost over grpc-web),
+//! the append-only history, and cancel or publish now while targets still wait.
+
+use multitok_proto::v1 as pb;
+use yew::prelude::*;
+
+use crate::components::field::ErrorBanner;
+use crate::error::ApiError;
+use crate::hooks::use_session;
+use crate::local_time::{local_text, query_param};
+
+/// A state's label and badge class.
+pub fn state_badge(state: i32) -> (&'static str, &'static str) {
+    use pb::TargetState as S;
+    match S::try_from(state).unwrap_or(S::Unspecified) {
+        S::Scheduled => ("badge", "Scheduled"),
+        S::Claimed | S::Initialized => ("badge warn", "Starting"),
+        S::Uploading => ("badge warn", "Uploading"),
+        S::Processing => ("badge warn", "Processing"),
+        S::Published => ("badge ok", "Published"),
+        S::Failed => ("badge bad", "Failed"),
+        S::NeedsAttention => ("badge bad", "Needs attention"),
+        S::Cancelled => ("badge", "Cancelled"),
+        S::Unspecified => ("badge", "Unknown"),
+    }
+}
+
+#[function_component(PostPage)]
+pub fn post_page() -> Html {
+    let session = use_session();
+    let ws = session
+        .workspace()
+        .and_then(|m| m.workspace)
+        .map(|w| w.id)
+        .unwrap_or_default();
+    let post_id = query_param("id").unwrap_or_default();
+    let post = use_state(|| None::<pb::Post>);
+    let accounts = use_state(Vec::<pb::Account>::new);
+    let history = use_state(Vec::<pb::PublishEvent>::new);
+    let error = use_state(|| None::<ApiError>);
+    let version = use_state(|| 0u32);
+    {
+        let (api, post, accounts, history, error, ws, id) = (
+            session.api.clone(),
+            post.clone(),
+            accounts.clone(),
+            history.clone(),
+            error.clone(),
+            ws.clone(),
+            post_id.clone(),
+        );
+        use_effect_with((id.clone(), *version), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let loaded = async {
+                    let a = api
+                        .send(pb::ListAccountsRequest {
+                            workspace_id: ws.clone(),
+                        })
+                        .await?;
+                    accounts.set(a.accounts);
+                    let p = api
+                        .send(pb::GetPostRequest {
+                            workspace_id: ws.clone(),
+                            post_id: id.clone(),
+                        })
+                        .await?;
+                    let mut current = p.post.unwrap_or_default();
+                    post.set(Some(current.clone()));
+                    let request = pb::WatchPostRequest {
+                        workspace_id: ws.clone(),
+                        post_id: id.clone(),
+                    };
+                    let (api2, history2, ws2, id2) =
+                        (api.clone(), history.clone(), ws.clone(), id.clone());
+                    api.watch(request, move |change| {
+                        if let Some(t) = change.target {
+                            if let Some(slot) = current.targets.iter_mut().find(|x| x.id == t.id) {
+                                *slot = t;
+                            }
+                            post.set(Some(current.clone()));
+                            let (api, history, ws, id) =
+                                (api2.clone(), history2.clone(), ws2.clone(), id2.clone());
+                            wasm_bindgen_futures::spawn_local(async move {
+                                if let Ok(h) = api
+                                    .send(pb::ListPublishHistoryRequest {
+                                        workspace_id: ws,
+                                        post_id: id,
+                                    })
+                                    .await
+                                {
+                                    history.set(h.events);
+                                }
+                            });
+                        }
+                    })
+                    .await
+                };
+                if let Err(e) = loaded.await {
+                    error.set(Some(e));
+                }
+            });
+        });
+    }
+    let act = |kind: &'static str| {
+        let (api, error, version, ws, id) = (
+            session.api.clone(),
+            error.clone(),
+            version.clone(),
+            ws.clone(),
+            post_id.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (api, error, version, ws, id) = (
+                api.clone(),
+                error.clone(),
+                version.clone(),
+                ws.clone(),
+                id.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let done = if kind == "cancel" {
+                    api.send(pb::CancelRequest {
+                        workspace_id: ws,
+                        post_id: id,
+                        target_id: String::new(),
+                    })
+                    .await
+                    .map(|_| ())
+                } else {
+                    api.send(pb::PublishNowRequest {
+                        workspace_id: ws,
+                        post_id: id,
+                        accept_quota_warning: false,
+                    })
+                    .await
+                    .map(|_| ())
+                };
+                match done {
+                    Ok(()) => {
+                        error.set(None);
+                        version.set(*version + 1);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let name = |id: &str| {
+        accounts
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| format!("@{}", a.username))
+            .unwrap_or_else(|| "account".into())
+    };
+    let Some(p) = (*post).clone() else {
+        return html! { <><h1>{ "Post" }</h1><ErrorBanner error={(*error).clone()} /><p class="muted">{ "Loading…" }</p></> };
+    };
+    let waiting = p
+        .targets
+        .iter()
+        .any(|t| t.state == pb::TargetState::Scheduled as i32);
+    let at = p
+        .scheduled_at
+        .as_ref()
+        .map(|t| local_text(t.seconds, &p.time_zone))
+        .unwrap_or_default();
+    html! {
+        <>
+            <h1>{ "Post" }</h1>
+            <ErrorBanner error={(*error).clone()} />
+            <section class="card">
+                <p>{ &p.caption }</p>
+                <p class="muted">{ format!("{at} ({})", p.time_zone) }</p>
+                if waiting {
+                    <div class="row">
+                        <button id="publish-now" class="secondary" onclick={act("publish")}>{ "Publish now" }</button>
+                        <button id="cancel-post" class="danger" onclick={act("cancel")}>{ "Cancel" }</button>
+                    </div>
+                }
+            </section>
+            <section class="card">
+                <table><tbody>
+                    { for p.targets.iter().map(|t| {
+                        let (class, label) = state_badge(t.state);
+                        let privacy = t.settings.as_ref().map(|s| s.privacy_level.clone()).unwrap_or_default();
+                        html! {
+                            <tr class="target-row">
+                                <td><strong>{ name(&t.account_id) }</strong><div class="muted">{ privacy }</div></td>
+                                <td><span class={classes!(class, "target-state")}>{ label }</span></td>
+                                <td class="muted">{ &t.failure_reason }{ if t.video_id.is_empty() { String::new() } else { format!(" Video {}", t.video_id) } }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody></table>
+            </section>
+            <section class="card">
+                <h2>{ "History" }</h2>
+                <ul class="history">
+                    { for history.iter().map(|e| html! {
+                        <li>{ e.at.as_ref().map(|t| local_text(t.seconds, &p.time_zone)).unwrap_or_default() }{ " · " }{ name(&p.targets.iter().find(|t| t.id == e.target_id).map(|t| t.account_id.clone()).unwrap_or_default()) }{ " · " }{ &e.detail }</li>
+                    }) }
+                </ul>
+            </section>
+        </>
+    }
+}
