@@ -131,6 +131,55 @@ test('upload a video, surviving a dropped request, and see it in the library', a
   await shot('07-media');
 });
 
+test('compose for two accounts with different privacy, see it on the calendar, drag it to another day', async () => {
+  await page.getByRole('link', { name: 'Accounts' }).click();
+  await page.locator('#connect-account').click();
+  await page.getByRole('link', { name: 'Continue as Ben Travels' }).click();
+  await page.locator('.account-name', { hasText: 'Ben Travels' }).waitFor();
+
+  const now = new Date();
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  const day = (d) => `${next.getUTCFullYear()}-${String(next.getUTCMonth() + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+
+  await page.getByRole('link', { name: 'Compose' }).click();
+  await page.getByRole('heading', { name: 'Compose' }).waitFor();
+  const clip = await page.locator('#compose-media option', { hasText: 'clip-720x1280-30fps.mp4' }).getAttribute('value');
+  await page.selectOption('#compose-media', clip);
+  await page.fill('#compose-caption', 'Fresh bread, two ways #baking');
+  await page.locator('input[data-account="ana.bakes"]').check();
+  await page.locator('input[data-account="ben.travels"]').check();
+  const anaPrivacy = page.locator('select[name="privacy-ana.bakes"]');
+  assert.equal(await anaPrivacy.inputValue(), '', 'privacy has no default');
+  await anaPrivacy.selectOption('PUBLIC_TO_EVERYONE');
+  await page.locator('select[name="privacy-ben.travels"]').selectOption('MUTUAL_FOLLOW_FRIENDS');
+  assert.equal(await page.locator('.compose-account input[name=allow_comment]').first().isChecked(), false, 'interactions start off');
+  await page.fill('#compose-when', `${day(10)}T10:00`);
+  await page.locator('.consent', { hasText: 'Music Usage Confirmation' }).waitFor();
+  await shot('08-compose');
+  await page.locator('#compose-submit').click();
+  await page.waitForURL('**/post?id=*');
+  await page.locator('.target-row', { hasText: '@ana.bakes' }).locator('.target-state', { hasText: 'Scheduled' }).waitFor();
+  await page.locator('.target-row', { hasText: '@ben.travels' }).locator('.target-state', { hasText: 'Scheduled' }).waitFor();
+  await page.locator('.history li', { hasText: 'Scheduled.' }).first().waitFor();
+
+  await page.getByRole('link', { name: 'Calendar' }).click();
+  await page.getByRole('heading', { name: 'Calendar' }).waitFor();
+  await page.getByRole('button', { name: 'Next' }).click();
+  const from = page.locator(`td[data-day="${day(10)}"] .entry`);
+  await from.nth(1).waitFor();
+  assert.equal(await from.count(), 2, 'one entry per account');
+  await shot('09-calendar');
+  await from.first().dragTo(page.locator(`td[data-day="${day(12)}"]`));
+  const to = page.locator(`td[data-day="${day(12)}"] .entry`);
+  await to.nth(1).waitFor();
+  assert.equal(await from.count(), 0, 'the whole post moved');
+  assert.match(await to.first().innerText(), /10:00/, 'at the same time of day');
+  await shot('10-calendar-moved');
+  await page.selectOption('#calendar-account', { label: '@ana.bakes' });
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, `td[data-day="${day(12)}"] .entry`);
+  assert.match(await to.first().innerText(), /@ana\.bakes/, 'the filter shows one account');
+});
+
 test('log out ends the session, also after a reload', async () => {
   await page.locator('#logout').click();
   await page.waitForURL('**/login');

@@ -234,8 +234,8 @@ pub fn calendar_page() -> Html {
                     <button class={if *view == View::Week { "" } else { "secondary" }} onclick={set_view(View::Week)}>{ "Week" }</button>
                     <label>{ "Account" }
                         <select id="calendar-account" onchange={on_filter}>
-                            <option value="">{ "All accounts" }</option>
-                            { for accounts.iter().map(|a| html! { <option value={a.id.clone()}>{ format!("@{}", a.username) }</option> }) }
+                            <option value="" selected={filter.is_empty()}>{ "All accounts" }</option>
+                            { for accounts.iter().map(|a| html! { <option value={a.id.clone()} selected={*filter == a.id}>{ format!("@{}", a.username) }</option> }) }
                         </select>
                     </label>
                     <span class="muted">{ format!("Times in {zone}") }</span>
