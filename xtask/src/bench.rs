@@ -1,5 +1,5 @@
-//! `cargo xtask bench`: the load benchmark against the release server (SQLite, and PostgreSQL
-//! when `TEST_DATABASE_URL` or `BENCH_DATABASE_URL` is set), the TikTok client's upload and
+//! `cargo xtask bench`: the load and calendar benchmarks against the release server (SQLite, and
+//! PostgreSQL when `TEST_DATABASE_URL` or `BENCH_DATABASE_URL` is set), the TikTok client's upload and
 //! per-call benchmarks against the sandbox, then the web bundle's size.
 
 use crate::run::{cmd, root, status};
@@ -22,6 +22,14 @@ pub fn run() -> anyhow::Result<()> {
         cmd(
             "cargo",
             &["bench", "-p", "multitok-server", "--bench", "load"],
+        )
+        .env("BENCH_SERVER_BIN", &server)
+        .env("BENCH_OUT", root().join("target/bench")),
+    )?;
+    status(
+        cmd(
+            "cargo",
+            &["bench", "-p", "multitok-server", "--bench", "calendar"],
         )
         .env("BENCH_SERVER_BIN", &server)
         .env("BENCH_OUT", root().join("target/bench")),
@@ -58,6 +66,6 @@ pub fn run() -> anyhow::Result<()> {
     )?;
     let tools = Tools::ensure()?;
     crate::dev::build_web(&tools)?;
-    println!("results: target/bench/load.md, upload.md, tiktok.md");
+    println!("results: target/bench/load.md, calendar.md, upload.md, tiktok.md");
     Ok(())
 }
