@@ -7,6 +7,7 @@ mod m20261125_000001_accounts_and_workspaces;
 mod m20261125_000002_tiktok_accounts;
 mod m20261125_000003_media;
 mod m20261125_000004_posts;
+mod m20261125_000005_publishing;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_tiktok_accounts::Migration),
             Box::new(m20261125_000003_media::Migration),
             Box::new(m20261125_000004_posts::Migration),
+            Box::new(m20261125_000005_publishing::Migration),
         ]
     }
 }

@@ -21,7 +21,7 @@ pub fn routes() -> Router<App> {
         .route("/admin/uploads/{publish_id}", get(upload))
 }
 
-/// `GET /admin/counters`: `{open_id: {init_calls, published}}`.
+/// `GET /admin/counters`: `{open_id: {init_calls, published, refreshes}}`.
 async fn counters(State(app): State<App>) -> Response {
     let mut state = app.lock();
     crate::lifecycle::advance(&app, &mut state);

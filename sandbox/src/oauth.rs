@@ -244,6 +244,7 @@ fn refresh(app: &App, f: &HashMap<String, String>) -> OAuthResult {
     if r.expires_ms < state.now_ms() {
         return Err(("invalid_grant", "Refresh token expired"));
     }
+    state.counters(&r.open_id).refreshes += 1;
     let keep = if app.config.rotate_refresh_tokens {
         state.refresh.remove(presented);
         None

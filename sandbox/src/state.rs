@@ -95,6 +95,9 @@ pub struct Upload {
 pub struct Counters {
     pub init_calls: u64,
     pub published: u64,
+    /// Successful token refreshes.
+    #[serde(default)]
+    pub refreshes: u64,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ pub mod chunk_plan;
 pub mod csv_import;
 pub mod media_rules;
 pub mod post_rules;
+pub mod retry;
 pub mod role;
 #[cfg(feature = "tz")]
 pub mod schedule;

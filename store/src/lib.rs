@@ -3,9 +3,12 @@
 //! The database URL's scheme picks the backend: `sqlite://path?mode=rwc` or `postgres://…`.
 
 pub mod accounts;
+pub mod claims;
 pub mod entity;
 mod error;
+mod leases;
 pub mod media;
+pub mod notify;
 pub mod posts;
 mod tokens;
 mod users;

@@ -1,6 +1,7 @@
 //! Posts and their targets. Scheduling writes a post, its targets and their first events in one
 //! transaction. Moving and cancelling change only targets still `scheduled`, each by a
-//! compare-and-set on its state, so a worker's claim and a person's change never both win.
+//! compare-and-set on its state; moving also drops any worker's claim on them, so a worker's
+//! claim and a person's change never both win.
 
 use std::collections::HashMap;
 
@@ -121,6 +122,8 @@ fn target_row(post: &Post, t: NewTarget, now: DateTime<Utc>) -> Target {
         video_id: None,
         failure_reason: String::new(),
         updated_at: now,
+        init_sent_at: None,
+        upload_url_enc: None,
     }
 }
 
@@ -173,6 +176,7 @@ impl Store {
             stored.push(insert_one(&txn, new, now).await?);
         }
         txn.commit().await?;
+        self.notify_due().await?;
         Ok(stored)
     }
 
@@ -191,6 +195,12 @@ impl Store {
         };
         let targets = self.targets_of(&post.id).await?;
         Ok(Some(PostWithTargets { post, targets }))
+    }
+
+    pub async fn target(&self, id: &str) -> Result<Option<Target>, StoreError> {
+        Ok(post_target::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?)
     }
 
     pub async fn targets_of(&self, post_id: &str) -> Result<Vec<Target>, StoreError> {
@@ -240,6 +250,11 @@ impl Store {
             let done = post_target::Entity::update_many()
                 .col_expr(post_target::Column::ScheduledAt, Expr::value(at))
                 .col_expr(post_target::Column::NextAttemptAt, Expr::value(at))
+                .col_expr(post_target::Column::ClaimOwner, Expr::value(None::<String>))
+                .col_expr(
+                    post_target::Column::LeaseExpiresAt,
+                    Expr::value(None::<DateTime<Utc>>),
+                )
                 .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
                 .filter(post_target::Column::Id.eq(&target.id))
                 .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()))
@@ -267,6 +282,7 @@ impl Store {
             .exec(&txn)
             .await?;
         txn.commit().await?;
+        self.notify_due().await?;
         Ok(moved)
     }
 

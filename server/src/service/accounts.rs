@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
+use multitok_shared::TargetState;
 use multitok_store::accounts::{
     Account, ConnectedAccount, OAuthState, STATUS_REAUTH, STATUS_REVOKED,
 };
@@ -55,7 +56,7 @@ fn tiktok_error(e: TikTokError) -> AppError {
 }
 
 impl Services {
-    pub(crate) fn tiktok(&self) -> Result<&multitok_tiktok::TikTokClient, AppError> {
+    pub fn tiktok(&self) -> Result<&multitok_tiktok::TikTokClient, AppError> {
         self.tiktok.as_ref().ok_or(AppError::FailedPrecondition(
             "no TikTok app is configured on this server",
         ))
@@ -188,6 +189,7 @@ impl Services {
         {
             return Ok(());
         }
+        self.publish_event(&event.kind).await?;
         if let (EventKind::AuthorizationRemoved { reason }, Some(open_id)) =
             (&event.kind, &event.user_openid)
         {
@@ -203,6 +205,48 @@ impl Services {
                 .mark_accounts(open_id, STATUS_REVOKED, why, self.now())
                 .await?;
             tracing::info!(marked, "TikTok authorization removed");
+        }
+        Ok(())
+    }
+}
+
+impl Services {
+    /// Applies TikTok's word on a post: published, failed, or its public video id.
+    async fn publish_event(&self, kind: &EventKind) -> Result<(), AppError> {
+        let now = self.now();
+        let changed = match kind {
+            EventKind::PublishComplete { publish_id, .. } => {
+                self.store
+                    .finish_by_publish_id(publish_id, TargetState::Published, None, "", now)
+                    .await?
+            }
+            EventKind::PubliclyAvailable {
+                publish_id,
+                post_id,
+            } => {
+                self.store
+                    .finish_by_publish_id(
+                        publish_id,
+                        TargetState::Published,
+                        Some(post_id),
+                        "",
+                        now,
+                    )
+                    .await?
+                    | self.store.record_video_id(publish_id, post_id, now).await?
+            }
+            EventKind::PublishFailed {
+                publish_id, reason, ..
+            } => {
+                let why = format!("TikTok could not publish the video ({reason}).");
+                self.store
+                    .finish_by_publish_id(publish_id, TargetState::Failed, None, &why, now)
+                    .await?
+            }
+            _ => false,
+        };
+        if changed {
+            self.post_changed();
         }
         Ok(())
     }
@@ -356,10 +400,7 @@ impl Access<View> {
 impl Services {
     /// What TikTok allows the account now, cached a minute. A rejected token is refreshed once;
     /// if TikTok still refuses, the account is marked for reconnection.
-    pub(crate) async fn live_creator_info(
-        &self,
-        account: &Account,
-    ) -> Result<CreatorInfo, AppError> {
+    pub async fn live_creator_info(&self, account: &Account) -> Result<CreatorInfo, AppError> {
         let services = self;
         if let Some((at, info)) = services
             .creator_cache

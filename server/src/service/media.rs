@@ -29,6 +29,7 @@ pub struct MediaStore {
     pub objects: Arc<dyn ObjectStore>,
     /// Scratch space on local disk for verifying and probing finished uploads.
     pub scratch: std::path::PathBuf,
+    root: std::path::PathBuf,
 }
 
 impl MediaStore {
@@ -41,7 +42,13 @@ impl MediaStore {
         Ok(MediaStore {
             objects: Arc::new(objects),
             scratch,
+            root: dir.to_path_buf(),
         })
+    }
+
+    /// The file of a stored video, for readers that need to seek (the TikTok upload).
+    pub fn path_of(&self, storage_key: &str) -> std::path::PathBuf {
+        self.root.join(storage_key)
     }
 }
 

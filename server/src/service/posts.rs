@@ -139,7 +139,7 @@ impl Services {
     }
 
     /// Tells watchers that a post's targets changed.
-    pub(crate) fn post_changed(&self) {
+    pub fn post_changed(&self) {
         let _ = self.post_changes.send(());
     }
 }

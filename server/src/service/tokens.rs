@@ -10,13 +10,47 @@ use oauth2::{AccessToken, RefreshToken};
 use super::Services;
 use crate::error::AppError;
 
+/// Longest wait for another process's refresh of the same account.
+const REFRESH_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 const RECONNECT: AppError = AppError::FailedPrecondition(
     "TikTok no longer accepts this account's authorization; connect it again",
 );
 
 impl Services {
-    /// A fresh access token for an account whose current one (`rejected`) TikTok refused.
-    pub(crate) async fn refreshed_token(
+    /// A fresh access token for an account whose current one (`rejected`, sealed) TikTok refused
+    /// or that is about to expire. One process at a time refreshes an account (a named lease in
+    /// the database); the others wait and use the token it stored.
+    pub async fn refreshed_token(
+        &self,
+        account: &Account,
+        rejected: &str,
+    ) -> Result<AccessToken, AppError> {
+        let lock = format!("refresh:{}", account.id);
+        let owner = uuid::Uuid::new_v4().to_string();
+        let deadline = std::time::Instant::now() + REFRESH_WAIT;
+        loop {
+            let now = self.now();
+            if self
+                .store
+                .take_lease(&lock, &owner, now + TimeDelta::seconds(30), now)
+                .await?
+            {
+                break;
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(AppError::Unavailable(
+                    "another process is refreshing this account's authorization; try again shortly",
+                ));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let result = self.refresh_holding_lock(account, rejected).await;
+        self.store.release_lease(&lock, &owner).await?;
+        result
+    }
+
+    async fn refresh_holding_lock(
         &self,
         account: &Account,
         rejected: &str,

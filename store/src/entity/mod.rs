@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table of the `multitok-migrations` schema.
 
 pub mod api_token;
+pub mod lease;
 pub mod media;
 pub mod membership;
 pub mod oauth_state;

@@ -32,6 +32,10 @@ pub struct Model {
     pub video_id: Option<String>,
     pub failure_reason: String,
     pub updated_at: DateTimeUtc,
+    /// When the init request was sent; set before sending, so a crash afterwards is known.
+    pub init_sent_at: Option<DateTimeUtc>,
+    /// TikTok's upload URL (valid an hour), sealed.
+    pub upload_url_enc: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

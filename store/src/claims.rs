@@ -1,0 +1,314 @@
+//! The worker's side of post targets: claiming due targets with a lease (any number of workers
+//! share the work; a dead worker's targets come back when its lease runs out), and moving a
+//! claimed target along the state machine with a compare-and-set on (state, owner) and its
+//! history line in the same transaction.
+
+use chrono::{DateTime, Utc};
+use multitok_shared::TargetState;
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
+    TransactionTrait,
+};
+
+use crate::entity::post_target;
+use crate::posts::{Change, Target, append_event};
+use crate::{Store, StoreError};
+
+/// States a worker acts on.
+pub const WORK_STATES: [TargetState; 5] = [
+    TargetState::Scheduled,
+    TargetState::Claimed,
+    TargetState::Initialized,
+    TargetState::Uploading,
+    TargetState::Processing,
+];
+
+fn work_states_sql() -> String {
+    WORK_STATES
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// One move of a claimed target. Fields left `None` keep their value.
+#[derive(Debug, Clone, Default)]
+pub struct Step {
+    pub to: Option<TargetState>,
+    pub publish_id: Option<String>,
+    pub video_id: Option<String>,
+    pub upload_url_enc: Option<Option<String>>,
+    pub init_sent_at: Option<Option<DateTime<Utc>>>,
+    pub failure_reason: Option<String>,
+    pub attempts: Option<i32>,
+    pub next_attempt_at: Option<Option<DateTime<Utc>>>,
+    /// Extend the lease to this time, or (`Some(None)`) give the target back.
+    pub lease: Option<Option<DateTime<Utc>>>,
+    pub detail: String,
+    pub tiktok_code: String,
+}
+
+impl Store {
+    /// Claims up to `limit` due targets for `owner` until `until`, earliest first. On PostgreSQL
+    /// concurrent claimers skip each other's rows (`FOR UPDATE SKIP LOCKED`); on SQLite the
+    /// single `UPDATE … RETURNING` is atomic.
+    pub async fn claim_due(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<Target>, StoreError> {
+        let backend = self.db.get_database_backend();
+        let (p, skip) = match backend {
+            DatabaseBackend::Postgres => (["$1", "$2", "$3", "$4"], " FOR UPDATE SKIP LOCKED"),
+            _ => (["?", "?", "?", "?"], ""),
+        };
+        let sql = format!(
+            "UPDATE post_targets SET claim_owner = {}, lease_expires_at = {} \
+             WHERE id IN (SELECT id FROM post_targets \
+               WHERE state IN ({}) AND next_attempt_at <= {} \
+               AND (lease_expires_at IS NULL OR lease_expires_at < {}) \
+               ORDER BY next_attempt_at LIMIT {}{skip}) \
+             RETURNING *",
+            p[0],
+            p[1],
+            work_states_sql(),
+            p[2],
+            p[2],
+            p[3],
+        );
+        let values: Vec<sea_orm::Value> = match backend {
+            DatabaseBackend::Postgres => vec![
+                owner.into(),
+                until.into(),
+                now.into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+            ],
+            _ => vec![
+                owner.into(),
+                until.into(),
+                now.into(),
+                now.into(),
+                i64::try_from(limit).unwrap_or(i64::MAX).into(),
+            ],
+        };
+        Ok(post_target::Entity::find()
+            .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The earliest time a target becomes due (its attempt time, or when its lease runs out).
+    pub async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let states: Vec<&str> = WORK_STATES.iter().map(|s| s.as_str()).collect();
+        let free: Option<Option<DateTime<Utc>>> = post_target::Entity::find()
+            .select_only()
+            .column_as(post_target::Column::NextAttemptAt.min(), "at")
+            .filter(post_target::Column::State.is_in(states.clone()))
+            .filter(post_target::Column::LeaseExpiresAt.is_null())
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        let leased: Option<Option<DateTime<Utc>>> = post_target::Entity::find()
+            .select_only()
+            .column_as(post_target::Column::LeaseExpiresAt.min(), "at")
+            .filter(post_target::Column::State.is_in(states))
+            .filter(post_target::Column::LeaseExpiresAt.is_not_null())
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        Ok([free.flatten(), leased.flatten()]
+            .into_iter()
+            .flatten()
+            .min())
+    }
+
+    /// Extends the leases `owner` holds on `ids`.
+    pub async fn extend_leases(
+        &self,
+        owner: &str,
+        ids: &[String],
+        until: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        Ok(post_target::Entity::update_many()
+            .col_expr(post_target::Column::LeaseExpiresAt, Expr::value(until))
+            .filter(post_target::Column::ClaimOwner.eq(owner))
+            .filter(post_target::Column::Id.is_in(ids.iter().cloned()))
+            .exec(&self.db)
+            .await?
+            .rows_affected)
+    }
+
+    /// Applies `step` if the target is still in `from` and held by `owner`; appends the history
+    /// line in the same transaction. False when someone else changed it first (cancelled,
+    /// rescheduled, completed by a webhook, or claimed after a lost lease).
+    pub async fn advance(
+        &self,
+        target_id: &str,
+        owner: &str,
+        from: TargetState,
+        step: Step,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        use post_target::Column as C;
+        let txn = self.db.begin().await?;
+        let mut update =
+            post_target::Entity::update_many().col_expr(C::UpdatedAt, Expr::value(now));
+        let mut set = |c: C, v: SimpleExpr| update = update.clone().col_expr(c, v);
+        if let Some(to) = step.to {
+            set(C::State, Expr::value(to.as_str()));
+        }
+        if let Some(v) = &step.publish_id {
+            set(C::PublishId, Expr::value(Some(v.clone())));
+        }
+        if let Some(v) = &step.video_id {
+            set(C::VideoId, Expr::value(Some(v.clone())));
+        }
+        if let Some(v) = &step.upload_url_enc {
+            set(C::UploadUrlEnc, Expr::value(v.clone()));
+        }
+        if let Some(v) = step.init_sent_at {
+            set(C::InitSentAt, Expr::value(v));
+        }
+        if let Some(v) = &step.failure_reason {
+            set(C::FailureReason, Expr::value(v.clone()));
+        }
+        if let Some(v) = step.attempts {
+            set(C::Attempts, Expr::value(v));
+        }
+        if let Some(v) = step.next_attempt_at {
+            set(C::NextAttemptAt, Expr::value(v));
+        }
+        match step.lease {
+            Some(Some(until)) => set(C::LeaseExpiresAt, Expr::value(Some(until))),
+            Some(None) => {
+                set(C::LeaseExpiresAt, Expr::value(None::<DateTime<Utc>>));
+                set(C::ClaimOwner, Expr::value(None::<String>));
+            }
+            None => {}
+        }
+        let done = update
+            .filter(C::Id.eq(target_id))
+            .filter(C::State.eq(from.as_str()))
+            .filter(C::ClaimOwner.eq(owner))
+            .exec(&txn)
+            .await?;
+        if done.rows_affected != 1 {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        if step.to.is_some() || !step.detail.is_empty() {
+            let change = Change {
+                from: Some(from),
+                to: step.to.unwrap_or(from),
+                detail: &step.detail,
+                tiktok_code: &step.tiktok_code,
+            };
+            append_event(&txn, target_id, change, now).await?;
+        }
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Completes (or fails) the target TikTok knows as `publish_id`, whoever holds it; used by
+    /// TikTok's webhook. False when it is unknown or already final.
+    pub async fn finish_by_publish_id(
+        &self,
+        publish_id: &str,
+        to: TargetState,
+        video_id: Option<&str>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        use post_target::Column as C;
+        let txn = self.db.begin().await?;
+        let Some(target) = post_target::Entity::find()
+            .filter(C::PublishId.eq(publish_id))
+            .one(&txn)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let from = TargetState::parse(&target.state);
+        if from.is_none_or(TargetState::is_final) {
+            return Ok(false);
+        }
+        let mut update = post_target::Entity::update_many()
+            .col_expr(C::State, Expr::value(to.as_str()))
+            .col_expr(C::FailureReason, Expr::value(reason))
+            .col_expr(C::NextAttemptAt, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(C::LeaseExpiresAt, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(C::ClaimOwner, Expr::value(None::<String>))
+            .col_expr(C::UpdatedAt, Expr::value(now));
+        if let Some(v) = video_id {
+            update = update.col_expr(C::VideoId, Expr::value(Some(v.to_owned())));
+        }
+        let done = update
+            .filter(C::Id.eq(&target.id))
+            .filter(C::State.eq(&target.state))
+            .exec(&txn)
+            .await?;
+        if done.rows_affected == 1 {
+            let detail = if to == TargetState::Published {
+                "TikTok reported the post published."
+            } else {
+                reason
+            };
+            let change = Change {
+                from,
+                to,
+                detail,
+                tiktok_code: "",
+            };
+            append_event(&txn, &target.id, change, now).await?;
+        }
+        txn.commit().await?;
+        Ok(done.rows_affected == 1)
+    }
+
+    /// Sets the public video id of the target TikTok knows as `publish_id`.
+    pub async fn record_video_id(
+        &self,
+        publish_id: &str,
+        video_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        use post_target::Column as C;
+        let done = post_target::Entity::update_many()
+            .col_expr(C::VideoId, Expr::value(Some(video_id.to_owned())))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .filter(C::PublishId.eq(publish_id))
+            .filter(C::VideoId.is_null())
+            .exec(&self.db)
+            .await?;
+        Ok(done.rows_affected == 1)
+    }
+
+    /// When TikTok initialized the account's targets since `since`, oldest first: the input of
+    /// waiting for a posting slot.
+    pub async fn initializations(
+        &self,
+        account_id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
+        use sea_orm::{JoinType, QueryOrder, RelationTrait};
+        Ok(crate::entity::publish_event::Entity::find()
+            .select_only()
+            .column(crate::entity::publish_event::Column::At)
+            .join(
+                JoinType::InnerJoin,
+                crate::entity::publish_event::Relation::PostTarget.def(),
+            )
+            .filter(post_target::Column::AccountId.eq(account_id))
+            .filter(
+                crate::entity::publish_event::Column::ToState.eq(TargetState::Initialized.as_str()),
+            )
+            .filter(crate::entity::publish_event::Column::At.gte(since))
+            .order_by_asc(crate::entity::publish_event::Column::At)
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+}

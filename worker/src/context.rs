@@ -1,0 +1,83 @@
+//! What every step of the worker needs: the services (store, TikTok client, sealer, media),
+//! this worker's identity, its clock, and its limits.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use multitok_server::service::Services;
+
+/// The time source; tests set it, processes use the system clock.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(Utc::now))
+    }
+
+    pub fn from_fn(f: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(f))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
+/// A worker's context; cheap to clone.
+#[derive(Clone)]
+pub struct Ctx {
+    pub services: Services,
+    /// Unique per process; written on every lease.
+    pub owner: String,
+    pub clock: Clock,
+    /// How long a claim lasts without a heartbeat.
+    pub lease: TimeDelta,
+    /// Transient failures of one target before it fails for good.
+    pub max_attempts: i32,
+    /// Targets claimed per round.
+    pub batch: u64,
+    /// Refresh an access token this long before it expires.
+    pub refresh_margin: TimeDelta,
+    /// Time between status checks of a processing post.
+    pub poll_every: TimeDelta,
+    stopping: Arc<AtomicBool>,
+    stopped: Arc<tokio::sync::Notify>,
+}
+
+impl Ctx {
+    pub fn new(services: Services, clock: Clock) -> Ctx {
+        Ctx {
+            services,
+            owner: format!("worker-{}", uuid::Uuid::new_v4().simple()),
+            clock,
+            lease: TimeDelta::seconds(60),
+            max_attempts: 8,
+            batch: 16,
+            refresh_margin: TimeDelta::minutes(5),
+            poll_every: TimeDelta::seconds(2),
+            stopping: Arc::default(),
+            stopped: Arc::default(),
+        }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Asks every step in hand to stop at its next safe point.
+    pub fn stop(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.stopped.notify_waiters();
+    }
+
+    /// Resolves once [`Ctx::stop`] is called (check [`Ctx::stopping`] first).
+    pub async fn stopped(&self) {
+        self.stopped.notified().await;
+    }
+
+    pub fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::SeqCst)
+    }
+}

@@ -1,0 +1,10 @@
+//! Multitok's worker: claims due post targets with a lease and drives each through TikTok's
+//! publishing steps exactly once (init, upload, status), on time, sharing the work with any
+//! number of other worker processes through the database.
+
+pub mod context;
+pub mod publish;
+pub mod run;
+
+pub use context::{Clock, Ctx};
+pub use run::{run, run_once};

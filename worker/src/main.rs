@@ -1,0 +1,79 @@
+//! `multitok-worker run`: publishes due posts until SIGTERM (`--once`: what is due now, then
+//! exit). It reads the server's configuration (file, `MULTITOK_*` variables) and never migrates.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use multitok_server::service::Services;
+use multitok_server::{Settings, shutdown_signal};
+use multitok_store::Store;
+use multitok_worker::{Clock, Ctx, run, run_once};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "multitok-worker",
+    version,
+    about = "Multitok's publishing worker"
+)]
+struct Cli {
+    /// TOML configuration file, the same as the server's.
+    #[arg(long, global = true, env = "MULTITOK_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Publish due posts until stopped.
+    Run {
+        #[arg(long, env = "MULTITOK_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Drain what is due now, then exit.
+        #[arg(long)]
+        once: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let mut settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
+    let Command::Run { database_url, once } = cli.command;
+    settings.database_url = database_url.unwrap_or(settings.database_url);
+    if settings.tiktok.keys()?.is_empty() {
+        bail!(
+            "tiktok.token_keys (or tiktok.token_keys_file) must be configured, the same as the server's, to read the accounts' tokens"
+        );
+    }
+    let store = Store::connect(&settings.database_url, settings.max_connections).await?;
+    let pending = store.pending_migrations().await?;
+    if pending > 0 {
+        bail!(
+            "the database has {pending} pending migration(s); run `multitok-server migrate --database-url <url>` (or start the server) first"
+        );
+    }
+    let jwt_key: [u8; 32] = rand::random();
+    let services = Services::new(store, &settings, &jwt_key)?;
+    let ctx = Ctx::new(services, Clock::system());
+    if once {
+        let mut total = 0;
+        loop {
+            let n = run_once(&ctx, ctx.now()).await?;
+            if n == 0 {
+                break;
+            }
+            total += n;
+        }
+        tracing::info!(claimed = total, "drained what was due");
+        return Ok(());
+    }
+    run(ctx, &settings.database_url, shutdown_signal()).await
+}

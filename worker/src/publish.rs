@@ -1,0 +1,560 @@
+//! One target through TikTok's publishing steps, as far as it can go now:
+//! `scheduled → claimed → initialized → uploading → processing → published`, or `failed`, or
+//! `needs_attention` when an init's outcome is unknown. Every move is a compare-and-set on the
+//! target's state and this worker's claim, with its history line, so a cancel, a webhook or
+//! another worker that got there first simply wins. `init_sent_at` is stored before the init
+//! request goes out and `publish_id` in the same transaction that leaves `claimed`, so an init
+//! is never sent twice.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use multitok_server::error::AppError;
+use multitok_shared::post_rules::{CreatorLimits, TargetSettings, check_target};
+use multitok_shared::{ChunkBounds, ChunkPlan, TargetState, chunk_plan::MIB, retry};
+use multitok_store::accounts::{Account, STATUS_ACTIVE};
+use multitok_store::claims::Step;
+use multitok_store::media::Media;
+use multitok_store::posts::Target;
+use multitok_tiktok::{ErrorClass, PostInfo, PublishStatus, TikTokError, VideoSource};
+use oauth2::AccessToken;
+
+use crate::context::Ctx;
+
+/// Why a step did not continue.
+#[derive(Debug)]
+pub enum Halt {
+    /// Someone else changed the target first; nothing to do.
+    Lost,
+    /// TikTok refused or failed; classified by [`Ctx::on_tiktok_error`].
+    TikTok(TikTokError),
+    /// The target cannot publish, for this reason (shown to people).
+    Fail(String),
+    /// A dependency of ours failed (database, disk); the claim is released and retried.
+    Internal(anyhow::Error),
+}
+
+impl From<multitok_store::StoreError> for Halt {
+    fn from(e: multitok_store::StoreError) -> Halt {
+        Halt::Internal(e.into())
+    }
+}
+
+impl From<AppError> for Halt {
+    fn from(e: AppError) -> Halt {
+        match e {
+            AppError::FailedPrecondition(why) => Halt::Fail(capitalized(why)),
+            AppError::Unavailable(_) => Halt::TikTok(TikTokError {
+                class: ErrorClass::Transient {
+                    retry_after: std::time::Duration::from_secs(5),
+                },
+                code: "unavailable".into(),
+                message: e.to_string(),
+                log_id: None,
+                http_status: None,
+            }),
+            other => Halt::Internal(other.into()),
+        }
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect::<String>() + ".")
+        .unwrap_or_default()
+}
+
+/// What happens after a step.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Go on with the target's next step now.
+    Continue,
+    /// The target waits (for a time, or for good); the claim was given back.
+    Wait,
+}
+
+type StepResult = Result<Next, Halt>;
+
+fn settings(t: &Target) -> TargetSettings {
+    TargetSettings {
+        privacy_level: t.privacy_level.clone(),
+        allow_comment: t.allow_comment,
+        allow_duet: t.allow_duet,
+        allow_stitch: t.allow_stitch,
+        brand_organic: t.brand_organic,
+        branded_content: t.branded_content,
+        ai_generated: t.ai_generated,
+        inbox_draft: t.inbox_draft,
+        cover_frame_ms: u32::try_from(t.cover_frame_ms).unwrap_or(0),
+    }
+}
+
+fn plan(media: &Media) -> Result<ChunkPlan, Halt> {
+    let size = u64::try_from(media.size_bytes).unwrap_or(0);
+    ChunkPlan::auto(size, 10 * MIB, ChunkBounds::default())
+        .map_err(|e| Halt::Fail(format!("The video cannot be sent to TikTok: {e}.")))
+}
+
+impl Ctx {
+    /// Applies `step` to the target if it is still in `from` and ours.
+    pub(crate) async fn step(&self, t: &Target, from: TargetState, step: Step) -> Result<(), Halt> {
+        if self
+            .services
+            .store
+            .advance(&t.id, &self.owner, from, step, self.now())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(Halt::Lost)
+        }
+    }
+
+    /// Gives the claim back, keeping the state, to be taken again at `at`.
+    pub(crate) async fn wait_until(
+        &self,
+        t: &Target,
+        state: TargetState,
+        at: DateTime<Utc>,
+        detail: String,
+    ) -> StepResult {
+        let step = Step {
+            next_attempt_at: Some(Some(at)),
+            lease: Some(None),
+            detail,
+            ..Step::default()
+        };
+        self.step(t, state, step).await?;
+        Ok(Next::Wait)
+    }
+
+    /// Ends the target as failed with a reason for people.
+    pub(crate) async fn fail(
+        &self,
+        t: &Target,
+        state: TargetState,
+        reason: &str,
+        code: &str,
+    ) -> StepResult {
+        let step = Step {
+            to: Some(TargetState::Failed),
+            failure_reason: Some(reason.to_owned()),
+            next_attempt_at: Some(None),
+            lease: Some(None),
+            upload_url_enc: Some(None),
+            detail: reason.to_owned(),
+            tiktok_code: code.to_owned(),
+            ..Step::default()
+        };
+        self.step(t, state, step).await?;
+        Ok(Next::Wait)
+    }
+
+    async fn account_of(&self, t: &Target) -> Result<Account, Halt> {
+        self.services
+            .store
+            .account(&t.workspace_id, &t.account_id)
+            .await?
+            .ok_or_else(|| Halt::Fail("The account was removed from the workspace.".into()))
+    }
+
+    /// A usable access token, refreshed first when it expires soon.
+    pub(crate) async fn token(&self, account: &Account) -> Result<AccessToken, Halt> {
+        if account.status != STATUS_ACTIVE {
+            return Err(Halt::Fail(format!(
+                "The account must be connected again: {}",
+                account.status_reason
+            )));
+        }
+        let sealed = account
+            .access_token_enc
+            .as_deref()
+            .ok_or_else(|| Halt::Fail("The account is disconnected.".into()))?;
+        let expiring = account
+            .access_expires_at
+            .is_none_or(|at| at < self.now() + self.refresh_margin);
+        if expiring {
+            return Ok(self.services.refreshed_token(account, sealed).await?);
+        }
+        Ok(AccessToken::new(self.services.sealer.open(sealed)?))
+    }
+
+    /// `scheduled → claimed`.
+    pub(crate) async fn take(&self, t: &Target) -> StepResult {
+        let step = Step {
+            to: Some(TargetState::Claimed),
+            detail: "A worker took the post.".into(),
+            ..Step::default()
+        };
+        self.step(t, TargetState::Scheduled, step).await?;
+        Ok(Next::Continue)
+    }
+
+    /// `claimed → initialized`: re-checks the creator's settings and the quotas, records that
+    /// the init is being sent, sends it once, and stores `publish_id` with the state change.
+    pub(crate) async fn init(&self, t: &Target) -> StepResult {
+        let from = TargetState::Claimed;
+        if t.init_sent_at.is_some() {
+            let reason = "The publish request reached TikTok but its answer was lost. Check the \
+                          account on TikTok, then bind the video or retry on purpose.";
+            let step = Step {
+                to: Some(TargetState::NeedsAttention),
+                failure_reason: Some(reason.into()),
+                next_attempt_at: Some(None),
+                lease: Some(None),
+                detail: reason.into(),
+                ..Step::default()
+            };
+            self.step(t, from, step).await?;
+            return Ok(Next::Wait);
+        }
+        let store = &self.services.store;
+        let account = self.account_of(t).await?;
+        let post = store
+            .post(&t.workspace_id, &t.post_id)
+            .await?
+            .ok_or_else(|| Halt::Fail("The post was deleted.".into()))?
+            .post;
+        let media = store
+            .media(&t.workspace_id, &post.media_id)
+            .await?
+            .ok_or_else(|| Halt::Fail("The video was deleted from the library.".into()))?;
+        let token = self.token(&account).await?;
+        // One init at a time per account, across workers: the quota check sees every init.
+        let lock = format!("init:{}", account.id);
+        let holder = uuid::Uuid::new_v4().simple().to_string();
+        if !self.hold(&lock, &holder).await? {
+            let soon = self.now() + TimeDelta::milliseconds(200);
+            return self.wait_until(t, from, soon, String::new()).await;
+        }
+        let sent = self.init_holding(t, &account, &post, &media, &token).await;
+        self.services.store.release_lease(&lock, &holder).await?;
+        sent
+    }
+
+    /// Takes the named lease for `holder`, waiting a little for another holder.
+    async fn hold(&self, lock: &str, holder: &str) -> Result<bool, Halt> {
+        for _ in 0..40 {
+            let now = self.now();
+            if self
+                .services
+                .store
+                .take_lease(lock, holder, now + TimeDelta::seconds(60), now)
+                .await?
+            {
+                return Ok(true);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        Ok(false)
+    }
+
+    async fn init_holding(
+        &self,
+        t: &Target,
+        account: &Account,
+        post: &multitok_store::posts::Post,
+        media: &Media,
+        token: &AccessToken,
+    ) -> StepResult {
+        let from = TargetState::Claimed;
+        if let Some(at) = self.next_slot(account).await? {
+            return self
+                .wait_until(
+                    t,
+                    from,
+                    at,
+                    "Waiting for a posting slot (TikTok's quota).".into(),
+                )
+                .await;
+        }
+        let caption = t.caption.clone().unwrap_or_else(|| post.caption.clone());
+        self.recheck(account, t, &caption, media).await?;
+        let plan = plan(media)?;
+        let sent = Step {
+            init_sent_at: Some(Some(self.now())),
+            detail: "Sending the publish request to TikTok.".into(),
+            ..Step::default()
+        };
+        self.step(t, from, sent).await?;
+        let source = VideoSource::FileUpload {
+            video_size: plan.video_size,
+            chunk_size: plan.chunk_size,
+            total_chunk_count: plan.total_chunk_count,
+        };
+        let client = self.services.tiktok()?;
+        let answer = if t.inbox_draft {
+            client.init_inbox_video(token, &source).await
+        } else {
+            client
+                .init_direct_video(token, &post_info(t, caption), &source)
+                .await
+        };
+        match answer {
+            Ok(init) => {
+                let url = init.upload_url.unwrap_or_default();
+                let step = Step {
+                    to: Some(TargetState::Initialized),
+                    publish_id: Some(init.publish_id.clone()),
+                    upload_url_enc: Some(Some(self.services.sealer.seal(&url)?)),
+                    detail: format!("TikTok accepted the post ({}).", init.publish_id),
+                    ..Step::default()
+                };
+                self.step(t, from, step).await?;
+                Ok(Next::Continue)
+            }
+            Err(e) if e.class == ErrorClass::OutcomeUnknown => Ok(Next::Continue),
+            Err(e) => {
+                // TikTok answered: nothing was created, so the init may be sent again later.
+                let step = Step {
+                    init_sent_at: Some(None),
+                    ..Step::default()
+                };
+                self.step(t, from, step).await?;
+                Err(Halt::TikTok(e))
+            }
+        }
+    }
+
+    /// When the account's next init may go out, if not now: at most 6 in any minute and the
+    /// daily cap in any 24 hours.
+    async fn next_slot(&self, account: &Account) -> Result<Option<DateTime<Utc>>, Halt> {
+        let now = self.now();
+        let past = self
+            .services
+            .store
+            .initializations(&account.id, now - TimeDelta::hours(24))
+            .await?;
+        let cap = self.services.daily_post_cap as usize;
+        let per_minute = multitok_shared::schedule::Quota::default().inits_per_minute;
+        let in_minute: Vec<_> = past
+            .iter()
+            .filter(|at| **at > now - TimeDelta::minutes(1))
+            .collect();
+        let mut free = None;
+        if in_minute.len() >= per_minute {
+            free = Some(*in_minute[in_minute.len() - per_minute] + TimeDelta::minutes(1));
+        }
+        if past.len() >= cap && cap > 0 {
+            let at = past[past.len() - cap] + TimeDelta::hours(24);
+            free = Some(free.map_or(at, |f: DateTime<Utc>| f.max(at)));
+        }
+        Ok(free.map(|at| at + TimeDelta::milliseconds(10)))
+    }
+
+    /// The creator may have changed settings since scheduling: check again.
+    async fn recheck(
+        &self,
+        account: &Account,
+        t: &Target,
+        caption: &str,
+        media: &Media,
+    ) -> Result<(), Halt> {
+        let info = self.services.live_creator_info(account).await?;
+        let limits = CreatorLimits {
+            privacy_level_options: info.privacy_level_options,
+            comment_disabled: info.comment_disabled,
+            duet_disabled: info.duet_disabled,
+            stitch_disabled: info.stitch_disabled,
+            max_video_post_duration_sec: u32::try_from(info.max_video_post_duration_sec)
+                .unwrap_or(0),
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let seconds = media.duration_ms as f64 / 1000.0;
+        check_target("", caption, seconds, &settings(t), &limits).map_err(|v| {
+            let what: Vec<String> =
+                v.0.iter()
+                    .map(|f| format!("{} {}", f.field, f.description))
+                    .collect();
+            Halt::Fail(format!(
+                "TikTok no longer allows this post's settings: {}.",
+                what.join("; ")
+            ))
+        })
+    }
+
+    /// `initialized → uploading → processing`: streams the video from the media store.
+    pub(crate) async fn upload(&self, t: &Target, state: TargetState) -> StepResult {
+        let mut from = state;
+        if from == TargetState::Initialized {
+            let step = Step {
+                to: Some(TargetState::Uploading),
+                detail: "Uploading the video to TikTok.".into(),
+                ..Step::default()
+            };
+            self.step(t, from, step).await?;
+            from = TargetState::Uploading;
+        }
+        let store = &self.services.store;
+        let post = store
+            .post(&t.workspace_id, &t.post_id)
+            .await?
+            .ok_or_else(|| Halt::Fail("The post was deleted.".into()))?
+            .post;
+        let media = store
+            .media(&t.workspace_id, &post.media_id)
+            .await?
+            .ok_or_else(|| Halt::Fail("The video was deleted from the library.".into()))?;
+        let sealed = t
+            .upload_url_enc
+            .as_deref()
+            .ok_or_else(|| Halt::Fail("TikTok gave no upload address; start again.".into()))?;
+        let url = self.services.sealer.open(sealed)?;
+        let file = tokio::fs::File::open(self.services.media.path_of(&media.storage_key))
+            .await
+            .map_err(|e| Halt::Internal(e.into()))?;
+        let plan = plan(&media)?;
+        let client = self.services.tiktok()?;
+        match client.upload(&url, &media.content_type, &plan, file).await {
+            Ok(_) => {
+                let step = Step {
+                    to: Some(TargetState::Processing),
+                    upload_url_enc: Some(None),
+                    next_attempt_at: Some(Some(self.now() + self.poll_every)),
+                    lease: Some(None),
+                    detail: "Uploaded; TikTok is processing the video.".into(),
+                    ..Step::default()
+                };
+                self.step(t, from, step).await?;
+                Ok(Next::Wait)
+            }
+            Err(e) if e.code == "upload_url_expired" => {
+                self.fail(t, from, &e.message, &e.code).await
+            }
+            Err(e) => Err(Halt::TikTok(e)),
+        }
+    }
+
+    /// `processing → published | failed`, or another look later.
+    pub(crate) async fn poll(&self, t: &Target) -> StepResult {
+        let from = TargetState::Processing;
+        let account = self.account_of(t).await?;
+        let token = self.token(&account).await?;
+        let publish_id = t.publish_id.clone().unwrap_or_default();
+        let status = self
+            .services
+            .tiktok()?
+            .publish_status(&token, &publish_id)
+            .await
+            .map_err(Halt::TikTok)?;
+        let done = |detail: &str, video: Option<String>| Step {
+            to: Some(TargetState::Published),
+            video_id: video,
+            next_attempt_at: Some(None),
+            lease: Some(None),
+            detail: detail.into(),
+            ..Step::default()
+        };
+        match status.status {
+            PublishStatus::PublishComplete => {
+                let video = status.publicly_available_post_id.first().cloned();
+                self.step(t, from, done("Published on TikTok.", video))
+                    .await?;
+                Ok(Next::Wait)
+            }
+            PublishStatus::SendToUserInbox => {
+                self.step(
+                    t,
+                    from,
+                    done("Delivered to the creator's TikTok inbox.", None),
+                )
+                .await?;
+                Ok(Next::Wait)
+            }
+            PublishStatus::Failed => {
+                let code = status.fail_reason.unwrap_or_default();
+                let reason = format!("TikTok could not publish the video ({code}).");
+                self.fail(t, from, &reason, &code).await
+            }
+            _ => {
+                let step = Step {
+                    next_attempt_at: Some(Some(self.now() + self.poll_every)),
+                    lease: Some(None),
+                    ..Step::default()
+                };
+                self.step(t, from, step).await?;
+                Ok(Next::Wait)
+            }
+        }
+    }
+
+    /// Classifies a TikTok failure: refresh once and go on, fail for good, or retry later with
+    /// backoff (failing after `max_attempts`).
+    pub(crate) async fn on_tiktok_error(
+        &self,
+        t: &Target,
+        state: TargetState,
+        e: TikTokError,
+        refreshed: &mut bool,
+    ) -> StepResult {
+        match e.class {
+            ErrorClass::Reauthorize if !*refreshed => {
+                *refreshed = true;
+                let account = self.account_of(t).await?;
+                let sealed = account.access_token_enc.clone().unwrap_or_default();
+                match self.services.refreshed_token(&account, &sealed).await {
+                    Ok(_) => Ok(Next::Continue),
+                    Err(AppError::FailedPrecondition(why)) => {
+                        self.fail(t, state, &capitalized(why), &e.code).await
+                    }
+                    Err(other) => Err(Halt::from(other)),
+                }
+            }
+            ErrorClass::Reauthorize | ErrorClass::Permanent => {
+                self.fail(t, state, &e.message, &e.code).await
+            }
+            ErrorClass::Transient { retry_after } | ErrorClass::RateLimited { retry_after } => {
+                self.retry_later(t, state, &e, retry_after).await
+            }
+            ErrorClass::OutcomeUnknown => {
+                self.retry_later(t, state, &e, std::time::Duration::ZERO)
+                    .await
+            }
+        }
+    }
+
+    async fn retry_later(
+        &self,
+        t: &Target,
+        state: TargetState,
+        e: &TikTokError,
+        at_least: std::time::Duration,
+    ) -> StepResult {
+        let attempts = t.attempts + 1;
+        if attempts >= self.max_attempts {
+            let reason = format!("TikTok kept failing ({}): {}", e.code, e.message);
+            return self.fail(t, state, &reason, &e.code).await;
+        }
+        let delay = retry::backoff(
+            u32::try_from(attempts).unwrap_or(1),
+            std::time::Duration::from_secs(1),
+            std::time::Duration::from_secs(300),
+            rand::random::<f64>(),
+            at_least,
+        );
+        let at = self.now() + TimeDelta::from_std(delay).unwrap_or(TimeDelta::seconds(1));
+        let step = Step {
+            attempts: Some(attempts),
+            next_attempt_at: Some(Some(at)),
+            lease: Some(None),
+            detail: format!("TikTok did not answer ({}); trying again.", e.code),
+            tiktok_code: e.code.clone(),
+            ..Step::default()
+        };
+        self.step(t, state, step).await?;
+        Ok(Next::Wait)
+    }
+}
+
+fn post_info(t: &Target, caption: String) -> PostInfo {
+    PostInfo {
+        privacy_level: t.privacy_level.clone(),
+        title: (!caption.is_empty()).then_some(caption),
+        disable_duet: !t.allow_duet,
+        disable_stitch: !t.allow_stitch,
+        disable_comment: !t.allow_comment,
+        video_cover_timestamp_ms: (t.cover_frame_ms > 0).then_some(i64::from(t.cover_frame_ms)),
+        brand_content_toggle: t.branded_content,
+        brand_organic_toggle: t.brand_organic,
+        is_aigc: t.ai_generated,
+    }
+}

@@ -1,0 +1,175 @@
+//! The loop: claim what is due, drive each claimed target concurrently (a heartbeat keeps the
+//! lease while a step runs long), then sleep until the earliest due time, a schedule change
+//! (PostgreSQL `LISTEN`), or a short poll. On shutdown, steps in hand finish or give their claim
+//! back, so nothing is left that another worker would not resume.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use multitok_shared::TargetState;
+use multitok_store::Store;
+use multitok_store::claims::Step;
+use multitok_store::posts::Target;
+
+use crate::context::Ctx;
+use crate::publish::{Halt, Next};
+
+/// Targets driven at the same time by one worker.
+const CONCURRENCY: usize = 8;
+
+/// Claims everything due at `now` (in batches) and drives it; answers how many targets were
+/// claimed. For cron users and tests: call it until it answers 0.
+pub async fn run_once(ctx: &Ctx, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let claimed = ctx
+        .services
+        .store
+        .claim_due(&ctx.owner, now, now + ctx.lease, ctx.batch)
+        .await?;
+    let count = claimed.len();
+    futures::stream::iter(claimed)
+        .for_each_concurrent(CONCURRENCY, |t| async move {
+            let id = t.id.clone();
+            if let Err(e) = drive(ctx, t).await {
+                tracing::warn!(target_id = %id, error = format!("{e:#}"), "step failed; the claim was given back");
+            }
+        })
+        .await;
+    if count > 0 {
+        ctx.services.post_changed();
+    }
+    Ok(count)
+}
+
+/// Drives one claimed target until it waits or ends.
+pub async fn drive(ctx: &Ctx, mut t: Target) -> anyhow::Result<()> {
+    let heartbeat = heartbeat(ctx, &t.id);
+    let mut refreshed = false;
+    let result = loop {
+        let Some(state) = TargetState::parse(&t.state) else {
+            break Ok(());
+        };
+        if ctx.stopping() {
+            break give_back(ctx, &t, state).await;
+        }
+        let outcome = match state {
+            TargetState::Scheduled => ctx.take(&t).await,
+            TargetState::Claimed => ctx.init(&t).await,
+            TargetState::Initialized | TargetState::Uploading => ctx.upload(&t, state).await,
+            TargetState::Processing => ctx.poll(&t).await,
+            _ => break Ok(()),
+        };
+        let outcome = match outcome {
+            Err(Halt::TikTok(e)) => ctx.on_tiktok_error(&t, state, e, &mut refreshed).await,
+            Err(Halt::Fail(reason)) => ctx.fail(&t, state, &reason, "").await,
+            other => other,
+        };
+        match outcome {
+            Ok(Next::Continue) => match ctx.services.store.target(&t.id).await? {
+                Some(next) if next.claim_owner.as_deref() == Some(&ctx.owner) => t = next,
+                _ => break Ok(()),
+            },
+            Ok(Next::Wait) | Err(Halt::Lost) => break Ok(()),
+            Err(Halt::Internal(e)) => {
+                let _ = give_back(ctx, &t, state).await;
+                break Err(e);
+            }
+            Err(Halt::TikTok(e)) => break Err(e.into()),
+            Err(Halt::Fail(reason)) => break Err(anyhow::anyhow!(reason)),
+        }
+    };
+    heartbeat.abort();
+    result
+}
+
+/// Releases the claim without changing the state; the target is due again at once.
+async fn give_back(ctx: &Ctx, t: &Target, state: TargetState) -> anyhow::Result<()> {
+    let step = Step {
+        lease: Some(None),
+        next_attempt_at: Some(Some(ctx.now())),
+        ..Step::default()
+    };
+    match ctx.step(t, state, step).await {
+        Ok(()) | Err(Halt::Lost) => Ok(()),
+        Err(Halt::Internal(e)) => Err(e),
+        Err(other) => Err(anyhow::anyhow!("{other:?}")),
+    }
+}
+
+/// Extends the lease on `id` every third of its length until aborted.
+fn heartbeat(ctx: &Ctx, id: &str) -> tokio::task::JoinHandle<()> {
+    let (ctx, ids) = (ctx.clone(), vec![id.to_owned()]);
+    tokio::spawn(async move {
+        let every = (ctx.lease / 3).to_std().unwrap_or(Duration::from_secs(20));
+        loop {
+            tokio::time::sleep(every).await;
+            let until = ctx.now() + ctx.lease;
+            if let Err(e) = ctx
+                .services
+                .store
+                .extend_leases(&ctx.owner, &ids, until)
+                .await
+            {
+                tracing::warn!(error = %e, "extending a lease failed");
+            }
+        }
+    })
+}
+
+/// How long to sleep at most between looks at the database when nothing wakes the worker.
+fn poll_interval(listening: bool) -> Duration {
+    if listening {
+        Duration::from_secs(5)
+    } else {
+        Duration::from_millis(100)
+    }
+}
+
+/// Runs until `shutdown` resolves: claim and drive what is due, then sleep until the earliest
+/// due time or a wake-up. At shutdown the steps in hand finish (or give their claim back).
+pub async fn run(
+    ctx: Ctx,
+    database_url: &str,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let mut listener = Store::listen_due(database_url).await?;
+    let stopper = {
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            shutdown.await;
+            ctx.stop();
+        })
+    };
+    tracing::info!(owner = %ctx.owner, listening = listener.is_some(), "worker running");
+    while !ctx.stopping() {
+        match run_once(&ctx, ctx.now()).await {
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = format!("{e:#}"), "claiming failed; retrying"),
+        }
+        let mut sleep = poll_interval(listener.is_some());
+        if let Ok(Some(next)) = ctx.services.store.next_due().await {
+            sleep = sleep.min((next - ctx.now()).to_std().unwrap_or(Duration::ZERO));
+        }
+        let woken = async {
+            let heard = match listener.as_mut() {
+                Some(l) => l.changed().await.is_ok(),
+                None => false,
+            };
+            if !heard {
+                std::future::pending::<()>().await;
+            }
+        };
+        if ctx.stopping() {
+            break;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(sleep) => {}
+            () = woken => {}
+            () = ctx.stopped() => {}
+        }
+    }
+    stopper.abort();
+    tracing::info!("worker stopped");
+    Ok(())
+}
