@@ -34,6 +34,10 @@ enum Command {
         /// Drain what is due now, then exit.
         #[arg(long)]
         once: bool,
+        /// How long a claim lasts without a heartbeat; a killed worker's posts are taken over
+        /// after this.
+        #[arg(long, default_value_t = 60)]
+        lease_seconds: i64,
     },
 }
 
@@ -46,7 +50,11 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let mut settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
-    let Command::Run { database_url, once } = cli.command;
+    let Command::Run {
+        database_url,
+        once,
+        lease_seconds,
+    } = cli.command;
     settings.database_url = database_url.unwrap_or(settings.database_url);
     if settings.tiktok.keys()?.is_empty() {
         bail!(
@@ -62,7 +70,8 @@ async fn main() -> anyhow::Result<()> {
     }
     let jwt_key: [u8; 32] = rand::random();
     let services = Services::new(store, &settings, &jwt_key)?;
-    let ctx = Ctx::new(services, Clock::system());
+    let mut ctx = Ctx::new(services, Clock::system());
+    ctx.lease = chrono::TimeDelta::seconds(lease_seconds.clamp(2, 3600));
     if once {
         let mut total = 0;
         loop {

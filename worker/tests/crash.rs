@@ -1,0 +1,212 @@
+//! Crash test: worker processes publish 300 targets across 30 sandbox accounts while one of them
+//! is killed with SIGKILL every few seconds and restarted, and the sandbox injects 5xx, 429,
+//! latency and dropped-after-processing faults. Three workers on PostgreSQL
+//! (`TEST_BACKEND=postgres`), two on SQLite. At the end every target is published exactly once
+//! (the sandbox's counters prove it) or failed / needing attention with a reason; none is stuck.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod harness;
+
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use harness::{TOKEN_KEY, World, authed, state};
+use multitok_proto::v1 as pb;
+use multitok_proto::v1::scheduling_service_client::SchedulingServiceClient;
+use multitok_sandbox::SandboxConfig;
+use serde_json::json;
+
+const ACCOUNTS: usize = 30;
+const POSTS: usize = 10;
+
+fn spawn_worker(w: &World, keys: &std::path::Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_multitok-worker"))
+        .args(["run", "--lease-seconds", "3"])
+        .env("MULTITOK_DATABASE_URL", &w.settings.database_url)
+        .env("MULTITOK_MEDIA_DIR", &w.settings.media_dir)
+        .env("MULTITOK_TIKTOK__CLIENT_KEY", &w.settings.tiktok.client_key)
+        .env(
+            "MULTITOK_TIKTOK__CLIENT_SECRET",
+            &w.settings.tiktok.client_secret,
+        )
+        .env("MULTITOK_TIKTOK__API_BASE", &w.settings.tiktok.api_base)
+        .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", keys)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start multitok-worker")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn killed_workers_lose_nothing_and_publish_nothing_twice() {
+    let postgres = std::env::var("TEST_BACKEND").as_deref() == Ok("postgres");
+    let workers = if postgres { 3 } else { 2 };
+    let w = World::new(SandboxConfig {
+        creators: Vec::new(),
+        seed_creators: ACCOUNTS as u32,
+        seed_videos: 0,
+        processing_ms: 300,
+        moderation_ms: 0,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let mut accounts = Vec::new();
+    for i in 0..ACCOUNTS {
+        accounts.push(w.connect(&format!("sbx-seed-{i:04}")).await);
+    }
+    let keys = w.settings.media_dir.with_file_name("token-keys");
+    std::fs::write(&keys, TOKEN_KEY).unwrap();
+    for (endpoint, faults) in [
+        ("*", json!({"error_rate": 0.03, "latency_ms": 15})),
+        (
+            "/v2/post/publish/video/init/",
+            json!({"error_rate": 0.05, "latency_ms": 30, "drop_after_processing": 3}),
+        ),
+        (
+            "/v2/post/publish/status/fetch/",
+            json!({"forced_code": "rate_limit_exceeded", "forced_status": 429, "forced_count": 5}),
+        ),
+    ] {
+        let mut body = faults;
+        body["endpoint"] = json!(endpoint);
+        w.fault(body).await;
+    }
+
+    let mut posts = Vec::new();
+    for n in 0..POSTS {
+        let targets = accounts
+            .iter()
+            .map(|a| pb::TargetInput {
+                account_id: a.clone(),
+                settings: Some(pb::TargetSettings {
+                    privacy_level: "PUBLIC_TO_EVERYONE".into(),
+                    ..Default::default()
+                }),
+                caption: None,
+            })
+            .collect();
+        let post = SchedulingServiceClient::new(w.channel.clone())
+            .schedule(authed(
+                &w.token,
+                pb::ScheduleRequest {
+                    workspace_id: w.workspace_id.clone(),
+                    media_id: w.media_id.clone(),
+                    caption: format!("Crash test post {n}"),
+                    targets,
+                    when: Some(pb::schedule_request::When::Now(true)),
+                    accept_quota_warning: true,
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .post
+            .unwrap();
+        posts.push(post.id);
+    }
+
+    let mut children: Vec<Child> = (0..workers).map(|_| spawn_worker(&w, &keys)).collect();
+    let started = Instant::now();
+    let mut kills = 0;
+    let mut last_kill = Instant::now();
+    let targets = loop {
+        let mut all = Vec::new();
+        for id in &posts {
+            all.extend(w.post(id).await.targets);
+        }
+        let open = all.iter().filter(|t| {
+            !matches!(
+                state(t),
+                pb::TargetState::Published
+                    | pb::TargetState::Failed
+                    | pb::TargetState::NeedsAttention
+            )
+        });
+        if open.count() == 0 {
+            break all;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "targets stuck after 5 minutes"
+        );
+        if last_kill.elapsed() > Duration::from_secs(3)
+            && started.elapsed() < Duration::from_secs(60)
+        {
+            let victim = kills % workers;
+            children[victim].kill().unwrap();
+            children[victim].wait().unwrap();
+            children[victim] = spawn_worker(&w, &keys);
+            kills += 1;
+            last_kill = Instant::now();
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    for mut c in children {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+
+    assert_eq!(targets.len(), ACCOUNTS * POSTS, "nothing lost");
+    assert!(kills >= 5, "workers were killed {kills} times");
+    let mut published: HashMap<String, u64> = HashMap::new();
+    let mut outcomes: HashMap<i32, usize> = HashMap::new();
+    for t in &targets {
+        *outcomes.entry(t.state).or_default() += 1;
+        if state(t) == pb::TargetState::Published {
+            *published.entry(t.account_id.clone()).or_default() += 1;
+            assert!(!t.publish_id.is_empty());
+        } else {
+            assert!(!t.failure_reason.is_empty(), "a reason is given: {t:?}");
+        }
+    }
+    let mut publish_ids: Vec<&String> = targets
+        .iter()
+        .map(|t| &t.publish_id)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let count = publish_ids.len();
+    publish_ids.sort();
+    publish_ids.dedup();
+    assert_eq!(publish_ids.len(), count, "no publish id is shared");
+    let counters: serde_json::Value = w
+        .http
+        .get(format!("{}/admin/counters", w.sandbox.url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut inits = 0;
+    for (i, account) in accounts.iter().enumerate() {
+        let c = &counters[format!("sbx-seed-{i:04}")];
+        assert_eq!(
+            c["published"].as_u64().unwrap_or(0),
+            published.get(account).copied().unwrap_or(0),
+            "TikTok published exactly the targets marked published for account {i}"
+        );
+        inits += c["init_calls"].as_u64().unwrap_or(0);
+    }
+    let attention = outcomes
+        .get(&(pb::TargetState::NeedsAttention as i32))
+        .copied()
+        .unwrap_or(0);
+    let failed = outcomes
+        .get(&(pb::TargetState::Failed as i32))
+        .copied()
+        .unwrap_or(0);
+    let done: u64 = published.values().sum();
+    assert!(
+        inits <= done + (attention + failed) as u64,
+        "no target was initialized twice: {inits} inits for {done} published, {attention} needing attention, {failed} failed"
+    );
+    assert!(
+        done as usize >= targets.len() * 9 / 10,
+        "most targets published: {outcomes:?}"
+    );
+    println!(
+        "crash test: {workers} workers, {kills} kills, {} s; published {done}, needs attention {attention}, failed {failed}, init calls {inits}",
+        started.elapsed().as_secs()
+    );
+}
