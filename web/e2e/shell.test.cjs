@@ -180,6 +180,29 @@ test('compose for two accounts with different privacy, see it on the calendar, d
   assert.match(await to.first().innerText(), /@ana\.bakes/, 'the filter shows one account');
 });
 
+test('a post scheduled a few seconds ahead goes live on the Post page without a reload', async () => {
+  await page.getByRole('link', { name: 'Compose' }).click();
+  await page.getByRole('heading', { name: 'Compose' }).waitFor();
+  const clip = await page.locator('#compose-media option', { hasText: 'clip-720x1280-30fps.mp4' }).getAttribute('value');
+  await page.selectOption('#compose-media', clip);
+  await page.fill('#compose-caption', 'Going live in a moment');
+  await page.locator('input[data-account="ana.bakes"]').check();
+  await page.locator('select[name="privacy-ana.bakes"]').selectOption('SELF_ONLY');
+  const soon = new Date(Date.now() + 6000).toISOString().slice(0, 19);
+  await page.fill('#compose-zone', 'UTC');
+  await page.fill('#compose-when', soon);
+  await page.locator('#compose-submit').click();
+  await page.waitForURL('**/post?id=*');
+  const url = page.url();
+  await page.getByText('Going live in a moment').waitFor();
+  const badge = page.locator('.target-row', { hasText: '@ana.bakes' }).locator('.target-state');
+  await badge.filter({ hasText: 'Scheduled' }).waitFor();
+  await badge.filter({ hasText: 'Published' }).waitFor({ timeout: 60000 });
+  assert.equal(page.url(), url, 'no navigation or reload happened');
+  await page.locator('.history li', { hasText: 'Published on TikTok.' }).waitFor();
+  await shot('11-post-published');
+});
+
 test('log out ends the session, also after a reload', async () => {
   await page.locator('#logout').click();
   await page.waitForURL('**/login');

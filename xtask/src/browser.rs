@@ -1,5 +1,5 @@
-//! Browser tests: the real server (fresh SQLite database, the built web app) and the TikTok
-//! sandbox on free ports,
+//! Browser tests: the real server (fresh SQLite database, the built web app), a worker and the
+//! TikTok sandbox on free ports,
 //! driven by headless Chromium through playwright-core under node's test runner. Screenshots
 //! go to `target/screenshots/`.
 
@@ -22,6 +22,8 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
             "multitok-server",
             "-p",
             "multitok-sandbox",
+            "-p",
+            "multitok-worker",
         ],
     ))?;
     let work = root().join("target/browser-test");
@@ -49,6 +51,8 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
         "--web-dir",
         &dist,
     ];
+    let keys = work.join("token.keys");
+    std::fs::write(&keys, "browser:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")?;
     let mut server_cmd = cmd(root().join("target/debug/multitok-server"), &serve);
     server_cmd
         .env("RUST_LOG", "warn")
@@ -56,10 +60,34 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
             "MULTITOK_AUTH__JWT_SECRET",
             "browser test signing key of 32+ bytes",
         )
-        .env("MULTITOK_MEDIA_DIR", work.join("media"));
+        .env("MULTITOK_MEDIA_DIR", work.join("media"))
+        .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", &keys);
     let mut server = with_sandbox(&mut server_cmd, &addr.to_string(), &tiktok.to_string())
         .spawn()
         .context("starting the server")?;
+    let mut worker_cmd = cmd(
+        root().join("target/debug/multitok-worker"),
+        &["run", "--database-url", &database],
+    );
+    worker_cmd
+        .env("RUST_LOG", "warn")
+        .env("MULTITOK_MEDIA_DIR", work.join("media"))
+        .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", &keys);
+    let result = wait_until_up(addr)
+        .and_then(|()| wait_until_up(tiktok))
+        .and_then(|()| {
+            with_sandbox(&mut worker_cmd, &addr.to_string(), &tiktok.to_string())
+                .spawn()
+                .context("starting the worker")
+        });
+    let mut worker = match result {
+        Ok(w) => w,
+        Err(e) => {
+            let _ = stop(&mut server);
+            let _ = sandbox.kill();
+            return Err(e);
+        }
+    };
     let result = wait_until_up(addr)
         .and_then(|()| wait_until_up(tiktok))
         .and_then(|()| {
@@ -71,11 +99,13 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
                     .env("SCREENSHOTS", &screenshots),
             )
         });
+    let worker_stopped = stop(&mut worker);
     let stopped = stop(&mut server);
     let _ = sandbox.kill();
     let _ = sandbox.wait();
     result?;
     stopped?;
+    worker_stopped?;
     println!("browser tests: screenshots in {}", screenshots.display());
     Ok(())
 }
@@ -95,12 +125,12 @@ fn wait_until_up(addr: SocketAddr) -> anyhow::Result<()> {
     bail!("the server did not start on {addr}")
 }
 
-/// SIGTERM, so the graceful shutdown path runs, then wait.
+/// SIGTERM, so the graceful shutdown path runs, then wait for a clean exit.
 fn stop(server: &mut Child) -> anyhow::Result<()> {
     let _ = cmd("kill", &["-TERM", &server.id().to_string()]).status();
     let exit = server.wait()?;
     if !exit.success() {
-        bail!("the server did not shut down cleanly: {exit}");
+        bail!("a process did not shut down cleanly: {exit}");
     }
     Ok(())
 }

@@ -28,6 +28,8 @@ pub fn run() -> anyhow::Result<()> {
             "multitok-server",
             "-p",
             "multitok-sandbox",
+            "-p",
+            "multitok-worker",
         ],
     ))?;
     let data = root().join("data");
@@ -53,7 +55,7 @@ pub fn run() -> anyhow::Result<()> {
         .spawn()
         .context("starting the TikTok sandbox")?;
     println!(
-        "\n  Multitok is running at http://{LISTEN}  (TikTok sandbox at http://{SANDBOX}; Ctrl-C stops both)\n"
+        "\n  Multitok is running at http://{LISTEN}  (TikTok sandbox at http://{SANDBOX}, and a worker publishing due posts; Ctrl-C stops them)\n"
     );
     let dist = dist.to_string_lossy().into_owned();
     let serve = [
@@ -65,13 +67,23 @@ pub fn run() -> anyhow::Result<()> {
         "--web-dir",
         &dist,
     ];
+    let mut worker_cmd = cmd(
+        root().join("target/debug/multitok-worker"),
+        &["run", "--database-url", DATABASE_URL],
+    );
+    worker_cmd.env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", &token_keys);
+    let mut worker = with_sandbox(&mut worker_cmd, LISTEN, SANDBOX)
+        .spawn()
+        .context("starting the worker")?;
     let mut server_cmd = cmd(&server, &serve);
     server_cmd
         .env("MULTITOK_AUTH__JWT_SECRET_FILE", key)
         .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", token_keys);
     let served = status(with_sandbox(&mut server_cmd, LISTEN, SANDBOX));
-    let _ = sandbox.kill();
-    let _ = sandbox.wait();
+    for child in [&mut worker, &mut sandbox] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     served
 }
 

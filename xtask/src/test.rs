@@ -69,6 +69,9 @@ pub fn run(ci: bool) -> anyhow::Result<()> {
                 .env("TEST_BACKEND", "postgres")
                 .env("GRPCURL", &grpcurl),
             )?;
+            status(
+                cmd("cargo", &["test", "-p", "multitok-worker"]).env("TEST_BACKEND", "postgres"),
+            )?;
         }
         Err(_) if ci => {
             bail!("--ci needs TEST_DATABASE_URL (PostgreSQL) so that nothing is skipped")

@@ -5,9 +5,11 @@
 //! and settings. A preview shows what each account will post.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use multitok_proto::v1 as pb;
 use multitok_shared::post_rules::{allowed_privacy, consent_text, disclosure_label};
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -40,6 +42,20 @@ struct Form {
 /// A change of the form in response to an input event.
 type Edit = Box<dyn Fn(&mut Form, &Event)>;
 
+/// One change applied to the latest form, so events that fire together (a text field's change
+/// and the click that blurred it) never overwrite each other.
+struct FormEdit(Box<dyn FnOnce(&mut Form)>);
+
+impl Reducible for Form {
+    type Action = FormEdit;
+
+    fn reduce(self: Rc<Self>, action: FormEdit) -> Rc<Self> {
+        let mut next = (*self).clone();
+        (action.0)(&mut next);
+        Rc::new(next)
+    }
+}
+
 fn privacy_label(level: &str) -> &str {
     match level {
         "PUBLIC_TO_EVERYONE" => "Everyone",
@@ -66,7 +82,7 @@ pub fn compose() -> Html {
     let media = use_state(Vec::<pb::Media>::new);
     let accounts = use_state(Vec::<pb::Account>::new);
     let infos = use_state(HashMap::<String, pb::CreatorInfo>::new);
-    let form = use_state(|| Form {
+    let form = use_reducer(|| Form {
         zone: workspace.time_zone.clone(),
         ..Form::default()
     });
@@ -122,12 +138,17 @@ pub fn compose() -> Html {
         });
     }
     let edit = |f: Edit| {
-        let form = form.clone();
+        let dispatch = form.dispatcher();
+        let f = Rc::new(f);
         Callback::from(move |e: Event| {
-            let mut next = (*form).clone();
-            f(&mut next, &e);
-            form.set(next);
+            let f = f.clone();
+            dispatch.dispatch(FormEdit(Box::new(move |form: &mut Form| f(form, &e))));
         })
+    };
+    // Text fields follow every keystroke, so a re-render never puts back an older value.
+    let typed = |f: Edit| {
+        let on = edit(f);
+        Callback::from(move |e: InputEvent| on.emit(e.unchecked_into::<Event>()))
     };
     let on_submit = {
         let (api, form, error, ws, navigator) = (
@@ -188,9 +209,9 @@ pub fn compose() -> Html {
         let info = infos.get(&a.id).cloned().unwrap_or_default();
         let id = a.id.clone();
         let toggle = edit(Box::new(move |f, e| {
-            if checked(e) {
+            if checked(e) && !f.targets.iter().any(|t| t.account_id == id) {
                 f.targets.push(TargetForm { account_id: id.clone(), ..TargetForm::default() });
-            } else {
+            } else if !checked(e) {
                 f.targets.retain(|t| t.account_id != id);
             }
         }));
@@ -198,9 +219,21 @@ pub fn compose() -> Html {
             let t = form.targets[i].clone();
             let p = format!("targets[{i}].");
             let set = |apply: fn(&mut TargetForm, &Event)| {
-                edit(Box::new(move |f, e| apply(&mut f.targets[i], e)))
+                let id = a.id.clone();
+                edit(Box::new(move |f, e| {
+                    if let Some(t) = f.targets.iter_mut().find(|t| t.account_id == id) {
+                        apply(t, e);
+                    }
+                }))
             };
             let privacy_options = allowed_privacy(&info.privacy_level_options, t.settings.branded_content);
+            let on_caption = {
+                let on = set(|t, e| {
+                    let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+                    t.caption = (!v.is_empty()).then_some(v);
+                });
+                Callback::from(move |e: InputEvent| on.emit(e.unchecked_into::<Event>()))
+            };
             let on_privacy = set(|t, e| t.settings.privacy_level = e.target_unchecked_into::<HtmlSelectElement>().value());
             let interaction = |label: &'static str, name: &'static str, on: bool, disabled: bool, apply: fn(&mut TargetForm, &Event)| html! {
                 <label class={classes!("check", disabled.then_some("disabled"))} title={ if disabled { "Turned off by the creator on TikTok" } else { "" } }>
@@ -241,10 +274,7 @@ pub fn compose() -> Html {
                         else { <p class="field-error">{ "Choose whether the content promotes yourself, a third party, or both." }</p> }
                     }
                     <label>{ "Caption for this account (optional)" }
-                        <textarea name={format!("caption-{}", a.username)} value={t.caption.clone().unwrap_or_default()} onchange={set(|t, e| {
-                            let v = e.target_unchecked_into::<HtmlTextAreaElement>().value();
-                            t.caption = (!v.is_empty()).then_some(v);
-                        })} />
+                        <textarea name={format!("caption-{}", a.username)} value={t.caption.clone().unwrap_or_default()} oninput={on_caption} />
                     </label>
                     { field_error(&format!("{p}caption")) }{ field_error(&format!("{p}media")) }{ field_error(&format!("{p}account_id")) }
                     { field_error(&format!("{p}allow_comment")) }{ field_error(&format!("{p}allow_duet")) }{ field_error(&format!("{p}allow_stitch")) }
@@ -288,7 +318,7 @@ pub fn compose() -> Html {
                     </label>
                     { field_error("media_id") }
                     <label>{ "Caption" }
-                        <textarea id="compose-caption" value={form.caption.clone()} onchange={edit(Box::new(|f, e| f.caption = e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
+                        <textarea id="compose-caption" value={form.caption.clone()} oninput={typed(Box::new(|f, e| f.caption = e.target_unchecked_into::<HtmlTextAreaElement>().value()))} />
                     </label>
                 </section>
                 <h2>{ "Accounts" }</h2>
@@ -300,10 +330,10 @@ pub fn compose() -> Html {
                         <label class="check"><input type="checkbox" id="compose-now" checked={form.now} onchange={edit(Box::new(|f, e| f.now = checked(e)))} />{ "Publish now" }</label>
                         if !form.now {
                             <label>{ "Date and time" }
-                                <input id="compose-when" type="datetime-local" value={form.when.clone()} onchange={edit(Box::new(|f, e| f.when = e.target_unchecked_into::<HtmlInputElement>().value()))} />
+                                <input id="compose-when" type="datetime-local" step="1" value={form.when.clone()} oninput={typed(Box::new(|f, e| f.when = e.target_unchecked_into::<HtmlInputElement>().value()))} />
                             </label>
                             <label>{ "Time zone" }
-                                <input id="compose-zone" value={form.zone.clone()} onchange={edit(Box::new(|f, e| f.zone = e.target_unchecked_into::<HtmlInputElement>().value()))} />
+                                <input id="compose-zone" value={form.zone.clone()} oninput={typed(Box::new(|f, e| f.zone = e.target_unchecked_into::<HtmlInputElement>().value()))} />
                             </label>
                         }
                     </div>
