@@ -311,4 +311,85 @@ impl Store {
             .all(&self.db)
             .await?)
     }
+
+    /// Settles a `needs_attention` target: published as `video_id`, or (`None`) scheduled again
+    /// now with a fresh init. False when it no longer needs attention.
+    pub async fn resolve_attention(
+        &self,
+        target_id: &str,
+        video_id: Option<&str>,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        use post_target::Column as C;
+        let txn = self.db.begin().await?;
+        let to = if video_id.is_some() {
+            TargetState::Published
+        } else {
+            TargetState::Scheduled
+        };
+        let mut update = post_target::Entity::update_many()
+            .col_expr(C::State, Expr::value(to.as_str()))
+            .col_expr(C::FailureReason, Expr::value(""))
+            .col_expr(C::ClaimOwner, Expr::value(None::<String>))
+            .col_expr(C::LeaseExpiresAt, Expr::value(None::<DateTime<Utc>>))
+            .col_expr(C::UpdatedAt, Expr::value(now));
+        update = match video_id {
+            Some(v) => update
+                .col_expr(C::VideoId, Expr::value(Some(v.to_owned())))
+                .col_expr(C::NextAttemptAt, Expr::value(None::<DateTime<Utc>>)),
+            None => update
+                .col_expr(C::InitSentAt, Expr::value(None::<DateTime<Utc>>))
+                .col_expr(C::PublishId, Expr::value(None::<String>))
+                .col_expr(C::Attempts, Expr::value(0))
+                .col_expr(C::NextAttemptAt, Expr::value(Some(now))),
+        };
+        let done = update
+            .filter(C::Id.eq(target_id))
+            .filter(C::State.eq(TargetState::NeedsAttention.as_str()))
+            .exec(&txn)
+            .await?;
+        if done.rows_affected == 1 {
+            let change = Change {
+                from: Some(TargetState::NeedsAttention),
+                to,
+                detail,
+                tiktok_code: "",
+            };
+            append_event(&txn, target_id, change, now).await?;
+        }
+        txn.commit().await?;
+        if done.rows_affected == 1 && video_id.is_none() {
+            self.notify_due().await?;
+        }
+        Ok(done.rows_affected == 1)
+    }
+
+    /// Targets needing attention whose init went out since `since`: what reconciliation looks
+    /// for among the accounts' new videos.
+    pub async fn attention_since(
+        &self,
+        since: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<Target>, StoreError> {
+        Ok(post_target::Entity::find()
+            .filter(post_target::Column::State.eq(TargetState::NeedsAttention.as_str()))
+            .filter(post_target::Column::InitSentAt.gte(since))
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The TikTok video ids already bound to the account's targets.
+    pub async fn bound_video_ids(&self, account_id: &str) -> Result<Vec<String>, StoreError> {
+        let ids: Vec<Option<String>> = post_target::Entity::find()
+            .select_only()
+            .column(post_target::Column::VideoId)
+            .filter(post_target::Column::AccountId.eq(account_id))
+            .filter(post_target::Column::VideoId.is_not_null())
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(ids.into_iter().flatten().collect())
+    }
 }

@@ -4,7 +4,9 @@
 
 pub mod context;
 pub mod publish;
+pub mod reconcile;
 pub mod run;
 
 pub use context::{Clock, Ctx};
+pub use reconcile::reconcile_once;
 pub use run::{run, run_once};

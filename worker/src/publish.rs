@@ -158,7 +158,7 @@ impl Ctx {
     }
 
     /// A usable access token, refreshed first when it expires soon.
-    pub(crate) async fn token(&self, account: &Account) -> Result<AccessToken, Halt> {
+    pub async fn token(&self, account: &Account) -> Result<AccessToken, Halt> {
         if account.status != STATUS_ACTIVE {
             return Err(Halt::Fail(format!(
                 "The account must be connected again: {}",

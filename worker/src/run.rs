@@ -17,6 +17,8 @@ use crate::publish::{Halt, Next};
 
 /// Targets driven at the same time by one worker.
 const CONCURRENCY: usize = 8;
+/// How often targets needing attention are matched against the accounts' new videos.
+const RECONCILE_EVERY: Duration = Duration::from_secs(60);
 
 /// Claims everything due at `now` (in batches) and drives it; answers how many targets were
 /// claimed. For cron users and tests: call it until it answers 0.
@@ -141,7 +143,14 @@ pub async fn run(
         })
     };
     tracing::info!(owner = %ctx.owner, listening = listener.is_some(), "worker running");
+    let mut reconciled = std::time::Instant::now();
     while !ctx.stopping() {
+        if reconciled.elapsed() >= RECONCILE_EVERY {
+            reconciled = std::time::Instant::now();
+            if let Err(e) = crate::reconcile::reconcile_once(&ctx).await {
+                tracing::warn!(error = format!("{e:#}"), "reconciliation failed");
+            }
+        }
         match run_once(&ctx, ctx.now()).await {
             Ok(n) if n > 0 => continue,
             Ok(_) => {}

@@ -546,3 +546,141 @@ async fn the_loop_publishes_on_time_and_stops_on_request() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_lost_init_is_bound_by_reconciliation_or_settled_by_a_person() {
+    let w = World::new(sandbox_config()).await;
+    let ana = w.connect("sbx-open-ana").await;
+    w.fault(json!({"endpoint": INIT, "drop_after_processing": 2}))
+        .await;
+    // Reconciliation compares TikTok's video times with ours: keep this clock on real time.
+    let at = later(0);
+    let lost = w.schedule(&[&ana], at).await;
+    let retried = w.schedule(&[&ana], at).await;
+    let at = Utc::now();
+    let clock = TestClock::at(at);
+    let ctx = w.worker(clock.clock()).await;
+    run_once(&ctx, at).await.unwrap();
+    for p in [&lost, &retried] {
+        assert_eq!(
+            state(&w.post(&p.id).await.targets[0]),
+            pb::TargetState::NeedsAttention
+        );
+    }
+    assert_eq!(
+        multitok_worker::reconcile_once(&ctx).await.unwrap(),
+        0,
+        "no video yet"
+    );
+
+    // TikTok did publish the first one after all: a video with its caption appears.
+    let account = ctx
+        .services
+        .store
+        .account(&w.workspace_id, &ana)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = oauth2::AccessToken::new(
+        ctx.services
+            .sealer
+            .open(account.access_token_enc.as_deref().unwrap())
+            .unwrap(),
+    );
+    let client = ctx.services.tiktok().unwrap();
+    let plan = multitok_shared::ChunkPlan::auto(
+        harness::CLIP.len() as u64,
+        harness::CLIP.len() as u64,
+        multitok_shared::ChunkBounds::default(),
+    )
+    .unwrap();
+    let info = multitok_tiktok::PostInfo {
+        privacy_level: "PUBLIC_TO_EVERYONE".into(),
+        title: Some("Hello from the worker test".into()),
+        ..Default::default()
+    };
+    let source = multitok_tiktok::VideoSource::FileUpload {
+        video_size: plan.video_size,
+        chunk_size: plan.chunk_size,
+        total_chunk_count: plan.total_chunk_count,
+    };
+    let init = client
+        .init_direct_video(&token, &info, &source)
+        .await
+        .unwrap();
+    client
+        .upload(
+            init.upload_url.as_deref().unwrap(),
+            "video/mp4",
+            &plan,
+            std::io::Cursor::new(harness::CLIP.to_vec()),
+        )
+        .await
+        .unwrap();
+    client
+        .publish_status(&token, &init.publish_id)
+        .await
+        .unwrap();
+
+    assert_eq!(multitok_worker::reconcile_once(&ctx).await.unwrap(), 1);
+    let bound = w.post(&lost.id).await.targets.remove(0);
+    let other = w.post(&retried.id).await.targets.remove(0);
+    let (bound, other) = if state(&bound) == pb::TargetState::Published {
+        (bound, other)
+    } else {
+        (other, bound)
+    };
+    assert_eq!(state(&bound), pb::TargetState::Published);
+    assert!(!bound.video_id.is_empty());
+    assert_eq!(
+        state(&other),
+        pb::TargetState::NeedsAttention,
+        "one video binds one target"
+    );
+
+    // A person sends the other one again on purpose.
+    let post_id = if other.id == lost.targets[0].id {
+        &lost.id
+    } else {
+        &retried.id
+    };
+    let mut api = multitok_proto::v1::publishing_service_client::PublishingServiceClient::new(
+        w.channel.clone(),
+    );
+    let resolve = |resolution| pb::ResolveTargetRequest {
+        workspace_id: w.workspace_id.clone(),
+        post_id: post_id.clone(),
+        target_id: other.id.clone(),
+        resolution: Some(resolution),
+    };
+    let bad = api
+        .resolve_target(authed(
+            &w.token,
+            resolve(pb::resolve_target_request::Resolution::VideoId(
+                "not a video".into(),
+            )),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), tonic::Code::InvalidArgument);
+    api.resolve_target(authed(
+        &w.token,
+        resolve(pb::resolve_target_request::Resolution::Retry(true)),
+    ))
+    .await
+    .unwrap();
+    let again = api
+        .resolve_target(authed(
+            &w.token,
+            resolve(pb::resolve_target_request::Resolution::Retry(true)),
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(again.code(), tonic::Code::FailedPrecondition, "only once");
+    clock.set(at + TimeDelta::minutes(2));
+    run_once(&ctx, clock.now()).await.unwrap();
+    clock.set(at + TimeDelta::minutes(3));
+    run_once(&ctx, clock.now()).await.unwrap();
+    let t = w.post(post_id).await.targets.remove(0);
+    assert_eq!(state(&t), pb::TargetState::Published, "{t:?}");
+}

@@ -12,6 +12,8 @@ use super::{caller, convert, posts, status};
 use crate::service::Services;
 use crate::service::access::{EditContent, View};
 use crate::service::media::MAX_CHUNK_BYTES;
+use crate::service::posts::Resolution;
+use multitok_shared::Violations;
 
 pub struct Publishing {
     services: Services,
@@ -237,6 +239,38 @@ impl PublishingService for Publishing {
         let events = access.history(&self.services, &id).await.map_err(status)?;
         Ok(Response::new(pb::ListPublishHistoryResponse {
             events: events.into_iter().map(posts::event).collect(),
+        }))
+    }
+
+    async fn resolve_target(
+        &self,
+        request: Request<pb::ResolveTargetRequest>,
+    ) -> Result<Response<pb::ResolveTargetResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let (ws, post_id) = convert::ids(&r.workspace_id, "post_id", &r.post_id).map_err(status)?;
+        let target_id = convert::id("target_id", &r.target_id).map_err(status)?;
+        let resolution = match r.resolution {
+            Some(pb::resolve_target_request::Resolution::VideoId(v)) => Resolution::Bind(v),
+            Some(pb::resolve_target_request::Resolution::Retry(true)) => Resolution::Retry,
+            _ => {
+                return Err(status(Violations::one(
+                    "resolution",
+                    "is required: a video id, or retry",
+                )));
+            }
+        };
+        let access = self
+            .services
+            .authorize::<EditContent>(&caller, &ws)
+            .await
+            .map_err(status)?;
+        let post = access
+            .resolve_target(&self.services, &post_id, &target_id, resolution)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::ResolveTargetResponse {
+            post: Some(posts::post(post)),
         }))
     }
 }

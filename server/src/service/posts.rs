@@ -13,7 +13,7 @@ use multitok_store::media::Media;
 use multitok_store::posts::{Event, PostWithTargets, Target};
 
 use super::Services;
-use super::access::{Access, View};
+use super::access::{Access, EditContent, View};
 use crate::error::AppError;
 
 /// Most accounts one post can go to.
@@ -247,5 +247,56 @@ impl Access<View> {
             done: false,
         };
         Ok(Box::pin(futures::stream::unfold(watch, Watch::next)))
+    }
+}
+
+/// How a person settles a target whose publish outcome is unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// It became this TikTok video.
+    Bind(String),
+    /// Send it again now.
+    Retry,
+}
+
+impl Access<EditContent> {
+    /// Settles a `needs_attention` target of the post.
+    pub async fn resolve_target(
+        &self,
+        services: &Services,
+        post_id: &str,
+        target_id: &str,
+        resolution: Resolution,
+    ) -> Result<PostWithTargets, AppError> {
+        let post = self.post_in(services, post_id).await?;
+        if !post.targets.iter().any(|t| t.id == target_id) {
+            return Err(AppError::NotFound("target"));
+        }
+        let (video, detail) = match &resolution {
+            Resolution::Bind(v) => {
+                let ok = !v.is_empty() && v.len() <= 64 && v.chars().all(|c| c.is_ascii_digit());
+                if !ok {
+                    return Err(
+                        Violations::one("video_id", "must be a TikTok video id (digits)").into(),
+                    );
+                }
+                (
+                    Some(v.as_str()),
+                    format!("Bound by a person to TikTok video {v}."),
+                )
+            }
+            Resolution::Retry => (None, "Sent again on purpose by a person.".to_owned()),
+        };
+        if !services
+            .store
+            .resolve_attention(target_id, video, &detail, services.now())
+            .await?
+        {
+            return Err(AppError::FailedPrecondition(
+                "this target does not need attention",
+            ));
+        }
+        services.post_changed();
+        self.post_in(services, post_id).await
     }
 }

@@ -56,3 +56,4 @@ rpc!("SchedulingService", "Reschedule", RescheduleRequest => RescheduleResponse)
 rpc!("SchedulingService", "Cancel", CancelRequest => CancelResponse);
 rpc!("SchedulingService", "PublishNow", PublishNowRequest => PublishNowResponse);
 rpc!("SchedulingService", "ListCalendar", ListCalendarRequest => ListCalendarResponse);
+rpc!("PublishingService", "ResolveTarget", ResolveTargetRequest => ResolveTargetResponse);

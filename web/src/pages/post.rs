@@ -39,6 +39,7 @@ pub fn post_page() -> Html {
     let history = use_state(Vec::<pb::PublishEvent>::new);
     let error = use_state(|| None::<ApiError>);
     let version = use_state(|| 0u32);
+    let bind = use_state(String::new);
     {
         let (api, post, accounts, history, error, ws, id) = (
             session.api.clone(),
@@ -145,6 +146,50 @@ pub fn post_page() -> Html {
             });
         })
     };
+    let resolve = |target_id: String, retry: bool| {
+        let (api, error, version, ws, id, video) = (
+            session.api.clone(),
+            error.clone(),
+            version.clone(),
+            ws.clone(),
+            post_id.clone(),
+            bind.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let resolution = if retry {
+                if !web_sys::window()
+                    .and_then(|w| {
+                        w.confirm_with_message(
+                            "TikTok may have received the first request. Send it again anyway?",
+                        )
+                        .ok()
+                    })
+                    .unwrap_or(false)
+                {
+                    return;
+                }
+                pb::resolve_target_request::Resolution::Retry(true)
+            } else {
+                pb::resolve_target_request::Resolution::VideoId((*video).trim().to_owned())
+            };
+            let request = pb::ResolveTargetRequest {
+                workspace_id: ws.clone(),
+                post_id: id.clone(),
+                target_id: target_id.clone(),
+                resolution: Some(resolution),
+            };
+            let (api, error, version) = (api.clone(), error.clone(), version.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api.send(request).await {
+                    Ok(_) => {
+                        error.set(None);
+                        version.set(*version + 1);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
     let name = |id: &str| {
         accounts
             .iter()
@@ -187,7 +232,15 @@ pub fn post_page() -> Html {
                             <tr class="target-row">
                                 <td><strong>{ name(&t.account_id) }</strong><div class="muted">{ privacy }</div></td>
                                 <td><span class={classes!(class, "target-state")}>{ label }</span></td>
-                                <td class="muted">{ &t.failure_reason }{ if t.video_id.is_empty() { String::new() } else { format!(" Video {}", t.video_id) } }</td>
+                                <td class="muted">{ &t.failure_reason }{ if t.video_id.is_empty() { String::new() } else { format!(" Video {}", t.video_id) } }
+                                    if t.state == pb::TargetState::NeedsAttention as i32 {
+                                        <div class="row">
+                                            <input placeholder="TikTok video id" value={(*bind).clone()} oninput={{ let bind = bind.clone(); Callback::from(move |e: InputEvent| bind.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())) }} />
+                                            <button class="secondary" onclick={resolve(t.id.clone(), false)}>{ "Bind to this video" }</button>
+                                            <button class="danger" onclick={resolve(t.id.clone(), true)}>{ "Send again" }</button>
+                                        </div>
+                                    }
+                                </td>
                             </tr>
                         }
                     }) }
