@@ -8,6 +8,7 @@ mod m20261125_000002_tiktok_accounts;
 mod m20261125_000003_media;
 mod m20261125_000004_posts;
 mod m20261125_000005_publishing;
+mod m20261125_000006_sync;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_media::Migration),
             Box::new(m20261125_000004_posts::Migration),
             Box::new(m20261125_000005_publishing::Migration),
+            Box::new(m20261125_000006_sync::Migration),
         ]
     }
 }

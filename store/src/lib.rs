@@ -11,6 +11,7 @@ pub mod media;
 pub mod notify;
 pub mod posts;
 mod tokens;
+pub mod sync;
 mod users;
 mod workspaces;
 

@@ -38,6 +38,8 @@ pub struct Ctx {
     pub max_attempts: i32,
     /// Targets claimed per round.
     pub batch: u64,
+    /// Targets driven at the same time.
+    pub concurrency: usize,
     /// Refresh an access token this long before it expires.
     pub refresh_margin: TimeDelta,
     /// Time between status checks of a processing post.
@@ -54,7 +56,8 @@ impl Ctx {
             clock,
             lease: TimeDelta::seconds(60),
             max_attempts: 8,
-            batch: 16,
+            batch: 32,
+            concurrency: 16,
             refresh_margin: TimeDelta::minutes(5),
             poll_every: TimeDelta::seconds(2),
             stopping: Arc::default(),

@@ -38,6 +38,9 @@ enum Command {
         /// after this.
         #[arg(long, default_value_t = 60)]
         lease_seconds: i64,
+        /// Posts driven at the same time (each needs a database connection now and then).
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
     },
 }
 
@@ -54,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
         database_url,
         once,
         lease_seconds,
+        concurrency,
     } = cli.command;
     settings.database_url = database_url.unwrap_or(settings.database_url);
     if settings.tiktok.keys()?.is_empty() {
@@ -72,6 +76,8 @@ async fn main() -> anyhow::Result<()> {
     let services = Services::new(store, &settings, &jwt_key)?;
     let mut ctx = Ctx::new(services, Clock::system());
     ctx.lease = chrono::TimeDelta::seconds(lease_seconds.clamp(2, 3600));
+    ctx.concurrency = concurrency.clamp(1, 256);
+    ctx.batch = (ctx.concurrency as u64) * 2;
     if once {
         let mut total = 0;
         loop {

@@ -15,8 +15,6 @@ use multitok_store::posts::Target;
 use crate::context::Ctx;
 use crate::publish::{Halt, Next};
 
-/// Targets driven at the same time by one worker.
-const CONCURRENCY: usize = 8;
 /// How often targets needing attention are matched against the accounts' new videos.
 const RECONCILE_EVERY: Duration = Duration::from_secs(60);
 
@@ -30,7 +28,7 @@ pub async fn run_once(ctx: &Ctx, now: DateTime<Utc>) -> anyhow::Result<usize> {
         .await?;
     let count = claimed.len();
     futures::stream::iter(claimed)
-        .for_each_concurrent(CONCURRENCY, |t| async move {
+        .for_each_concurrent(ctx.concurrency, |t| async move {
             let id = t.id.clone();
             if let Err(e) = drive(ctx, t).await {
                 tracing::warn!(target_id = %id, error = format!("{e:#}"), "step failed; the claim was given back");

@@ -8,10 +8,10 @@
 mod harness;
 
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-use harness::{TOKEN_KEY, World, authed, state};
+use harness::{World, authed, state};
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::scheduling_service_client::SchedulingServiceClient;
 use multitok_sandbox::SandboxConfig;
@@ -20,27 +20,9 @@ use serde_json::json;
 const ACCOUNTS: usize = 30;
 const POSTS: usize = 10;
 
-fn spawn_worker(w: &World, keys: &std::path::Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_multitok-worker"))
-        .args(["run", "--lease-seconds", "3"])
-        .env("MULTITOK_DATABASE_URL", &w.settings.database_url)
-        .env("MULTITOK_MEDIA_DIR", &w.settings.media_dir)
-        .env("MULTITOK_TIKTOK__CLIENT_KEY", &w.settings.tiktok.client_key)
-        .env(
-            "MULTITOK_TIKTOK__CLIENT_SECRET",
-            &w.settings.tiktok.client_secret,
-        )
-        .env("MULTITOK_TIKTOK__API_BASE", &w.settings.tiktok.api_base)
-        .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", keys)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start multitok-worker")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn killed_workers_lose_nothing_and_publish_nothing_twice() {
-    let postgres = std::env::var("TEST_BACKEND").as_deref() == Ok("postgres");
+    let postgres = harness::postgres_from_env();
     let workers = if postgres { 3 } else { 2 };
     let w = World::new(SandboxConfig {
         creators: Vec::new(),
@@ -55,8 +37,8 @@ async fn killed_workers_lose_nothing_and_publish_nothing_twice() {
     for i in 0..ACCOUNTS {
         accounts.push(w.connect(&format!("sbx-seed-{i:04}")).await);
     }
-    let keys = w.settings.media_dir.with_file_name("token-keys");
-    std::fs::write(&keys, TOKEN_KEY).unwrap();
+    let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_multitok-worker"));
+    let spawn = || w.spawn_worker(&binary, &["--lease-seconds", "3"]);
     for (endpoint, faults) in [
         ("*", json!({"error_rate": 0.03, "latency_ms": 15})),
         (
@@ -106,7 +88,7 @@ async fn killed_workers_lose_nothing_and_publish_nothing_twice() {
         posts.push(post.id);
     }
 
-    let mut children: Vec<Child> = (0..workers).map(|_| spawn_worker(&w, &keys)).collect();
+    let mut children: Vec<Child> = (0..workers).map(|_| spawn()).collect();
     let started = Instant::now();
     let mut kills = 0;
     let mut last_kill = Instant::now();
@@ -136,7 +118,7 @@ async fn killed_workers_lose_nothing_and_publish_nothing_twice() {
             let victim = kills % workers;
             children[victim].kill().unwrap();
             children[victim].wait().unwrap();
-            children[victim] = spawn_worker(&w, &keys);
+            children[victim] = spawn();
             kills += 1;
             last_kill = Instant::now();
         }

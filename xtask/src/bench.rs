@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: the load and calendar benchmarks against the release server (SQLite, and
 //! PostgreSQL when `TEST_DATABASE_URL` or `BENCH_DATABASE_URL` is set), the TikTok client's upload and
-//! per-call benchmarks against the sandbox, then the web bundle's size.
+//! per-call benchmarks against the sandbox, the worker's publishing benchmark, then the web
+//! bundle's size.
 
 use crate::run::{cmd, root, status};
 use crate::tools::Tools;
@@ -64,8 +65,30 @@ pub fn run() -> anyhow::Result<()> {
         )
         .env("BENCH_OUT", root().join("target/bench")),
     )?;
+    status(&mut cmd(
+        "cargo",
+        &[
+            "build",
+            "--release",
+            "-p",
+            "multitok-worker",
+            "--bin",
+            "multitok-worker",
+        ],
+    ))?;
+    status(
+        cmd(
+            "cargo",
+            &["bench", "-p", "multitok-worker", "--bench", "publish"],
+        )
+        .env(
+            "BENCH_WORKER_BIN",
+            root().join("target/release/multitok-worker"),
+        )
+        .env("BENCH_OUT", root().join("target/bench")),
+    )?;
     let tools = Tools::ensure()?;
     crate::dev::build_web(&tools)?;
-    println!("results: target/bench/load.md, calendar.md, upload.md, tiktok.md");
+    println!("results: target/bench/load.md, calendar.md, upload.md, tiktok.md, publish.md");
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table of the `multitok-migrations` schema.
 
+pub mod account_snapshot;
 pub mod api_token;
 pub mod lease;
 pub mod media;
@@ -9,8 +10,11 @@ pub mod post;
 pub mod post_target;
 pub mod publish_event;
 pub mod refresh_token;
+pub mod sync_run;
 pub mod tiktok_account;
 pub mod upload;
+pub mod video;
+pub mod video_snapshot;
 pub mod user;
 pub mod webhook_event;
 pub mod workspace;

@@ -66,8 +66,13 @@ pub fn authed<T>(token: &str, message: T) -> Request<T> {
     r
 }
 
-async fn database_url(dir: &std::path::Path) -> String {
-    if std::env::var("TEST_BACKEND").as_deref() != Ok("postgres") {
+/// Whether tests run on PostgreSQL (`TEST_BACKEND=postgres`) or SQLite.
+pub fn postgres_from_env() -> bool {
+    std::env::var("TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
+async fn database_url(dir: &std::path::Path, postgres: bool) -> String {
+    if !postgres {
         return format!("sqlite://{}?mode=rwc", dir.join("worker.db").display());
     }
     let admin =
@@ -78,10 +83,14 @@ async fn database_url(dir: &std::path::Path) -> String {
 
 impl World {
     pub async fn new(config: SandboxConfig) -> World {
+        World::on(postgres_from_env(), config).await
+    }
+
+    pub async fn on(postgres: bool, config: SandboxConfig) -> World {
         let sandbox = Sandbox::spawn(config).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let mut settings = Settings {
-            database_url: database_url(dir.path()).await,
+            database_url: database_url(dir.path(), postgres).await,
             max_connections: 8,
             ..Default::default()
         };
@@ -312,6 +321,25 @@ impl World {
             c["init_calls"].as_u64().unwrap_or(0),
             c["published"].as_u64().unwrap_or(0),
         )
+    }
+
+    /// Starts a worker process (`binary`) with this world's settings and the given flags.
+    pub fn spawn_worker(&self, binary: &std::path::Path, flags: &[&str]) -> std::process::Child {
+        let keys = self.settings.media_dir.with_file_name("token-keys");
+        std::fs::write(&keys, TOKEN_KEY).unwrap();
+        std::process::Command::new(binary)
+            .arg("run")
+            .args(flags)
+            .env("MULTITOK_DATABASE_URL", &self.settings.database_url)
+            .env("MULTITOK_MEDIA_DIR", &self.settings.media_dir)
+            .env("MULTITOK_TIKTOK__CLIENT_KEY", &self.settings.tiktok.client_key)
+            .env("MULTITOK_TIKTOK__CLIENT_SECRET", &self.settings.tiktok.client_secret)
+            .env("MULTITOK_TIKTOK__API_BASE", &self.settings.tiktok.api_base)
+            .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", &keys)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start multitok-worker")
     }
 
     pub async fn fault(&self, body: serde_json::Value) {

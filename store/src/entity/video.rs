@@ -1,0 +1,25 @@
+//! `videos`: a TikTok video of a connected account, as the sync saw it last.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "videos")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub account_id: String,
+    /// TikTok's id of the video.
+    pub video_id: String,
+    pub title: String,
+    pub posted_at: DateTimeUtc,
+    pub duration_sec: i32,
+    pub share_url: String,
+    /// When its statistics are read again between nightly syncs; none once it is old.
+    pub next_refresh_at: Option<DateTimeUtc>,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
