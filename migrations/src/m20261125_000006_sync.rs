@@ -63,7 +63,10 @@ enum TiktokAccounts {
     Id,
 }
 
-fn account_fk(table: impl IntoIden + 'static, column: impl IntoIden + 'static) -> ForeignKeyCreateStatement {
+fn account_fk(
+    table: impl IntoIden + 'static,
+    column: impl IntoIden + 'static,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(table, column)
         .to(TiktokAccounts::Table, TiktokAccounts::Id)
@@ -78,14 +81,21 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(AccountSnapshots::Table)
-                    .col(big_integer(AccountSnapshots::Id).primary_key().auto_increment())
+                    .col(
+                        big_integer(AccountSnapshots::Id)
+                            .primary_key()
+                            .auto_increment(),
+                    )
                     .col(string_len(AccountSnapshots::AccountId, 36))
                     .col(timestamp_with_time_zone(AccountSnapshots::TakenAt))
                     .col(big_integer(AccountSnapshots::FollowerCount))
                     .col(big_integer(AccountSnapshots::FollowingCount))
                     .col(big_integer(AccountSnapshots::LikesCount))
                     .col(big_integer(AccountSnapshots::VideoCount))
-                    .foreign_key(&mut account_fk(AccountSnapshots::Table, AccountSnapshots::AccountId))
+                    .foreign_key(&mut account_fk(
+                        AccountSnapshots::Table,
+                        AccountSnapshots::AccountId,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -140,7 +150,11 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(VideoSnapshots::Table)
-                    .col(big_integer(VideoSnapshots::Id).primary_key().auto_increment())
+                    .col(
+                        big_integer(VideoSnapshots::Id)
+                            .primary_key()
+                            .auto_increment(),
+                    )
                     .col(string_len(VideoSnapshots::VideoRowId, 36))
                     .col(timestamp_with_time_zone(VideoSnapshots::TakenAt))
                     .col(big_integer(VideoSnapshots::ViewCount))

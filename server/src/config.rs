@@ -27,6 +27,24 @@ pub struct Settings {
     pub media_dir: PathBuf,
     pub auth: AuthSettings,
     pub tiktok: TikTokSettings,
+    pub sync: SyncSettings,
+}
+
+/// When the worker syncs each account's profile and videos.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyncSettings {
+    /// A cron expression with seconds (`sec min hour day month weekday`), read in each
+    /// workspace's time zone; the default is 02:00 every night.
+    pub cron: String,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        SyncSettings {
+            cron: "0 0 2 * * *".into(),
+        }
+    }
 }
 
 /// The TikTok app's credentials and endpoints (TikTok itself, or the sandbox).
@@ -148,6 +166,7 @@ impl Default for Settings {
             media_dir: PathBuf::from("data/media"),
             auth: AuthSettings::default(),
             tiktok: TikTokSettings::default(),
+            sync: SyncSettings::default(),
         }
     }
 }

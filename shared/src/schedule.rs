@@ -52,6 +52,24 @@ pub fn local_label(at: DateTime<Utc>, zone: &str) -> String {
     }
 }
 
+/// When a video's statistics are read again after `now`: hourly in its first day, every 6 hours
+/// in its first week, daily to 30 days, weekly to 90 days, then only at the nightly sync (`None`).
+pub fn next_video_refresh(posted_at: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let age = now - posted_at;
+    let every = if age < Duration::days(1) {
+        Duration::hours(1)
+    } else if age < Duration::days(7) {
+        Duration::hours(6)
+    } else if age < Duration::days(30) {
+        Duration::days(1)
+    } else if age < Duration::days(90) {
+        Duration::days(7)
+    } else {
+        return None;
+    };
+    Some(now + every)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quota {
     /// Direct posts per creator in any 24 hours.
@@ -185,6 +203,17 @@ mod tests {
             "Sun 29 Mar 2026 09:30 (Europe/Berlin)"
         );
         assert_eq!(local_label(at, "Mars/Base"), "Sun 29 Mar 2026 07:30 (UTC)");
+    }
+
+    #[test]
+    fn young_videos_are_refreshed_more_often() {
+        let now = Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0).unwrap();
+        let next = |age: Duration| next_video_refresh(now - age, now).map(|t| t - now);
+        assert_eq!(next(Duration::hours(3)), Some(Duration::hours(1)));
+        assert_eq!(next(Duration::days(2)), Some(Duration::hours(6)));
+        assert_eq!(next(Duration::days(10)), Some(Duration::days(1)));
+        assert_eq!(next(Duration::days(60)), Some(Duration::days(7)));
+        assert_eq!(next(Duration::days(91)), None);
     }
 
     #[test]

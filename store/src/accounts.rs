@@ -169,7 +169,7 @@ impl Store {
             .filter(tiktok_account::Column::Id.eq(id))
             .exec(&self.db)
             .await?;
-        Ok(())
+        self.notify_due().await
     }
 
     /// Marks every connection of `open_id` (in any workspace) with a status, forgetting tokens

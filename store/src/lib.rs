@@ -10,8 +10,8 @@ mod leases;
 pub mod media;
 pub mod notify;
 pub mod posts;
-mod tokens;
 pub mod sync;
+mod tokens;
 mod users;
 mod workspaces;
 
@@ -178,4 +178,19 @@ fn checked_name(name: &str) -> Result<&str, StoreError> {
 /// A fresh id for a new row.
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+impl Store {
+    /// A transaction that holds the write lock from its start. On SQLite a transaction that
+    /// reads first and writes later fails with "database is locked" when another connection
+    /// wrote in between; a first statement that writes (nothing) takes the lock up front.
+    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, StoreError> {
+        use sea_orm::{ConnectionTrait, TransactionTrait};
+        let txn = self.db.begin().await?;
+        if self.db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+            txn.execute_unprepared("UPDATE leases SET owner = owner WHERE 0")
+                .await?;
+        }
+        Ok(txn)
+    }
 }

@@ -244,7 +244,7 @@ impl Store {
         detail: &str,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let mut moved = 0;
         for target in waiting(&txn, post_id, None).await? {
             let done = post_target::Entity::update_many()
@@ -293,7 +293,7 @@ impl Store {
         target_id: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let mut cancelled = 0;
         for target in waiting(&txn, post_id, target_id).await? {
             let done = post_target::Entity::update_many()

@@ -4,17 +4,16 @@
 
 use chrono::{DateTime, Utc};
 use multitok_shared::TargetState;
-use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, DatabaseBackend, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait, TransactionTrait,
+    ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    TransactionTrait,
 };
 
 use crate::accounts::{Account, STATUS_ACTIVE};
 use crate::entity::{
-    account_snapshot, post, post_target, sync_run, tiktok_account, video, video_snapshot,
-    workspace,
+    account_snapshot, post, post_target, sync_run, tiktok_account, video, video_snapshot, workspace,
 };
 use crate::{Store, StoreError, new_id};
 
@@ -22,6 +21,9 @@ pub use account_snapshot::Model as AccountSnapshot;
 pub use sync_run::Model as SyncRun;
 pub use video::Model as Video;
 pub use video_snapshot::Model as VideoSnapshot;
+
+/// A published target without a video id: (id, own caption, post caption, init sent at).
+type OpenTarget = (String, Option<String>, String, Option<DateTime<Utc>>);
 
 /// A claimed sync.
 #[derive(Debug, Clone)]
@@ -58,9 +60,10 @@ pub struct VideoStats {
 }
 
 impl Store {
-    /// Claims one active account whose sync is due at `now`: records the run and moves the
-    /// account's `next_sync_at` to `hold_until` (a retry time should this run die) in one
-    /// transaction. PostgreSQL skips accounts another worker is claiming.
+    /// Claims one active account whose sync is due at `now`: moves its `next_sync_at` to
+    /// `hold_until` (a retry time should this run die) with a compare-and-set on the due time,
+    /// and records the run in the same transaction; the run's (account, run time) key is unique,
+    /// so no run can happen twice.
     pub async fn claim_sync(
         &self,
         owner: &str,
@@ -68,48 +71,55 @@ impl Store {
         hold_until: DateTime<Utc>,
     ) -> Result<Option<SyncClaim>, StoreError> {
         use tiktok_account::Column as C;
-        let txn = self.db.begin().await?;
-        let mut query = tiktok_account::Entity::find()
-            .filter(C::Status.eq(STATUS_ACTIVE))
-            .filter(C::NextSyncAt.lte(now))
-            .order_by_asc(C::NextSyncAt)
-            .limit(1);
-        if self.db.get_database_backend() == DatabaseBackend::Postgres {
-            query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
-        }
-        let Some(account) = query.one(&txn).await? else {
-            txn.commit().await?;
-            return Ok(None);
-        };
-        let run_at = account.next_sync_at.unwrap_or(now);
-        let run = sync_run::Entity::insert(sync_run::ActiveModel {
-            id: NotSet,
-            account_id: Set(account.id.clone()),
-            run_at: Set(run_at),
-            owner: Set(owner.to_owned()),
-            started_at: Set(now),
-            finished_at: Set(None),
-            error: Set(String::new()),
-        })
-        .exec(&txn)
-        .await?;
-        tiktok_account::Entity::update_many()
-            .col_expr(C::NextSyncAt, Expr::value(Some(hold_until)))
-            .filter(C::Id.eq(&account.id))
+        for _ in 0..8 {
+            let Some(account) = tiktok_account::Entity::find()
+                .filter(C::Status.eq(STATUS_ACTIVE))
+                .filter(C::NextSyncAt.lte(now))
+                .order_by_asc(C::NextSyncAt)
+                .one(&self.db)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let Some(run_at) = account.next_sync_at else {
+                return Ok(None);
+            };
+            let txn = self.db.begin().await?;
+            let taken = tiktok_account::Entity::update_many()
+                .col_expr(C::NextSyncAt, Expr::value(Some(hold_until)))
+                .filter(C::Id.eq(&account.id))
+                .filter(C::NextSyncAt.eq(run_at))
+                .exec(&txn)
+                .await?;
+            if taken.rows_affected != 1 {
+                txn.rollback().await?;
+                continue;
+            }
+            let run = sync_run::Entity::insert(sync_run::ActiveModel {
+                id: NotSet,
+                account_id: Set(account.id.clone()),
+                run_at: Set(run_at),
+                owner: Set(owner.to_owned()),
+                started_at: Set(now),
+                finished_at: Set(None),
+                error: Set(String::new()),
+            })
             .exec(&txn)
             .await?;
-        let time_zone = workspace::Entity::find_by_id(account.workspace_id.clone())
-            .one(&txn)
-            .await?
-            .map(|w| w.time_zone)
-            .unwrap_or_else(|| "UTC".into());
-        txn.commit().await?;
-        Ok(Some(SyncClaim {
-            account,
-            time_zone,
-            run_id: run.last_insert_id,
-            run_at,
-        }))
+            let time_zone = workspace::Entity::find_by_id(account.workspace_id.clone())
+                .one(&txn)
+                .await?
+                .map(|w| w.time_zone)
+                .unwrap_or_else(|| "UTC".into());
+            txn.commit().await?;
+            return Ok(Some(SyncClaim {
+                account,
+                time_zone,
+                run_id: run.last_insert_id,
+                run_at,
+            }));
+        }
+        Ok(None)
     }
 
     /// Ends a run: its outcome, and the account's next sync (unless someone asked for an earlier
@@ -249,20 +259,19 @@ impl Store {
         videos: &[VideoStats],
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        let open: Vec<(String, Option<String>, String, Option<DateTime<Utc>>)> =
-            post_target::Entity::find()
-                .select_only()
-                .column(post_target::Column::Id)
-                .column(post_target::Column::Caption)
-                .column(post::Column::Caption)
-                .column(post_target::Column::InitSentAt)
-                .join(JoinType::InnerJoin, post_target::Relation::Post.def())
-                .filter(post_target::Column::AccountId.eq(account_id))
-                .filter(post_target::Column::State.eq(TargetState::Published.as_str()))
-                .filter(post_target::Column::VideoId.is_null())
-                .into_tuple()
-                .all(&self.db)
-                .await?;
+        let open: Vec<OpenTarget> = post_target::Entity::find()
+            .select_only()
+            .column(post_target::Column::Id)
+            .column(post_target::Column::Caption)
+            .column(post::Column::Caption)
+            .column(post_target::Column::InitSentAt)
+            .join(JoinType::InnerJoin, post_target::Relation::Post.def())
+            .filter(post_target::Column::AccountId.eq(account_id))
+            .filter(post_target::Column::State.eq(TargetState::Published.as_str()))
+            .filter(post_target::Column::VideoId.is_null())
+            .into_tuple()
+            .all(&self.db)
+            .await?;
         let mut taken = self.bound_video_ids(account_id).await?;
         let mut linked = 0;
         for (id, own, caption, sent) in open {
@@ -275,7 +284,10 @@ impl Store {
             });
             if let Some(v) = found {
                 post_target::Entity::update_many()
-                    .col_expr(post_target::Column::VideoId, Expr::value(Some(v.video_id.clone())))
+                    .col_expr(
+                        post_target::Column::VideoId,
+                        Expr::value(Some(v.video_id.clone())),
+                    )
                     .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
                     .filter(post_target::Column::Id.eq(&id))
                     .filter(post_target::Column::VideoId.is_null())
@@ -309,13 +321,51 @@ impl Store {
             .count(&self.db)
             .await?;
         let snapshots = video_snapshot::Entity::find()
-            .join(
-                JoinType::InnerJoin,
-                video_snapshot::Relation::Video.def(),
-            )
+            .join(JoinType::InnerJoin, video_snapshot::Relation::Video.def())
             .filter(video::Column::AccountId.eq(account_id))
             .count(&self.db)
             .await?;
         Ok((accounts, videos, snapshots))
+    }
+
+    /// Videos whose statistics are due for a refresh: (workspace, account, TikTok video id).
+    pub async fn due_videos(
+        &self,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        Ok(video::Entity::find()
+            .select_only()
+            .column(tiktok_account::Column::WorkspaceId)
+            .column(video::Column::AccountId)
+            .column(video::Column::VideoId)
+            .join(JoinType::InnerJoin, video::Relation::Account.def())
+            .filter(video::Column::NextRefreshAt.lte(now))
+            .filter(tiktok_account::Column::Status.eq(STATUS_ACTIVE))
+            .order_by_asc(video::Column::NextRefreshAt)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Moves the given videos' refresh past `now` if a refresh did not already (one hour).
+    pub async fn postpone_videos(
+        &self,
+        account_id: &str,
+        video_ids: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        video::Entity::update_many()
+            .col_expr(
+                video::Column::NextRefreshAt,
+                Expr::value(Some(now + chrono::TimeDelta::hours(1))),
+            )
+            .filter(video::Column::AccountId.eq(account_id))
+            .filter(video::Column::VideoId.is_in(video_ids.iter().cloned()))
+            .filter(video::Column::NextRefreshAt.lte(now))
+            .exec(&self.db)
+            .await?;
+        Ok(())
     }
 }

@@ -70,7 +70,10 @@ async fn scenario(label: &str, postgres: bool, workers: usize) -> String {
     let due = chrono::DateTime::from_timestamp(due.timestamp(), 0).unwrap();
     let mut posts = Vec::new();
     // A post goes to at most 50 accounts.
-    for (n, group) in (0..PER_ACCOUNT).flat_map(|_| accounts.chunks(50)).enumerate() {
+    for (n, group) in (0..PER_ACCOUNT)
+        .flat_map(|_| accounts.chunks(50))
+        .enumerate()
+    {
         let targets = group
             .iter()
             .map(|a| pb::TargetInput {

@@ -1,6 +1,7 @@
 //! What every step of the worker needs: the services (store, TikTok client, sealer, media),
 //! this worker's identity, its clock, and its limits.
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -44,8 +45,15 @@ pub struct Ctx {
     pub refresh_margin: TimeDelta,
     /// Time between status checks of a processing post.
     pub poll_every: TimeDelta,
+    /// When accounts are synced (read in each workspace's time zone).
+    pub sync_cron: Arc<cron::Schedule>,
     stopping: Arc<AtomicBool>,
     stopped: Arc<tokio::sync::Notify>,
+}
+
+/// 02:00 every night.
+fn nightly() -> cron::Schedule {
+    cron::Schedule::from_str("0 0 2 * * *").unwrap_or_else(|_| unreachable!("a valid expression"))
 }
 
 impl Ctx {
@@ -60,6 +68,7 @@ impl Ctx {
             concurrency: 16,
             refresh_margin: TimeDelta::minutes(5),
             poll_every: TimeDelta::seconds(2),
+            sync_cron: Arc::new(nightly()),
             stopping: Arc::default(),
             stopped: Arc::default(),
         }

@@ -6,6 +6,7 @@ pub mod context;
 pub mod publish;
 pub mod reconcile;
 pub mod run;
+pub mod sync;
 
 pub use context::{Clock, Ctx};
 pub use reconcile::reconcile_once;

@@ -2,6 +2,7 @@
 //! exit). It reads the server's configuration (file, `MULTITOK_*` variables) and never migrates.
 
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -74,7 +75,14 @@ async fn main() -> anyhow::Result<()> {
     }
     let jwt_key: [u8; 32] = rand::random();
     let services = Services::new(store, &settings, &jwt_key)?;
+    let cron = cron::Schedule::from_str(&settings.sync.cron).map_err(|e| {
+        anyhow::anyhow!(
+            "sync.cron `{}` is not a cron expression with seconds (such as `0 0 2 * * *`): {e}",
+            settings.sync.cron
+        )
+    })?;
     let mut ctx = Ctx::new(services, Clock::system());
+    ctx.sync_cron = std::sync::Arc::new(cron);
     ctx.lease = chrono::TimeDelta::seconds(lease_seconds.clamp(2, 3600));
     ctx.concurrency = concurrency.clamp(1, 256);
     ctx.batch = (ctx.concurrency as u64) * 2;

@@ -1,5 +1,5 @@
 //! The loop: claim what is due, drive each claimed target concurrently (a heartbeat keeps the
-//! lease while a step runs long), then sleep until the earliest due time, a schedule change
+//! lease while a step runs long), run due account syncs, then sleep until the earliest due time, a schedule change
 //! (PostgreSQL `LISTEN`), or a short poll. On shutdown, steps in hand finish or give their claim
 //! back, so nothing is left that another worker would not resume.
 
@@ -148,6 +148,12 @@ pub async fn run(
             if let Err(e) = crate::reconcile::reconcile_once(&ctx).await {
                 tracing::warn!(error = format!("{e:#}"), "reconciliation failed");
             }
+            if let Err(e) = crate::sync::refresh_videos_once(&ctx).await {
+                tracing::warn!(error = format!("{e:#}"), "refreshing videos failed");
+            }
+        }
+        if let Err(e) = crate::sync::sync_once(&ctx, &ctx.sync_cron).await {
+            tracing::warn!(error = format!("{e:#}"), "syncing failed");
         }
         match run_once(&ctx, ctx.now()).await {
             Ok(n) if n > 0 => continue,
@@ -155,7 +161,12 @@ pub async fn run(
             Err(e) => tracing::warn!(error = format!("{e:#}"), "claiming failed; retrying"),
         }
         let mut sleep = poll_interval(listener.is_some());
-        if let Ok(Some(next)) = ctx.services.store.next_due().await {
+        let store = &ctx.services.store;
+        for next in [store.next_due().await, store.next_sync_due().await]
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             sleep = sleep.min((next - ctx.now()).to_std().unwrap_or(Duration::ZERO));
         }
         let woken = async {

@@ -332,8 +332,14 @@ impl World {
             .args(flags)
             .env("MULTITOK_DATABASE_URL", &self.settings.database_url)
             .env("MULTITOK_MEDIA_DIR", &self.settings.media_dir)
-            .env("MULTITOK_TIKTOK__CLIENT_KEY", &self.settings.tiktok.client_key)
-            .env("MULTITOK_TIKTOK__CLIENT_SECRET", &self.settings.tiktok.client_secret)
+            .env(
+                "MULTITOK_TIKTOK__CLIENT_KEY",
+                &self.settings.tiktok.client_key,
+            )
+            .env(
+                "MULTITOK_TIKTOK__CLIENT_SECRET",
+                &self.settings.tiktok.client_secret,
+            )
             .env("MULTITOK_TIKTOK__API_BASE", &self.settings.tiktok.api_base)
             .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", &keys)
             .env("RUST_LOG", "warn")

@@ -1,0 +1,197 @@
+//! The nightly sync and the refresh of young videos. Each account carries `next_sync_at` (the
+//! configured cron time in its workspace's zone, or now when someone asks); a worker claims a due
+//! sync with its run recorded under a unique (account, run time) key, reads the profile counts
+//! and every video with its statistics, stores snapshots, links published targets to their
+//! videos, and sets the next nightly time. A failing account records its error and waits an
+//! hour; the others go on.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
+use multitok_shared::schedule::next_video_refresh;
+use multitok_store::sync::{AccountCounts, SyncClaim, VideoStats};
+use multitok_tiktok::Video;
+
+use crate::context::Ctx;
+use crate::publish::Halt;
+
+const PROFILE_FIELDS: &[&str] = &[
+    "follower_count",
+    "following_count",
+    "likes_count",
+    "video_count",
+];
+const VIDEO_FIELDS: &[&str] = &[
+    "id",
+    "create_time",
+    "title",
+    "video_description",
+    "duration",
+    "share_url",
+    "view_count",
+    "like_count",
+    "comment_count",
+    "share_count",
+];
+/// Most videos read per account and sync.
+const MAX_VIDEOS: usize = 10_000;
+/// Syncs one worker runs per round.
+const PER_ROUND: usize = 8;
+
+/// The next time the cron expression fires after `after`, read in `zone`.
+pub fn next_nightly(cron: &cron::Schedule, zone: &str, after: DateTime<Utc>) -> DateTime<Utc> {
+    let tz = Tz::from_str(zone).unwrap_or(Tz::UTC);
+    cron.after(&after.with_timezone(&tz))
+        .next()
+        .map_or(after + TimeDelta::days(1), |t| t.with_timezone(&Utc))
+}
+
+fn stats(v: Video, now: DateTime<Utc>) -> VideoStats {
+    let posted_at = v
+        .create_time
+        .and_then(|s| DateTime::from_timestamp(s, 0))
+        .unwrap_or(now);
+    VideoStats {
+        title: v.title.or(v.video_description).unwrap_or_default(),
+        posted_at,
+        duration_sec: v.duration.unwrap_or(0),
+        share_url: v.share_url.unwrap_or_default(),
+        views: v.view_count.unwrap_or(0),
+        likes: v.like_count.unwrap_or(0),
+        comments: v.comment_count.unwrap_or(0),
+        shares: v.share_count.unwrap_or(0),
+        next_refresh_at: next_video_refresh(posted_at, now),
+        video_id: v.id,
+    }
+}
+
+/// Runs the syncs that are due (a few per round); answers how many ran.
+pub async fn sync_once(ctx: &Ctx, cron: &cron::Schedule) -> anyhow::Result<usize> {
+    let store = &ctx.services.store;
+    let mut ran = 0;
+    while ran < PER_ROUND {
+        let now = ctx.now();
+        // Whole seconds: the hold is compared for equality, and databases differ in precision.
+        let hold =
+            DateTime::from_timestamp((now + TimeDelta::hours(1)).timestamp(), 0).unwrap_or(now);
+        let Some(claim) = store.claim_sync(&ctx.owner, now, hold).await? else {
+            break;
+        };
+        ran += 1;
+        let error = match sync_account(ctx, &claim).await {
+            Ok(()) => String::new(),
+            Err(Halt::TikTok(e)) => e.to_string(),
+            Err(Halt::Fail(reason)) => reason,
+            Err(Halt::Lost) => "the account changed during the sync".into(),
+            Err(Halt::Internal(e)) => format!("{e:#}"),
+        };
+        if !error.is_empty() {
+            tracing::warn!(account_id = %claim.account.id, error, "sync failed; retrying in an hour");
+        }
+        let next = if error.is_empty() {
+            next_nightly(cron, &claim.time_zone, ctx.now())
+        } else {
+            hold
+        };
+        store
+            .finish_sync(&claim, &error, hold, next, ctx.now())
+            .await?;
+    }
+    Ok(ran)
+}
+
+async fn sync_account(ctx: &Ctx, claim: &SyncClaim) -> Result<(), Halt> {
+    let store = &ctx.services.store;
+    let account = &claim.account;
+    let token = ctx.token(account).await?;
+    let client = ctx.services.tiktok()?;
+    let profile = client
+        .user_info(&token, PROFILE_FIELDS)
+        .await
+        .map_err(Halt::TikTok)?;
+    let now = ctx.now();
+    let counts = AccountCounts {
+        followers: profile.follower_count.unwrap_or(0),
+        following: profile.following_count.unwrap_or(0),
+        likes: profile.likes_count.unwrap_or(0),
+        videos: profile.video_count.unwrap_or(0),
+    };
+    store
+        .save_account_snapshot(&account.id, counts, now)
+        .await?;
+    let videos: Vec<VideoStats> = client
+        .all_videos(&token, VIDEO_FIELDS, MAX_VIDEOS)
+        .await
+        .map_err(Halt::TikTok)?
+        .into_iter()
+        .map(|v| stats(v, now))
+        .collect();
+    store.save_videos(&account.id, &videos, now).await?;
+    store
+        .link_published_videos(&account.id, &videos, now)
+        .await?;
+    Ok(())
+}
+
+/// Reads again the statistics of young videos that are due (between nightly syncs); answers
+/// how many videos were refreshed.
+pub async fn refresh_videos_once(ctx: &Ctx) -> anyhow::Result<usize> {
+    let store = &ctx.services.store;
+    let now = ctx.now();
+    let due = store.due_videos(now, 200).await?;
+    let mut refreshed = 0;
+    let mut by_account: std::collections::BTreeMap<(String, String), Vec<String>> =
+        std::collections::BTreeMap::new();
+    for (workspace_id, account_id, video_id) in due {
+        by_account
+            .entry((workspace_id, account_id))
+            .or_default()
+            .push(video_id);
+    }
+    for ((workspace_id, account_id), ids) in by_account {
+        let Some(account) = store.account(&workspace_id, &account_id).await? else {
+            continue;
+        };
+        let token = match ctx.token(&account).await {
+            Ok(t) => t,
+            Err(_) => continue,
+        };
+        match ctx
+            .services
+            .tiktok()?
+            .video_query(&token, VIDEO_FIELDS, &ids)
+            .await
+        {
+            Ok(videos) => {
+                let stats: Vec<VideoStats> = videos.into_iter().map(|v| stats(v, now)).collect();
+                refreshed += stats.len();
+                store.save_videos(&account.id, &stats, now).await?;
+            }
+            Err(e) => tracing::debug!(account_id = %account.id, error = %e, "video refresh failed"),
+        }
+        // Videos TikTok no longer returns are not asked for again until the nightly sync.
+        store.postpone_videos(&account.id, &ids, now).await?;
+    }
+    Ok(refreshed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_nightly_time_follows_the_workspace_zone() {
+        let cron = cron::Schedule::from_str("0 0 2 * * *").unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 7, 1, 12, 0, 0).unwrap();
+        assert_eq!(
+            next_nightly(&cron, "Europe/Berlin", after).to_rfc3339(),
+            "2026-07-02T00:00:00+00:00"
+        );
+        assert_eq!(
+            next_nightly(&cron, "America/New_York", after).to_rfc3339(),
+            "2026-07-02T06:00:00+00:00"
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! The nightly sync against the sandbox on SQLite and PostgreSQL: snapshots of the profile and
+//! every video, published targets linked to the videos they became, the next nightly time, a
+//! sync on request, one run per (account, run time) across workers, and a failing account that
+//! does not stop the others.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+mod harness;
+
+use chrono::{TimeDelta, Utc};
+use harness::{TestClock, World, authed, state};
+use multitok_proto::v1 as pb;
+use multitok_proto::v1::account_service_client::AccountServiceClient;
+use multitok_sandbox::SandboxConfig;
+use multitok_worker::run_once;
+use multitok_worker::sync::sync_once;
+
+fn config() -> SandboxConfig {
+    SandboxConfig {
+        processing_ms: 0,
+        // Published posts become public (and get their video id) only after moderation.
+        moderation_ms: 600_000,
+        ..SandboxConfig::default()
+    }
+}
+
+#[tokio::test]
+async fn a_sync_stores_snapshots_links_published_videos_and_sets_the_next_night() {
+    let w = World::new(config()).await;
+    let ana = w.connect("sbx-open-ana").await;
+    let post = w.schedule(&[&ana], Utc::now()).await;
+    let clock = TestClock::at(Utc::now() + TimeDelta::seconds(1));
+    let ctx = w.worker(clock.clock()).await;
+    run_once(&ctx, clock.now()).await.unwrap();
+    clock.set(clock.now() + TimeDelta::seconds(2));
+    run_once(&ctx, clock.now()).await.unwrap();
+    let t = w.post(&post.id).await.targets.remove(0);
+    assert_eq!(state(&t), pb::TargetState::Published);
+    assert!(t.video_id.is_empty(), "not public yet, so no video id");
+    w.http
+        .post(format!("{}/admin/advance", w.sandbox.url()))
+        .json(&serde_json::json!({"seconds": 700}))
+        .send()
+        .await
+        .unwrap();
+
+    let store = &ctx.services.store;
+    assert_eq!(sync_once(&ctx, &ctx.sync_cron).await.unwrap(), 1);
+    let (snapshots, videos, video_snapshots) = store.snapshot_counts(&ana).await.unwrap();
+    assert_eq!(snapshots, 1);
+    assert_eq!(videos, 31, "30 older videos and the new post");
+    assert_eq!(video_snapshots, 31);
+    let t = w.post(&post.id).await.targets.remove(0);
+    assert!(
+        !t.video_id.is_empty(),
+        "the published target is linked to its video"
+    );
+
+    let account = store.account(&w.workspace_id, &ana).await.unwrap().unwrap();
+    let next = account.next_sync_at.unwrap();
+    assert_eq!(
+        next.format("%H:%M:%S").to_string(),
+        "02:00:00",
+        "02:00 in the workspace's zone (UTC)"
+    );
+    assert!(next > clock.now() && next <= clock.now() + TimeDelta::days(1));
+    assert!(account.last_synced_at.is_some());
+    assert_eq!(
+        sync_once(&ctx, &ctx.sync_cron).await.unwrap(),
+        0,
+        "nothing due until then"
+    );
+
+    AccountServiceClient::new(w.channel.clone())
+        .sync_account(authed(
+            &w.token,
+            pb::SyncAccountRequest {
+                workspace_id: w.workspace_id.clone(),
+                account_id: ana.clone(),
+            },
+        ))
+        .await
+        .unwrap();
+    clock.set(Utc::now() + TimeDelta::seconds(1));
+    assert_eq!(
+        sync_once(&ctx, &ctx.sync_cron).await.unwrap(),
+        1,
+        "a requested sync runs at once"
+    );
+    assert_eq!(store.sync_runs_of(&ana).await.unwrap().len(), 2);
+    assert_eq!(store.snapshot_counts(&ana).await.unwrap().0, 2);
+}
+
+#[tokio::test]
+async fn two_workers_never_run_one_sync_twice() {
+    let w = World::new(config()).await;
+    let ana = w.connect("sbx-open-ana").await;
+    let ben = w.connect("sbx-open-ben").await;
+    let clock = TestClock::at(Utc::now() + TimeDelta::seconds(1));
+    let (a, b) = (w.worker(clock.clock()).await, w.worker(clock.clock()).await);
+    let (ran_a, ran_b) = tokio::join!(sync_once(&a, &a.sync_cron), sync_once(&b, &b.sync_cron));
+    assert_eq!(ran_a.unwrap() + ran_b.unwrap(), 2);
+    for account in [&ana, &ben] {
+        let runs = a.services.store.sync_runs_of(account).await.unwrap();
+        assert_eq!(runs.len(), 1, "one run per account");
+        assert!(runs[0].error.is_empty(), "{}", runs[0].error);
+    }
+}
+
+#[tokio::test]
+async fn a_failing_account_does_not_stop_the_others() {
+    let w = World::new(config()).await;
+    let ana = w.connect("sbx-open-ana").await;
+    let ben = w.connect("sbx-open-ben").await;
+    let clock = TestClock::at(Utc::now() + TimeDelta::seconds(1));
+    let ctx = w.worker(clock.clock()).await;
+    let store = &ctx.services.store;
+    let account = store.account(&w.workspace_id, &ana).await.unwrap().unwrap();
+    let plain = ctx
+        .services
+        .sealer
+        .open(account.access_token_enc.as_deref().unwrap())
+        .unwrap();
+    ctx.services
+        .tiktok()
+        .unwrap()
+        .revoke(&oauth2::AccessToken::new(plain))
+        .await
+        .unwrap();
+
+    assert_eq!(sync_once(&ctx, &ctx.sync_cron).await.unwrap(), 2);
+    let failed = store.sync_runs_of(&ana).await.unwrap().remove(0);
+    assert!(!failed.error.is_empty());
+    let retry = store
+        .account(&w.workspace_id, &ana)
+        .await
+        .unwrap()
+        .unwrap()
+        .next_sync_at
+        .unwrap();
+    let in_an_hour = clock.now() + TimeDelta::hours(1);
+    assert!(
+        retry <= in_an_hour && retry > in_an_hour - TimeDelta::seconds(2),
+        "retried in an hour: {retry}"
+    );
+    let fine = store.sync_runs_of(&ben).await.unwrap().remove(0);
+    assert!(fine.error.is_empty(), "{}", fine.error);
+    assert_eq!(store.snapshot_counts(&ben).await.unwrap().0, 1);
+}
