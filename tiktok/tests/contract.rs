@@ -416,7 +416,7 @@ async fn direct_post_uploads_in_chunks_and_publishes_once() {
     );
     assert_eq!(
         w.counters("sbx-open-ana").await,
-        json!({"init_calls": 1, "published": 1})
+        json!({"init_calls": 1, "published": 1, "refreshes": 0})
     );
     let listed = w
         .client

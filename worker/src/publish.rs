@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_server::error::AppError;
-use multitok_shared::post_rules::{CreatorLimits, TargetSettings, check_target};
+use multitok_shared::post_rules::{CreatorLimits, check_target};
 use multitok_shared::{ChunkBounds, ChunkPlan, TargetState, chunk_plan::MIB, retry};
 use multitok_store::accounts::{Account, STATUS_ACTIVE};
 use multitok_store::claims::Step;
@@ -73,20 +73,6 @@ pub enum Next {
 }
 
 type StepResult = Result<Next, Halt>;
-
-fn settings(t: &Target) -> TargetSettings {
-    TargetSettings {
-        privacy_level: t.privacy_level.clone(),
-        allow_comment: t.allow_comment,
-        allow_duet: t.allow_duet,
-        allow_stitch: t.allow_stitch,
-        brand_organic: t.brand_organic,
-        branded_content: t.branded_content,
-        ai_generated: t.ai_generated,
-        inbox_draft: t.inbox_draft,
-        cover_frame_ms: u32::try_from(t.cover_frame_ms).unwrap_or(0),
-    }
-}
 
 fn plan(media: &Media) -> Result<ChunkPlan, Halt> {
     let size = u64::try_from(media.size_bytes).unwrap_or(0);
@@ -360,7 +346,7 @@ impl Ctx {
         };
         #[allow(clippy::cast_precision_loss)]
         let seconds = media.duration_ms as f64 / 1000.0;
-        check_target("", caption, seconds, &settings(t), &limits).map_err(|v| {
+        check_target("", caption, seconds, &t.settings(), &limits).map_err(|v| {
             let what: Vec<String> =
                 v.0.iter()
                     .map(|f| format!("{} {}", f.field, f.description))
@@ -466,13 +452,8 @@ impl Ctx {
                 self.fail(t, from, &reason, &code).await
             }
             _ => {
-                let step = Step {
-                    next_attempt_at: Some(Some(self.now() + self.poll_every)),
-                    lease: Some(None),
-                    ..Step::default()
-                };
-                self.step(t, from, step).await?;
-                Ok(Next::Wait)
+                let later = self.now() + self.poll_every;
+                self.wait_until(t, from, later, String::new()).await
             }
         }
     }

@@ -151,15 +151,7 @@ async fn killed_workers_lose_nothing_and_publish_nothing_twice() {
     publish_ids.sort();
     publish_ids.dedup();
     assert_eq!(publish_ids.len(), count, "no publish id is shared");
-    let counters: serde_json::Value = w
-        .http
-        .get(format!("{}/admin/counters", w.sandbox.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let counters: serde_json::Value = w.all_counters().await;
     let mut inits = 0;
     for (i, account) in accounts.iter().enumerate() {
         let c = &counters[format!("sbx-seed-{i:04}")];

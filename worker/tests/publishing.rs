@@ -190,15 +190,7 @@ async fn an_expiring_token_is_refreshed_before_publishing() {
     run_once(&ctx, clock.now()).await.unwrap();
     let t = w.post(&post.id).await.targets.remove(0);
     assert_eq!(state(&t), pb::TargetState::Published, "{t:?}");
-    let counters = &w
-        .http
-        .get(format!("{}/admin/counters", w.sandbox.url()))
-        .send()
-        .await
-        .unwrap()
-        .json::<serde_json::Value>()
-        .await
-        .unwrap()["sbx-open-ana"];
+    let counters = &w.all_counters().await["sbx-open-ana"];
     assert_eq!(counters["refreshes"], 1);
 }
 
@@ -238,15 +230,7 @@ async fn eight_concurrent_refreshes_from_two_processes_call_tiktok_once() {
         tokens.iter().all(|t| t == &tokens[0]),
         "everyone uses the one new token"
     );
-    let counters: serde_json::Value = w
-        .http
-        .get(format!("{}/admin/counters", w.sandbox.url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let counters: serde_json::Value = w.all_counters().await;
     assert_eq!(counters["sbx-open-ana"]["refreshes"], 1);
 }
 
@@ -259,24 +243,7 @@ async fn a_refused_refresh_marks_the_account_and_fails_its_target() {
     let clock = TestClock::at(at);
     let ctx = w.worker(clock.clock()).await;
     // The creator revokes the app on TikTok: both tokens stop working.
-    let account = ctx
-        .services
-        .store
-        .account(&w.workspace_id, &ana)
-        .await
-        .unwrap()
-        .unwrap();
-    let plain = ctx
-        .services
-        .sealer
-        .open(account.access_token_enc.as_deref().unwrap())
-        .unwrap();
-    ctx.services
-        .tiktok()
-        .unwrap()
-        .revoke(&oauth2::AccessToken::new(plain))
-        .await
-        .unwrap();
+    w.revoke(&ctx.services, &ana).await;
     run_once(&ctx, at).await.unwrap();
     let t = w.post(&post.id).await.targets.remove(0);
     assert_eq!(state(&t), pb::TargetState::Failed, "{t:?}");

@@ -114,18 +114,7 @@ async fn a_failing_account_does_not_stop_the_others() {
     let clock = TestClock::at(Utc::now() + TimeDelta::seconds(1));
     let ctx = w.worker(clock.clock()).await;
     let store = &ctx.services.store;
-    let account = store.account(&w.workspace_id, &ana).await.unwrap().unwrap();
-    let plain = ctx
-        .services
-        .sealer
-        .open(account.access_token_enc.as_deref().unwrap())
-        .unwrap();
-    ctx.services
-        .tiktok()
-        .unwrap()
-        .revoke(&oauth2::AccessToken::new(plain))
-        .await
-        .unwrap();
+    w.revoke(&ctx.services, &ana).await;
 
     assert_eq!(sync_once(&ctx, &ctx.sync_cron).await.unwrap(), 2);
     let failed = store.sync_runs_of(&ana).await.unwrap().remove(0);

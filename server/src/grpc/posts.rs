@@ -26,17 +26,17 @@ pub fn state(stored: &str) -> pb::TargetState {
     }
 }
 
-fn settings_to_pb(t: &Target) -> pb::TargetSettings {
+fn settings_to_pb(s: TargetSettings) -> pb::TargetSettings {
     pb::TargetSettings {
-        privacy_level: t.privacy_level.clone(),
-        allow_comment: t.allow_comment,
-        allow_duet: t.allow_duet,
-        allow_stitch: t.allow_stitch,
-        brand_organic: t.brand_organic,
-        branded_content: t.branded_content,
-        ai_generated: t.ai_generated,
-        cover_frame_ms: u32::try_from(t.cover_frame_ms).unwrap_or(0),
-        inbox_draft: t.inbox_draft,
+        privacy_level: s.privacy_level,
+        allow_comment: s.allow_comment,
+        allow_duet: s.allow_duet,
+        allow_stitch: s.allow_stitch,
+        brand_organic: s.brand_organic,
+        branded_content: s.branded_content,
+        ai_generated: s.ai_generated,
+        cover_frame_ms: s.cover_frame_ms,
+        inbox_draft: s.inbox_draft,
     }
 }
 
@@ -56,7 +56,7 @@ fn settings(s: pb::TargetSettings) -> TargetSettings {
 
 pub fn target(t: Target) -> pb::PostTarget {
     pb::PostTarget {
-        settings: Some(settings_to_pb(&t)),
+        settings: Some(settings_to_pb(t.settings())),
         state: state(&t.state).into(),
         id: t.id,
         account_id: t.account_id,

@@ -55,3 +55,20 @@ impl Related<super::post::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// How this target publishes, as the posting rules see it.
+    pub fn settings(&self) -> multitok_shared::post_rules::TargetSettings {
+        multitok_shared::post_rules::TargetSettings {
+            privacy_level: self.privacy_level.clone(),
+            allow_comment: self.allow_comment,
+            allow_duet: self.allow_duet,
+            allow_stitch: self.allow_stitch,
+            brand_organic: self.brand_organic,
+            branded_content: self.branded_content,
+            ai_generated: self.ai_generated,
+            inbox_draft: self.inbox_draft,
+            cover_frame_ms: u32::try_from(self.cover_frame_ms).unwrap_or(0),
+        }
+    }
+}

@@ -305,17 +305,21 @@ impl World {
         ctx
     }
 
-    /// The sandbox's counters for a creator: (init calls, published).
-    pub async fn counters(&self, open_id: &str) -> (u64, u64) {
-        let all: serde_json::Value = self
-            .http
+    /// Every creator's counters in the sandbox: `{open_id: {init_calls, published, refreshes}}`.
+    pub async fn all_counters(&self) -> serde_json::Value {
+        self.http
             .get(format!("{}/admin/counters", self.sandbox.url()))
             .send()
             .await
             .unwrap()
             .json()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// The sandbox's counters for a creator: (init calls, published).
+    pub async fn counters(&self, open_id: &str) -> (u64, u64) {
+        let all = self.all_counters().await;
         let c = &all[open_id];
         (
             c["init_calls"].as_u64().unwrap_or(0),
@@ -346,6 +350,26 @@ impl World {
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("start multitok-worker")
+    }
+
+    /// The creator revokes the app on TikTok: the account's tokens stop working.
+    pub async fn revoke(&self, services: &Services, account_id: &str) {
+        let account = services
+            .store
+            .account(&self.workspace_id, account_id)
+            .await
+            .unwrap()
+            .unwrap();
+        let plain = services
+            .sealer
+            .open(account.access_token_enc.as_deref().unwrap())
+            .unwrap();
+        services
+            .tiktok()
+            .unwrap()
+            .revoke(&oauth2::AccessToken::new(plain))
+            .await
+            .unwrap();
     }
 
     pub async fn fault(&self, body: serde_json::Value) {
