@@ -11,7 +11,7 @@ mod harness;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeDelta, Utc};
-use harness::{World, authed};
+use harness::{Workers, World, authed};
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::scheduling_service_client::SchedulingServiceClient;
 use multitok_sandbox::SandboxConfig;
@@ -19,30 +19,6 @@ use multitok_store::Store;
 
 const ACCOUNTS: usize = 200;
 const PER_ACCOUNT: usize = 5;
-
-/// Worker processes, stopped with SIGTERM, and killed if the benchmark fails.
-struct Workers(Vec<std::process::Child>);
-
-impl Workers {
-    fn stop(&mut self) {
-        for c in &mut self.0 {
-            let _ = std::process::Command::new("kill")
-                .args(["-TERM", &c.id().to_string()])
-                .status();
-            let _ = c.wait();
-        }
-        self.0.clear();
-    }
-}
-
-impl Drop for Workers {
-    fn drop(&mut self) {
-        for c in &mut self.0 {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
 
 async fn scenario(label: &str, postgres: bool, workers: usize) -> String {
     let w = World::on(

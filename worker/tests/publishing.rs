@@ -651,3 +651,32 @@ async fn a_lost_init_is_bound_by_reconciliation_or_settled_by_a_person() {
     let t = w.post(post_id).await.targets.remove(0);
     assert_eq!(state(&t), pb::TargetState::Published, "{t:?}");
 }
+
+#[tokio::test]
+async fn a_token_that_expires_mid_publish_is_refreshed_and_publishing_goes_on() {
+    let w = World::new(slow_processing()).await;
+    let ana = w.connect("sbx-open-ana").await;
+    let at = later(60);
+    let post = w.schedule(&[&ana], at).await;
+    let clock = TestClock::at(at);
+    let ctx = w.worker(clock.clock()).await;
+    run_once(&ctx, at).await.unwrap();
+    assert_eq!(
+        state(&w.post(&post.id).await.targets[0]),
+        pb::TargetState::Processing
+    );
+    // TikTok stops accepting the access token before the status check.
+    w.admin("/admin/expire-tokens/sbx-open-ana").await;
+    w.http
+        .post(format!("{}/admin/advance", w.sandbox.url()))
+        .json(&json!({"seconds": 700}))
+        .send()
+        .await
+        .unwrap();
+    clock.set(at + TimeDelta::seconds(3));
+    run_once(&ctx, clock.now()).await.unwrap();
+    let t = w.post(&post.id).await.targets.remove(0);
+    assert_eq!(state(&t), pb::TargetState::Published, "{t:?}");
+    assert_eq!(w.all_counters().await["sbx-open-ana"]["refreshes"], 1);
+    assert_eq!(w.counters("sbx-open-ana").await, (1, 1));
+}

@@ -135,3 +135,47 @@ async fn a_failing_account_does_not_stop_the_others() {
     assert!(fine.error.is_empty(), "{}", fine.error);
     assert_eq!(store.snapshot_counts(&ben).await.unwrap().0, 1);
 }
+
+#[tokio::test]
+async fn end_to_end_three_accounts_are_published_with_video_ids_then_synced() {
+    let w = World::new(SandboxConfig {
+        processing_ms: 0,
+        moderation_ms: 0,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let accounts = [
+        w.connect("sbx-open-ana").await,
+        w.connect("sbx-open-ben").await,
+        w.connect("sbx-open-cai").await,
+    ];
+    let public = w.schedule(&[&accounts[0], &accounts[1]], Utc::now()).await;
+    // Cai's account is private: it offers followers, friends or only me, never everyone.
+    let private = w
+        .schedule_with(&[&accounts[2]], Utc::now(), |s| {
+            s.privacy_level = "FOLLOWER_OF_CREATOR".into();
+        })
+        .await;
+    let clock = TestClock::at(Utc::now() + TimeDelta::seconds(1));
+    let ctx = w.worker(clock.clock()).await;
+    for _ in 0..3 {
+        run_once(&ctx, clock.now()).await.unwrap();
+        clock.set(clock.now() + TimeDelta::seconds(2));
+    }
+    for t in &w.post(&public.id).await.targets {
+        assert_eq!(state(t), pb::TargetState::Published, "{t:?}");
+        assert!(!t.video_id.is_empty(), "public videos get their id");
+    }
+    let t = w.post(&private.id).await.targets.remove(0);
+    assert_eq!(state(&t), pb::TargetState::Published, "{t:?}");
+    assert_eq!(sync_once(&ctx, &ctx.sync_cron).await.unwrap(), 3);
+    for account in &accounts {
+        let (snapshots, videos, video_snapshots) =
+            ctx.services.store.snapshot_counts(account).await.unwrap();
+        assert_eq!(snapshots, 1);
+        assert!(
+            videos >= 1 && video_snapshots == videos,
+            "{videos} {video_snapshots}"
+        );
+    }
+}

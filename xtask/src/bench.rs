@@ -79,7 +79,15 @@ pub fn run() -> anyhow::Result<()> {
     status(
         cmd(
             "cargo",
-            &["bench", "-p", "multitok-worker", "--bench", "publish"],
+            &[
+                "bench",
+                "-p",
+                "multitok-worker",
+                "--bench",
+                "publish",
+                "--bench",
+                "sync",
+            ],
         )
         .env(
             "BENCH_WORKER_BIN",
@@ -89,6 +97,8 @@ pub fn run() -> anyhow::Result<()> {
     )?;
     let tools = Tools::ensure()?;
     crate::dev::build_web(&tools)?;
-    println!("results: target/bench/load.md, calendar.md, upload.md, tiktok.md, publish.md");
+    println!(
+        "results: target/bench/load.md, calendar.md, upload.md, tiktok.md, publish.md, sync.md"
+    );
     Ok(())
 }

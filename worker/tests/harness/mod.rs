@@ -414,3 +414,27 @@ pub fn sandbox_config() -> SandboxConfig {
 pub fn state(t: &pb::PostTarget) -> pb::TargetState {
     pb::TargetState::try_from(t.state).unwrap()
 }
+
+/// Worker processes, stopped with SIGTERM, and killed if the test or benchmark fails.
+pub struct Workers(pub Vec<std::process::Child>);
+
+impl Workers {
+    pub fn stop(&mut self) {
+        for c in &mut self.0 {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &c.id().to_string()])
+                .status();
+            let _ = c.wait();
+        }
+        self.0.clear();
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        for c in &mut self.0 {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
