@@ -3,10 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entity::{oauth_state, tiktok_account, webhook_event};
 use crate::posts::note_waiting_targets;
@@ -65,7 +62,7 @@ impl Store {
         &self,
         state_hash: &str,
     ) -> Result<Option<OAuthState>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let found = oauth_state::Entity::find_by_id(state_hash.to_owned())
             .one(&txn)
             .await?;
@@ -196,7 +193,7 @@ impl Store {
                     Expr::value(Option::<String>::None),
                 );
         }
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let marked = update
             .filter(tiktok_account::Column::OpenId.eq(open_id))
             .exec(&txn)

@@ -6,10 +6,7 @@
 use chrono::{DateTime, Utc};
 use multitok_shared::TargetState;
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect, Statement,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect, Statement};
 
 use crate::entity::post_target;
 use crate::posts::{Change, Target, append_event};
@@ -153,7 +150,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         use post_target::Column as C;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let mut update =
             post_target::Entity::update_many().col_expr(C::UpdatedAt, Expr::value(now));
         let mut set = |c: C, v: SimpleExpr| update = update.clone().col_expr(c, v);
@@ -223,7 +220,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         use post_target::Column as C;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let Some(target) = post_target::Entity::find()
             .filter(C::PublishId.eq(publish_id))
             .one(&txn)
@@ -322,7 +319,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         use post_target::Column as C;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let to = if video_id.is_some() {
             TargetState::Published
         } else {

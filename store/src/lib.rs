@@ -181,16 +181,18 @@ pub(crate) fn new_id() -> String {
 }
 
 impl Store {
-    /// A transaction that holds the write lock from its start. On SQLite a transaction that
-    /// reads first and writes later fails with "database is locked" when another connection
-    /// wrote in between; a first statement that writes (nothing) takes the lock up front.
+    /// A transaction that holds the write lock from its start; every write transaction of the
+    /// store begins here. On SQLite a transaction that reads first and writes later fails with
+    /// "database is locked" when another connection (a worker) wrote in between; `BEGIN
+    /// IMMEDIATE` takes the lock up front, so it waits its turn instead (PostgreSQL ignores it).
     pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, StoreError> {
-        use sea_orm::{ConnectionTrait, TransactionTrait};
-        let txn = self.db.begin().await?;
-        if self.db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
-            txn.execute_unprepared("UPDATE leases SET owner = owner WHERE 0")
-                .await?;
-        }
-        Ok(txn)
+        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+        Ok(self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await?)
     }
 }

@@ -12,7 +12,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 
 use crate::entity::{post, post_target, publish_event};
@@ -170,7 +170,7 @@ impl Store {
         posts: Vec<NewPost>,
         now: DateTime<Utc>,
     ) -> Result<Vec<PostWithTargets>, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let mut stored = Vec::with_capacity(posts.len());
         for new in posts {
             stored.push(insert_one(&txn, new, now).await?);

@@ -8,7 +8,6 @@ use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
-    TransactionTrait,
 };
 
 use crate::accounts::{Account, STATUS_ACTIVE};
@@ -84,7 +83,7 @@ impl Store {
             let Some(run_at) = account.next_sync_at else {
                 return Ok(None);
             };
-            let txn = self.db.begin().await?;
+            let txn = self.begin_write().await?;
             let taken = tiktok_account::Entity::update_many()
                 .col_expr(C::NextSyncAt, Expr::value(Some(hold_until)))
                 .filter(C::Id.eq(&account.id))
@@ -133,7 +132,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         use tiktok_account::Column as C;
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         sync_run::Entity::update_many()
             .col_expr(sync_run::Column::FinishedAt, Expr::value(Some(now)))
             .col_expr(sync_run::Column::Error, Expr::value(error))
@@ -201,7 +200,7 @@ impl Store {
         if videos.is_empty() {
             return Ok(());
         }
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         for chunk in videos.chunks(200) {
             let rows = chunk.iter().map(|v| video::ActiveModel {
                 id: Set(new_id()),

@@ -5,7 +5,7 @@ use multitok_shared::Role;
 use sea_orm::sea_query::{Expr, JoinType};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait, TransactionTrait,
+    QuerySelect, RelationTrait,
 };
 
 use crate::entity::{membership, user, workspace};
@@ -131,7 +131,7 @@ impl Store {
         first: NewWorkspace,
         now: DateTime<Utc>,
     ) -> Result<(User, Workspace), StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let user = user::ActiveModel {
             id: Set(new_id()),
             email: Set(new.email),

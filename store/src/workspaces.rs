@@ -65,7 +65,7 @@ impl Store {
         new: NewWorkspace,
         now: DateTime<Utc>,
     ) -> Result<Workspace, StoreError> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let ws = workspace::ActiveModel {
             id: Set(new_id()),
             name: Set(new.name),
