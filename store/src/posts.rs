@@ -180,17 +180,21 @@ impl Store {
         Ok(stored)
     }
 
+    /// The post alone (without its targets) if it belongs to the workspace.
+    pub async fn post_row(&self, workspace_id: &str, id: &str) -> Result<Option<Post>, StoreError> {
+        Ok(post::Entity::find_by_id(id.to_owned())
+            .filter(post::Column::WorkspaceId.eq(workspace_id))
+            .one(&self.db)
+            .await?)
+    }
+
     /// The post if it belongs to the workspace, with its targets.
     pub async fn post(
         &self,
         workspace_id: &str,
         id: &str,
     ) -> Result<Option<PostWithTargets>, StoreError> {
-        let Some(post) = post::Entity::find_by_id(id.to_owned())
-            .filter(post::Column::WorkspaceId.eq(workspace_id))
-            .one(&self.db)
-            .await?
-        else {
+        let Some(post) = self.post_row(workspace_id, id).await? else {
             return Ok(None);
         };
         let targets = self.targets_of(&post.id).await?;
@@ -244,33 +248,20 @@ impl Store {
         detail: &str,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
+        use post_target::Column as C;
         let txn = self.begin_write().await?;
-        let mut moved = 0;
-        for target in waiting(&txn, post_id, None).await? {
-            let done = post_target::Entity::update_many()
-                .col_expr(post_target::Column::ScheduledAt, Expr::value(at))
-                .col_expr(post_target::Column::NextAttemptAt, Expr::value(at))
-                .col_expr(post_target::Column::ClaimOwner, Expr::value(None::<String>))
-                .col_expr(
-                    post_target::Column::LeaseExpiresAt,
-                    Expr::value(None::<DateTime<Utc>>),
-                )
-                .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
-                .filter(post_target::Column::Id.eq(&target.id))
-                .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()))
-                .exec(&txn)
-                .await?;
-            if done.rows_affected == 1 {
-                moved += 1;
-                let change = Change {
-                    from: Some(TargetState::Scheduled),
-                    to: TargetState::Scheduled,
-                    detail,
-                    tiktok_code: "",
-                };
-                append_event(&txn, &target.id, change, now).await?;
-            }
-        }
+        let update = post_target::Entity::update_many()
+            .col_expr(C::ScheduledAt, Expr::value(at))
+            .col_expr(C::NextAttemptAt, Expr::value(at))
+            .col_expr(C::ClaimOwner, Expr::value(None::<String>))
+            .col_expr(C::LeaseExpiresAt, Expr::value(None::<DateTime<Utc>>));
+        let change = Change {
+            from: Some(TargetState::Scheduled),
+            to: TargetState::Scheduled,
+            detail,
+            tiktok_code: "",
+        };
+        let moved = change_waiting(&txn, post_id, None, update, change, now).await?;
         if moved == 0 {
             txn.rollback().await?;
             return Ok(0);
@@ -293,34 +284,18 @@ impl Store {
         target_id: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
+        use post_target::Column as C;
         let txn = self.begin_write().await?;
-        let mut cancelled = 0;
-        for target in waiting(&txn, post_id, target_id).await? {
-            let done = post_target::Entity::update_many()
-                .col_expr(
-                    post_target::Column::State,
-                    Expr::value(TargetState::Cancelled.as_str()),
-                )
-                .col_expr(
-                    post_target::Column::NextAttemptAt,
-                    Expr::value(None::<DateTime<Utc>>),
-                )
-                .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
-                .filter(post_target::Column::Id.eq(&target.id))
-                .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()))
-                .exec(&txn)
-                .await?;
-            if done.rows_affected == 1 {
-                cancelled += 1;
-                let change = Change {
-                    from: Some(TargetState::Scheduled),
-                    to: TargetState::Cancelled,
-                    detail: "Cancelled.",
-                    tiktok_code: "",
-                };
-                append_event(&txn, &target.id, change, now).await?;
-            }
-        }
+        let update = post_target::Entity::update_many()
+            .col_expr(C::State, Expr::value(TargetState::Cancelled.as_str()))
+            .col_expr(C::NextAttemptAt, Expr::value(None::<DateTime<Utc>>));
+        let change = Change {
+            from: Some(TargetState::Scheduled),
+            to: TargetState::Cancelled,
+            detail: "Cancelled.",
+            tiktok_code: "",
+        };
+        let cancelled = change_waiting(&txn, post_id, target_id, update, change, now).await?;
         txn.commit().await?;
         Ok(cancelled)
     }
@@ -448,16 +423,27 @@ pub(crate) async fn note_waiting_targets(
     Ok(())
 }
 
-async fn waiting(
+/// Applies `update` to the post's targets that still wait (or just `target_id`), in one
+/// statement conditioned on their state, and appends `change` to each one changed; answers how
+/// many changed. A worker's claim that got there first simply leaves a target out.
+async fn change_waiting(
     txn: &DatabaseTransaction,
     post_id: &str,
     target_id: Option<&str>,
-) -> Result<Vec<Target>, StoreError> {
-    let mut query = post_target::Entity::find()
+    update: sea_orm::UpdateMany<post_target::Entity>,
+    change: Change<'_>,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let mut update = update
+        .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
         .filter(post_target::Column::PostId.eq(post_id))
         .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()));
     if let Some(id) = target_id {
-        query = query.filter(post_target::Column::Id.eq(id));
+        update = update.filter(post_target::Column::Id.eq(id));
     }
-    Ok(query.all(txn).await?)
+    let changed = update.exec_with_returning(txn).await?;
+    for t in &changed {
+        append_event(txn, &t.id, change, now).await?;
+    }
+    Ok(changed.len() as u64)
 }

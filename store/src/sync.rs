@@ -32,6 +32,8 @@ pub struct SyncClaim {
     pub time_zone: String,
     pub run_id: i64,
     pub run_at: DateTime<Utc>,
+    /// The account's `next_sync_at` while the run lasts (the retry time should it die).
+    pub hold_until: DateTime<Utc>,
 }
 
 /// Profile counts read by a sync.
@@ -70,6 +72,9 @@ impl Store {
         hold_until: DateTime<Utc>,
     ) -> Result<Option<SyncClaim>, StoreError> {
         use tiktok_account::Column as C;
+        // Whole seconds: the hold is compared for equality later, and PostgreSQL keeps only
+        // microseconds.
+        let hold_until = DateTime::from_timestamp(hold_until.timestamp(), 0).unwrap_or(hold_until);
         for _ in 0..8 {
             let Some(account) = tiktok_account::Entity::find()
                 .filter(C::Status.eq(STATUS_ACTIVE))
@@ -116,6 +121,7 @@ impl Store {
                 time_zone,
                 run_id: run.last_insert_id,
                 run_at,
+                hold_until,
             }));
         }
         Ok(None)
@@ -127,7 +133,6 @@ impl Store {
         &self,
         claim: &SyncClaim,
         error: &str,
-        hold_until: DateTime<Utc>,
         next_sync_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -142,7 +147,7 @@ impl Store {
         tiktok_account::Entity::update_many()
             .col_expr(C::NextSyncAt, Expr::value(Some(next_sync_at)))
             .filter(C::Id.eq(&claim.account.id))
-            .filter(C::NextSyncAt.eq(hold_until))
+            .filter(C::NextSyncAt.eq(claim.hold_until))
             .exec(&txn)
             .await?;
         if error.is_empty() {

@@ -8,12 +8,11 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_server::error::AppError;
-use multitok_shared::post_rules::{CreatorLimits, check_target};
-use multitok_shared::{ChunkBounds, ChunkPlan, TargetState, chunk_plan::MIB, retry};
+use multitok_shared::{ChunkBounds, ChunkPlan, TargetState, Violations, chunk_plan::MIB, retry};
 use multitok_store::accounts::{Account, STATUS_ACTIVE};
 use multitok_store::claims::Step;
 use multitok_store::media::Media;
-use multitok_store::posts::Target;
+use multitok_store::posts::{Post, Target};
 use multitok_tiktok::{ErrorClass, PostInfo, PublishStatus, TikTokError, VideoSource};
 use oauth2::AccessToken;
 
@@ -143,6 +142,20 @@ impl Ctx {
             .ok_or_else(|| Halt::Fail("The account was removed from the workspace.".into()))
     }
 
+    /// The target's post (without its other targets) and its video.
+    async fn post_and_media(&self, t: &Target) -> Result<(Post, Media), Halt> {
+        let store = &self.services.store;
+        let post = store
+            .post_row(&t.workspace_id, &t.post_id)
+            .await?
+            .ok_or_else(|| Halt::Fail("The post was deleted.".into()))?;
+        let media = store
+            .media(&t.workspace_id, &post.media_id)
+            .await?
+            .ok_or_else(|| Halt::Fail("The video was deleted from the library.".into()))?;
+        Ok((post, media))
+    }
+
     /// A usable access token, refreshed first when it expires soon.
     pub async fn token(&self, account: &Account) -> Result<AccessToken, Halt> {
         if account.status != STATUS_ACTIVE {
@@ -193,17 +206,8 @@ impl Ctx {
             self.step(t, from, step).await?;
             return Ok(Next::Wait);
         }
-        let store = &self.services.store;
         let account = self.account_of(t).await?;
-        let post = store
-            .post(&t.workspace_id, &t.post_id)
-            .await?
-            .ok_or_else(|| Halt::Fail("The post was deleted.".into()))?
-            .post;
-        let media = store
-            .media(&t.workspace_id, &post.media_id)
-            .await?
-            .ok_or_else(|| Halt::Fail("The video was deleted from the library.".into()))?;
+        let (post, media) = self.post_and_media(t).await?;
         let token = self.token(&account).await?;
         // One init at a time per account, across workers: the quota check sees every init.
         let lock = format!("init:{}", account.id);
@@ -238,7 +242,7 @@ impl Ctx {
         &self,
         t: &Target,
         account: &Account,
-        post: &multitok_store::posts::Post,
+        post: &Post,
         media: &Media,
         token: &AccessToken,
     ) -> StepResult {
@@ -327,7 +331,8 @@ impl Ctx {
         Ok(free.map(|at| at + TimeDelta::milliseconds(10)))
     }
 
-    /// The creator may have changed settings since scheduling: check again.
+    /// The creator may have changed settings since scheduling: check again with the rules
+    /// scheduling used.
     async fn recheck(
         &self,
         account: &Account,
@@ -335,27 +340,21 @@ impl Ctx {
         caption: &str,
         media: &Media,
     ) -> Result<(), Halt> {
-        let info = self.services.live_creator_info(account).await?;
-        let limits = CreatorLimits {
-            privacy_level_options: info.privacy_level_options,
-            comment_disabled: info.comment_disabled,
-            duet_disabled: info.duet_disabled,
-            stitch_disabled: info.stitch_disabled,
-            max_video_post_duration_sec: u32::try_from(info.max_video_post_duration_sec)
-                .unwrap_or(0),
-        };
-        #[allow(clippy::cast_precision_loss)]
-        let seconds = media.duration_ms as f64 / 1000.0;
-        check_target("", caption, seconds, &t.settings(), &limits).map_err(|v| {
-            let what: Vec<String> =
-                v.0.iter()
-                    .map(|f| format!("{} {}", f.field, f.description))
-                    .collect();
-            Halt::Fail(format!(
-                "TikTok no longer allows this post's settings: {}.",
-                what.join("; ")
-            ))
-        })
+        let mut v = Violations::new();
+        self.services
+            .check_target(&mut v, "", account, caption, media, &t.settings())
+            .await?;
+        if v.is_empty() {
+            return Ok(());
+        }
+        let what: Vec<String> =
+            v.0.iter()
+                .map(|f| format!("{} {}", f.field, f.description))
+                .collect();
+        Err(Halt::Fail(format!(
+            "TikTok no longer allows this post's settings: {}.",
+            what.join("; ")
+        )))
     }
 
     /// `initialized → uploading → processing`: streams the video from the media store.
@@ -370,16 +369,7 @@ impl Ctx {
             self.step(t, from, step).await?;
             from = TargetState::Uploading;
         }
-        let store = &self.services.store;
-        let post = store
-            .post(&t.workspace_id, &t.post_id)
-            .await?
-            .ok_or_else(|| Halt::Fail("The post was deleted.".into()))?
-            .post;
-        let media = store
-            .media(&t.workspace_id, &post.media_id)
-            .await?
-            .ok_or_else(|| Halt::Fail("The video was deleted from the library.".into()))?;
+        let (_, media) = self.post_and_media(t).await?;
         let sealed = t
             .upload_url_enc
             .as_deref()

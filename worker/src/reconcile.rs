@@ -59,10 +59,9 @@ async fn match_video(ctx: &Ctx, t: &Target) -> Result<Option<String>, Halt> {
         .await?
         .ok_or(Halt::Lost)?;
     let post = store
-        .post(&t.workspace_id, &t.post_id)
+        .post_row(&t.workspace_id, &t.post_id)
         .await?
-        .ok_or(Halt::Lost)?
-        .post;
+        .ok_or(Halt::Lost)?;
     let caption = t.caption.clone().unwrap_or(post.caption);
     let token = ctx.token(&account).await?;
     let page = ctx

@@ -72,10 +72,8 @@ pub async fn sync_once(ctx: &Ctx, cron: &cron::Schedule) -> anyhow::Result<usize
     let mut ran = 0;
     while ran < PER_ROUND {
         let now = ctx.now();
-        // Whole seconds: the hold is compared for equality, and databases differ in precision.
-        let hold =
-            DateTime::from_timestamp((now + TimeDelta::hours(1)).timestamp(), 0).unwrap_or(now);
-        let Some(claim) = store.claim_sync(&ctx.owner, now, hold).await? else {
+        let retry = now + TimeDelta::hours(1);
+        let Some(claim) = store.claim_sync(&ctx.owner, now, retry).await? else {
             break;
         };
         ran += 1;
@@ -92,11 +90,9 @@ pub async fn sync_once(ctx: &Ctx, cron: &cron::Schedule) -> anyhow::Result<usize
         let next = if error.is_empty() {
             next_nightly(cron, &claim.time_zone, ctx.now())
         } else {
-            hold
+            claim.hold_until
         };
-        store
-            .finish_sync(&claim, &error, hold, next, ctx.now())
-            .await?;
+        store.finish_sync(&claim, &error, next, ctx.now()).await?;
     }
     Ok(ran)
 }

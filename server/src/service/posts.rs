@@ -51,7 +51,7 @@ fn limits(info: &multitok_tiktok::CreatorInfo) -> CreatorLimits {
 impl Services {
     /// Checks one target against its account (connected, and what TikTok allows the creator) and
     /// the video; problems are added to `v` under `prefix`. Only a TikTok outage is an error.
-    pub(crate) async fn check_target(
+    pub async fn check_target(
         &self,
         v: &mut Violations,
         prefix: &str,

@@ -311,6 +311,7 @@ impl Access<EditContent> {
         let accounts = services.store.accounts_of(&self.workspace.id).await?;
         let mut v = Violations::new();
         let mut resolved = Vec::with_capacity(rows.len());
+        let mut videos = HashMap::new();
         for (index, row) in rows.into_iter().enumerate() {
             let n = index + 1;
             let account = accounts
@@ -323,11 +324,15 @@ impl Access<EditContent> {
                 );
                 continue;
             };
-            let Some(media) = services
-                .store
-                .media(&self.workspace.id, &row.media_id)
-                .await?
-            else {
+            // Files usually reuse a few videos: read each once.
+            if !videos.contains_key(&row.media_id) {
+                let found = services
+                    .store
+                    .media(&self.workspace.id, &row.media_id)
+                    .await?;
+                videos.insert(row.media_id.clone(), found);
+            }
+            let Some(media) = videos.get(&row.media_id).cloned().flatten() else {
                 v.add(
                     &row_field(n, "media_id"),
                     "is not a video of this workspace's library",
