@@ -1,7 +1,7 @@
 //! Posts and their targets. Scheduling writes a post, its targets and their first events in one
-//! transaction. Moving and cancelling change only targets still `scheduled`, each by a
-//! compare-and-set on its state; moving also drops any worker's claim on them, so a worker's
-//! claim and a person's change never both win.
+//! transaction. Moving and cancelling change only targets still `scheduled`, in one update
+//! conditioned on that state; moving also drops any worker's claim on them, so a worker's claim
+//! and a person's change never both win.
 
 use std::collections::HashMap;
 
