@@ -9,6 +9,7 @@ const FILES: &[&str] = &[
     "multitok/v1/account.proto",
     "multitok/v1/publishing.proto",
     "multitok/v1/scheduling.proto",
+    "multitok/v1/analytics.proto",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -9,6 +9,7 @@ mod m20261125_000003_media;
 mod m20261125_000004_posts;
 mod m20261125_000005_publishing;
 mod m20261125_000006_sync;
+mod m20261125_000007_analytics;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_posts::Migration),
             Box::new(m20261125_000005_publishing::Migration),
             Box::new(m20261125_000006_sync::Migration),
+            Box::new(m20261125_000007_analytics::Migration),
         ]
     }
 }

@@ -1,6 +1,7 @@
 //! Domain types and rules of Multitok that do not depend on I/O: input validation, roles and
 //! their permissions, TikTok's upload chunk plan. Compiles for native targets and for `wasm32-unknown-unknown`.
 
+pub mod analytics;
 pub mod calendar;
 pub mod chunk_plan;
 #[cfg(feature = "import")]

@@ -106,6 +106,7 @@ impl Store {
             last_synced_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
+            analytics_version: Set(0),
         };
         let update = [
             C::DisplayName,

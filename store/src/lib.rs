@@ -3,6 +3,7 @@
 //! The database URL's scheme picks the backend: `sqlite://path?mode=rwc` or `postgres://…`.
 
 pub mod accounts;
+pub mod analytics;
 pub mod claims;
 pub mod entity;
 mod error;

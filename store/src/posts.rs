@@ -92,7 +92,7 @@ pub(crate) async fn append_event(
     })
     .exec_without_returning(db)
     .await?;
-    Ok(())
+    crate::analytics::bump_version_of_target(db, target_id).await
 }
 
 fn target_row(post: &Post, t: NewTarget, now: DateTime<Utc>) -> Target {

@@ -217,11 +217,25 @@ impl Store {
                 share_url: Set(v.share_url.clone()),
                 next_refresh_at: Set(v.next_refresh_at),
                 updated_at: Set(now),
+                view_count: Set(v.views),
+                like_count: Set(v.likes),
+                comment_count: Set(v.comments),
+                share_count: Set(v.shares),
+                viral_score: NotSet,
             });
             video::Entity::insert_many(rows)
                 .on_conflict(
                     OnConflict::columns([C::AccountId, C::VideoId])
-                        .update_columns([C::Title, C::ShareUrl, C::NextRefreshAt, C::UpdatedAt])
+                        .update_columns([
+                            C::Title,
+                            C::ShareUrl,
+                            C::NextRefreshAt,
+                            C::UpdatedAt,
+                            C::ViewCount,
+                            C::LikeCount,
+                            C::CommentCount,
+                            C::ShareCount,
+                        ])
                         .to_owned(),
                 )
                 .exec_without_returning(&txn)
@@ -250,7 +264,13 @@ impl Store {
             video_snapshot::Entity::insert_many(snapshots)
                 .exec_without_returning(&txn)
                 .await?;
+            let days = chunk.iter().filter_map(|v| {
+                let row = ids.iter().find(|(vid, _)| *vid == v.video_id)?;
+                Some(crate::analytics::video_day_row(&row.1, v, now))
+            });
+            crate::analytics::upsert_video_days(&txn, days).await?;
         }
+        crate::analytics::bump_versions(&txn, [account_id.to_owned()]).await?;
         txn.commit().await?;
         Ok(())
     }

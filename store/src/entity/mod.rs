@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table of the `multitok-migrations` schema.
 
+pub mod account_day;
 pub mod account_snapshot;
 pub mod api_token;
 pub mod lease;
@@ -15,6 +16,7 @@ pub mod tiktok_account;
 pub mod upload;
 pub mod user;
 pub mod video;
+pub mod video_day;
 pub mod video_snapshot;
 pub mod webhook_event;
 pub mod workspace;

@@ -24,6 +24,8 @@ pub struct Model {
     pub last_synced_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Changes whenever a sync or a publish changes the account's analytics.
+    pub analytics_version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "videos")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -17,6 +17,13 @@ pub struct Model {
     /// When its statistics are read again between nightly syncs; none once it is old.
     pub next_refresh_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
+    /// Counts at the latest snapshot.
+    pub view_count: i64,
+    pub like_count: i64,
+    pub comment_count: i64,
+    pub share_count: i64,
+    /// Against the account's earlier posts at the same age; none without enough history.
+    pub viral_score: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,81 @@
+//! Analytics storage: daily rollups kept up to date by the sync, the viral scores of young
+//! videos, pruning of raw snapshots, a rebuild of the rollups from raw snapshots, and the reads
+//! behind the analytics API.
+
+mod maintain;
+mod read;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
+
+use crate::StoreError;
+use crate::entity::video_day;
+use crate::sync::VideoStats;
+
+pub(crate) use maintain::{bump_version_of_target, bump_versions};
+pub use read::{AccountDay, FailureRow, UpcomingRow, VideoRow};
+
+/// Earlier posts each viral score compares against.
+pub const BASELINE_POSTS: u64 = 20;
+/// Videos younger than this get their viral score updated by each sync.
+pub const SCORED_DAYS: i64 = 7;
+
+/// The UTC day of a time: the day of its rollup row.
+pub fn day_of(at: DateTime<Utc>) -> NaiveDate {
+    at.date_naive()
+}
+
+pub(crate) fn video_day_row(
+    video_row_id: &str,
+    v: &VideoStats,
+    now: DateTime<Utc>,
+) -> video_day::ActiveModel {
+    video_day::ActiveModel {
+        video_row_id: Set(video_row_id.to_owned()),
+        day: Set(day_of(now)),
+        taken_at: Set(now),
+        view_count: Set(v.views),
+        like_count: Set(v.likes),
+        comment_count: Set(v.comments),
+        share_count: Set(v.shares),
+    }
+}
+
+/// Inserts the day rows, replacing a day's row with a later snapshot of the same day.
+pub(crate) async fn upsert_video_days(
+    db: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = video_day::ActiveModel>,
+) -> Result<(), StoreError> {
+    use video_day::Column as C;
+    let rows: Vec<_> = rows.into_iter().collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    video_day::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([C::VideoRowId, C::Day])
+                .update_columns([
+                    C::TakenAt,
+                    C::ViewCount,
+                    C::LikeCount,
+                    C::CommentCount,
+                    C::ShareCount,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// A video's growth curve (age in hours, views) from its day rows (taken_at, views).
+pub fn curve(posted_at: DateTime<Utc>, days: &[(DateTime<Utc>, i64)]) -> Vec<(f64, f64)> {
+    days.iter()
+        .map(|(at, views)| {
+            let age = (*at - posted_at).num_seconds() as f64 / 3600.0;
+            (age, *views as f64)
+        })
+        .filter(|(age, _)| *age >= 0.0)
+        .collect()
+}

@@ -1,0 +1,244 @@
+//! Reads behind the analytics API; each answers with one query (or one per 500 ids).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use multitok_shared::TargetState;
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
+};
+
+use crate::entity::{account_day, post, post_target, video};
+use crate::{Store, StoreError};
+
+pub use crate::entity::video::Model as VideoRow;
+
+/// An account's counts at the end of a UTC day.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct AccountDay {
+    pub account_id: String,
+    pub day: NaiveDate,
+    pub follower_count: i64,
+    pub following_count: i64,
+    pub likes_count: i64,
+    pub video_count: i64,
+    pub view_count: i64,
+}
+
+/// A target waiting to publish.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct UpcomingRow {
+    pub post_id: String,
+    pub target_id: String,
+    pub account_id: String,
+    pub target_caption: Option<String>,
+    pub post_caption: String,
+    pub scheduled_at: DateTime<Utc>,
+}
+
+/// A target that failed or needs attention.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct FailureRow {
+    pub post_id: String,
+    pub target_id: String,
+    pub account_id: String,
+    pub state: String,
+    pub failure_reason: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Day rows of the accounts in `from..=to`, by account then day; `after` continues after
+    /// that (account, day).
+    pub async fn account_days(
+        &self,
+        accounts: &[String],
+        from: NaiveDate,
+        to: NaiveDate,
+        after: Option<(&str, NaiveDate)>,
+        limit: Option<u64>,
+    ) -> Result<Vec<AccountDay>, StoreError> {
+        use account_day::Column as C;
+        let mut q = account_day::Entity::find()
+            .filter(C::AccountId.is_in(accounts.iter().cloned()))
+            .filter(C::Day.gte(from))
+            .filter(C::Day.lte(to));
+        if let Some((account, day)) = after {
+            q = q.filter(
+                Condition::any().add(C::AccountId.gt(account)).add(
+                    Condition::all()
+                        .add(C::AccountId.eq(account))
+                        .add(C::Day.gt(day)),
+                ),
+            );
+        }
+        Ok(q.order_by_asc(C::AccountId)
+            .order_by_asc(C::Day)
+            .limit(limit)
+            .into_model::<AccountDay>()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Videos of the accounts posted in `[from, to)`, newest first; `after` continues after that
+    /// (posted_at, id).
+    pub async fn videos_posted(
+        &self,
+        accounts: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        after: Option<(DateTime<Utc>, &str)>,
+        limit: Option<u64>,
+    ) -> Result<Vec<VideoRow>, StoreError> {
+        use video::Column as C;
+        let mut q = video::Entity::find()
+            .filter(C::AccountId.is_in(accounts.iter().cloned()))
+            .filter(C::PostedAt.gte(from))
+            .filter(C::PostedAt.lt(to));
+        if let Some((at, id)) = after {
+            q = q.filter(
+                Condition::any()
+                    .add(C::PostedAt.lt(at))
+                    .add(Condition::all().add(C::PostedAt.eq(at)).add(C::Id.gt(id))),
+            );
+        }
+        Ok(q.order_by_desc(C::PostedAt)
+            .order_by_asc(C::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The accounts' videos posted since `since` with the most views, or (`by_score`) the
+    /// highest viral scores.
+    pub async fn leading_videos(
+        &self,
+        accounts: &[String],
+        since: DateTime<Utc>,
+        by_score: bool,
+        limit: u64,
+    ) -> Result<Vec<VideoRow>, StoreError> {
+        use video::Column as C;
+        let q = video::Entity::find()
+            .filter(C::AccountId.is_in(accounts.iter().cloned()))
+            .filter(C::PostedAt.gte(since));
+        let q = if by_score {
+            q.filter(C::ViralScore.is_not_null())
+                .order_by_desc(C::ViralScore)
+        } else {
+            q.order_by_desc(C::ViewCount)
+        };
+        Ok(q.order_by_asc(C::Id).limit(limit).all(&self.db).await?)
+    }
+
+    /// The video with TikTok's id `video_id` among the accounts'.
+    pub async fn video_by_tiktok_id(
+        &self,
+        accounts: &[String],
+        video_id: &str,
+    ) -> Result<Vec<VideoRow>, StoreError> {
+        Ok(video::Entity::find()
+            .filter(video::Column::AccountId.is_in(accounts.iter().cloned()))
+            .filter(video::Column::VideoId.eq(video_id))
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The videos of the post's published targets in the workspace.
+    pub async fn videos_of_post(
+        &self,
+        workspace_id: &str,
+        post_id: &str,
+    ) -> Result<Vec<VideoRow>, StoreError> {
+        let targets: Vec<(String, Option<String>)> = post_target::Entity::find()
+            .select_only()
+            .columns([post_target::Column::AccountId, post_target::Column::VideoId])
+            .filter(post_target::Column::WorkspaceId.eq(workspace_id))
+            .filter(post_target::Column::PostId.eq(post_id))
+            .filter(post_target::Column::VideoId.is_not_null())
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        if targets.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut any = Condition::any();
+        for (account, video_id) in targets {
+            any = any.add(
+                Condition::all()
+                    .add(video::Column::AccountId.eq(account))
+                    .add(video::Column::VideoId.eq(video_id)),
+            );
+        }
+        Ok(video::Entity::find().filter(any).all(&self.db).await?)
+    }
+
+    /// The account's `limit` videos posted before `before`, newest first: a baseline.
+    pub async fn videos_before(
+        &self,
+        account_id: &str,
+        before: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<VideoRow>, StoreError> {
+        Ok(video::Entity::find()
+            .filter(video::Column::AccountId.eq(account_id))
+            .filter(video::Column::PostedAt.lt(before))
+            .order_by_desc(video::Column::PostedAt)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The workspace's next targets waiting to publish.
+    pub async fn upcoming_targets(
+        &self,
+        workspace_id: &str,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<UpcomingRow>, StoreError> {
+        use post_target::Column as C;
+        Ok(post_target::Entity::find()
+            .select_only()
+            .column(C::PostId)
+            .column_as(C::Id, "target_id")
+            .column(C::AccountId)
+            .column_as(C::Caption, "target_caption")
+            .column_as(post::Column::Caption, "post_caption")
+            .column(C::ScheduledAt)
+            .join(JoinType::InnerJoin, post_target::Relation::Post.def())
+            .filter(C::WorkspaceId.eq(workspace_id))
+            .filter(C::State.eq(TargetState::Scheduled.as_str()))
+            .filter(C::ScheduledAt.gte(now))
+            .order_by_asc(C::ScheduledAt)
+            .limit(limit)
+            .into_model::<UpcomingRow>()
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The workspace's targets that failed or need attention, changed since `since`, newest
+    /// first.
+    pub async fn recent_failures(
+        &self,
+        workspace_id: &str,
+        since: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<FailureRow>, StoreError> {
+        use post_target::Column as C;
+        Ok(post_target::Entity::find()
+            .select_only()
+            .column(C::PostId)
+            .column_as(C::Id, "target_id")
+            .columns([C::AccountId, C::State, C::FailureReason, C::UpdatedAt])
+            .filter(C::WorkspaceId.eq(workspace_id))
+            .filter(C::State.is_in([
+                TargetState::Failed.as_str(),
+                TargetState::NeedsAttention.as_str(),
+            ]))
+            .filter(C::UpdatedAt.gte(since))
+            .order_by_desc(C::UpdatedAt)
+            .limit(limit)
+            .into_model::<FailureRow>()
+            .all(&self.db)
+            .await?)
+    }
+}
