@@ -28,6 +28,52 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub tiktok: TikTokSettings,
     pub sync: SyncSettings,
+    pub analytics: AnalyticsSettings,
+}
+
+/// Analytics: how long raw snapshots are kept and how long answers are cached, where.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AnalyticsSettings {
+    /// Days raw snapshots are kept; their daily rollups are kept forever.
+    pub raw_days: u32,
+    /// Account metrics and the dashboard.
+    pub metrics_ttl_seconds: u64,
+    /// Time series and comparisons.
+    pub series_ttl_seconds: u64,
+    /// Post analytics and best times.
+    pub insights_ttl_seconds: u64,
+    /// `redis://host:port/db`: cache in Redis, shared by every server replica; none caches in
+    /// each process.
+    pub redis_url: Option<String>,
+    /// Prefix of the cache's Redis keys.
+    pub redis_namespace: String,
+}
+
+impl Default for AnalyticsSettings {
+    fn default() -> Self {
+        AnalyticsSettings {
+            raw_days: 90,
+            metrics_ttl_seconds: 3600,
+            series_ttl_seconds: 1800,
+            insights_ttl_seconds: 6 * 3600,
+            redis_url: None,
+            redis_namespace: "multitok".into(),
+        }
+    }
+}
+
+impl fmt::Debug for AnalyticsSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AnalyticsSettings")
+            .field("raw_days", &self.raw_days)
+            .field("metrics_ttl_seconds", &self.metrics_ttl_seconds)
+            .field("series_ttl_seconds", &self.series_ttl_seconds)
+            .field("insights_ttl_seconds", &self.insights_ttl_seconds)
+            .field("redis_url", &self.redis_url.as_ref().map(|_| "[set]"))
+            .field("redis_namespace", &self.redis_namespace)
+            .finish()
+    }
 }
 
 /// When the worker syncs each account's profile and videos.
@@ -167,6 +213,7 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             tiktok: TikTokSettings::default(),
             sync: SyncSettings::default(),
+            analytics: AnalyticsSettings::default(),
         }
     }
 }
@@ -233,6 +280,8 @@ impl fmt::Debug for Settings {
             .field("media_dir", &self.media_dir)
             .field("auth", &self.auth)
             .field("tiktok", &self.tiktok)
+            .field("sync", &self.sync)
+            .field("analytics", &self.analytics)
             .finish()
     }
 }

@@ -33,7 +33,10 @@ pub async fn launch(
     if settings.auth.jwt_secret.is_empty() && settings.auth.jwt_secret_file.is_none() {
         tracing::warn!("no auth.jwt_secret configured: using a random key for this process");
     }
-    let services = Services::new(store.clone(), &settings, &key).context("setting up services")?;
+    let mut services =
+        Services::new(store.clone(), &settings, &key).context("setting up services")?;
+    services.analytics_cache =
+        crate::service::analytics::cache::AnalyticsCache::new(&settings.analytics).await?;
     spawn_housekeeping(services.clone());
     let app = app(&settings, services)?;
     tracing::info!(address = %listener.local_addr()?, "serving");

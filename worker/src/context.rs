@@ -47,6 +47,8 @@ pub struct Ctx {
     pub poll_every: TimeDelta,
     /// When accounts are synced (read in each workspace's time zone).
     pub sync_cron: Arc<cron::Schedule>,
+    /// Raw snapshots older than this are pruned (their daily rollups stay).
+    pub raw_retention: TimeDelta,
     stopping: Arc<AtomicBool>,
     stopped: Arc<tokio::sync::Notify>,
 }
@@ -69,6 +71,7 @@ impl Ctx {
             refresh_margin: TimeDelta::minutes(5),
             poll_every: TimeDelta::seconds(2),
             sync_cron: Arc::new(nightly()),
+            raw_retention: TimeDelta::days(90),
             stopping: Arc::default(),
             stopped: Arc::default(),
         }

@@ -43,6 +43,11 @@ enum Command {
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
     },
+    /// Recompute the analytics rollups from the raw snapshots still kept, then exit.
+    RebuildAnalytics {
+        #[arg(long, env = "MULTITOK_DATABASE_URL")]
+        database_url: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -54,12 +59,18 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let mut settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
-    let Command::Run {
-        database_url,
-        once,
-        lease_seconds,
-        concurrency,
-    } = cli.command;
+    let (database_url, once, lease_seconds, concurrency) = match cli.command {
+        Command::Run {
+            database_url,
+            once,
+            lease_seconds,
+            concurrency,
+        } => (database_url, once, lease_seconds, concurrency),
+        Command::RebuildAnalytics { database_url } => {
+            settings.database_url = database_url.unwrap_or(settings.database_url);
+            return rebuild_analytics(&settings).await;
+        }
+    };
     settings.database_url = database_url.unwrap_or(settings.database_url);
     if settings.tiktok.keys()?.is_empty() {
         bail!(
@@ -83,6 +94,7 @@ async fn main() -> anyhow::Result<()> {
     })?;
     let mut ctx = Ctx::new(services, Clock::system());
     ctx.sync_cron = std::sync::Arc::new(cron);
+    ctx.raw_retention = chrono::TimeDelta::days(settings.analytics.raw_days.max(1).into());
     ctx.lease = chrono::TimeDelta::seconds(lease_seconds.clamp(2, 3600));
     ctx.concurrency = concurrency.clamp(1, 256);
     ctx.batch = (ctx.concurrency as u64) * 2;
@@ -99,4 +111,24 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     run(ctx, &settings.database_url, shutdown_signal()).await
+}
+
+/// Connects, refuses pending migrations, and rebuilds the rollups.
+async fn rebuild_analytics(settings: &Settings) -> anyhow::Result<()> {
+    let store = Store::connect(&settings.database_url, settings.max_connections).await?;
+    let pending = store.pending_migrations().await?;
+    if pending > 0 {
+        bail!(
+            "the database has {pending} pending migration(s); run `multitok-server migrate` first"
+        );
+    }
+    let started = std::time::Instant::now();
+    let (video_days, account_days) = store.rebuild_rollups().await?;
+    tracing::info!(
+        video_days,
+        account_days,
+        seconds = started.elapsed().as_secs_f64(),
+        "rebuilt analytics rollups"
+    );
+    Ok(())
 }

@@ -16,6 +16,8 @@ use crate::context::Ctx;
 use crate::publish::{Halt, Next};
 
 /// How often targets needing attention are matched against the accounts' new videos.
+/// How often raw snapshots past their retention are pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 const RECONCILE_EVERY: Duration = Duration::from_secs(60);
 
 /// Claims everything due at `now` (in batches) and drives it; answers how many targets were
@@ -142,7 +144,17 @@ pub async fn run(
     };
     tracing::info!(owner = %ctx.owner, listening = listener.is_some(), "worker running");
     let mut reconciled = std::time::Instant::now();
+    let mut pruned: Option<std::time::Instant> = None;
     while !ctx.stopping() {
+        if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+            pruned = Some(std::time::Instant::now());
+            let before = ctx.now() - ctx.raw_retention;
+            match ctx.services.store.prune_snapshots(before).await {
+                Ok(n) if n > 0 => tracing::info!(deleted = n, "pruned raw snapshots"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "pruning snapshots failed"),
+            }
+        }
         if reconciled.elapsed() >= RECONCILE_EVERY {
             reconciled = std::time::Instant::now();
             if let Err(e) = crate::reconcile::reconcile_once(&ctx).await {

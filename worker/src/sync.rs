@@ -127,6 +127,8 @@ async fn sync_account(ctx: &Ctx, claim: &SyncClaim) -> Result<(), Halt> {
     store
         .link_published_videos(&account.id, &videos, now)
         .await?;
+    store.roll_up_account(&account.id, counts, now).await?;
+    store.score_recent_videos(&account.id, now).await?;
     Ok(())
 }
 
@@ -163,6 +165,7 @@ pub async fn refresh_videos_once(ctx: &Ctx) -> anyhow::Result<usize> {
                 let stats: Vec<VideoStats> = videos.into_iter().map(|v| stats(v, now)).collect();
                 refreshed += stats.len();
                 store.save_videos(&account.id, &stats, now).await?;
+                store.score_recent_videos(&account.id, now).await?;
             }
             Err(e) => tracing::debug!(account_id = %account.id, error = %e, "video refresh failed"),
         }

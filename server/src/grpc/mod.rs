@@ -2,6 +2,7 @@
 //! back), the middleware that authenticates every non-public call, and the router.
 
 mod accounts;
+mod analytics;
 mod auth;
 mod convert;
 mod middleware;
@@ -11,6 +12,7 @@ mod scheduling;
 mod workspaces;
 
 use multitok_proto::v1::account_service_server::AccountServiceServer;
+use multitok_proto::v1::analytics_service_server::AnalyticsServiceServer;
 use multitok_proto::v1::auth_service_server::AuthServiceServer;
 use multitok_proto::v1::publishing_service_server::PublishingServiceServer;
 use multitok_proto::v1::scheduling_service_server::SchedulingServiceServer;
@@ -48,6 +50,9 @@ pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes>
         .add_service(SchedulingServiceServer::new(scheduling::Scheduling::new(
             services.clone(),
         )))
+        .add_service(AnalyticsServiceServer::new(analytics::Analytics::new(
+            services.clone(),
+        )))
         .add_service(
             // A full upload chunk plus its envelope must fit in one message.
             PublishingServiceServer::new(publishing::Publishing::new(services))
@@ -68,6 +73,9 @@ pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes>
             .await;
         health_reporter
             .set_serving::<SchedulingServiceServer<scheduling::Scheduling>>()
+            .await;
+        health_reporter
+            .set_serving::<AnalyticsServiceServer<analytics::Analytics>>()
             .await;
     });
     Ok(routes)

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod analytics;
 pub mod auth;
 pub mod crypto;
 pub mod media;
@@ -51,6 +52,7 @@ pub struct Services {
     profiles: Arc<profiles::ProfileCache>,
     pub media: media::MediaStore,
     post_changes: tokio::sync::broadcast::Sender<()>,
+    pub analytics_cache: analytics::cache::AnalyticsCache,
 }
 
 impl Services {
@@ -74,6 +76,7 @@ impl Services {
             profiles: Arc::default(),
             media: media::MediaStore::local(&settings.media_dir)?,
             post_changes: tokio::sync::broadcast::channel(64).0,
+            analytics_cache: analytics::cache::AnalyticsCache::local(&settings.analytics),
         })
     }
 

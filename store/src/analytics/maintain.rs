@@ -356,3 +356,10 @@ async fn upsert_account_days(
         .await?;
     Ok(())
 }
+
+impl Store {
+    /// Makes the accounts' cached analytics unreachable.
+    pub async fn invalidate_analytics(&self, account_ids: &[String]) -> Result<(), StoreError> {
+        bump_versions(&self.db, account_ids.iter().cloned()).await
+    }
+}

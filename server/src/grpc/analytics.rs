@@ -1,0 +1,289 @@
+//! `multitok.v1.AnalyticsService`: metrics, series, post analytics, best times, dashboard,
+//! comparison, refresh and export.
+
+use futures::stream::BoxStream;
+use multitok_proto::v1 as pb;
+use multitok_proto::v1::analytics_service_server::AnalyticsService;
+use multitok_shared::{Violations, validate};
+use tokio::sync::mpsc;
+use tonic::{Request, Response, Status};
+
+use super::{caller, convert, status};
+use crate::error::AppError;
+use crate::service::Services;
+use crate::service::access::{Access, EditContent, Permission, View};
+use crate::service::analytics::input::{self, DayRange};
+use crate::service::analytics::series::SeriesQuery;
+use crate::service::analytics::{Dataset, ExportFormat, PostSubject};
+
+pub struct Analytics {
+    services: Services,
+}
+
+impl Analytics {
+    pub fn new(services: Services) -> Analytics {
+        Analytics { services }
+    }
+
+    /// Checks the workspace (and account, when given) ids and the caller's permission `P`.
+    async fn access<P: Permission>(
+        &self,
+        caller: &crate::service::Caller,
+        workspace_id: &str,
+        account_id: Option<&str>,
+        mut v: Violations,
+    ) -> Result<Access<P>, Status> {
+        let ws = v.check("workspace_id", validate::uuid_text(workspace_id));
+        if let Some(a) = account_id.filter(|a| !a.is_empty()) {
+            v.check("account_id", validate::uuid_text(a));
+        }
+        v.into_result().map_err(status)?;
+        let ws = ws.ok_or_else(|| status(Violations::one("workspace_id", "is required")))?;
+        self.services
+            .authorize::<P>(caller, &ws)
+            .await
+            .map_err(status)
+    }
+}
+
+fn required_range(v: &mut Violations, range: Option<pb::DateRange>) -> Option<DayRange> {
+    match range {
+        Some(r) => input::range(v, "range", &r.from, &r.to),
+        None => {
+            v.add("range", "is required");
+            None
+        }
+    }
+}
+
+/// A channel of answers as a gRPC stream.
+fn streamed<T: Send + 'static>(
+    rx: mpsc::Receiver<Result<T, AppError>>,
+) -> BoxStream<'static, Result<T, Status>> {
+    Box::pin(futures::stream::unfold(rx, |mut rx| async move {
+        let item = rx.recv().await?;
+        Some((item.map_err(status), rx))
+    }))
+}
+
+#[tonic::async_trait]
+impl AnalyticsService for Analytics {
+    type ExportAnalyticsStream = BoxStream<'static, Result<pb::ExportAnalyticsChunk, Status>>;
+    type WatchDashboardStream = BoxStream<'static, Result<pb::GetDashboardResponse, Status>>;
+
+    async fn get_account_metrics(
+        &self,
+        request: Request<pb::GetAccountMetricsRequest>,
+    ) -> Result<Response<pb::GetAccountMetricsResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let account = convert::id("account_id", &r.account_id).map_err(status)?;
+        let access: Access<View> = self
+            .access(&caller, &r.workspace_id, None, Violations::new())
+            .await?;
+        let metrics = access
+            .account_metrics(&self.services, &account, r.period_days)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::GetAccountMetricsResponse {
+            metrics: Some(metrics),
+        }))
+    }
+
+    async fn get_account_time_series(
+        &self,
+        request: Request<pb::GetAccountTimeSeriesRequest>,
+    ) -> Result<Response<pb::GetAccountTimeSeriesResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let account = convert::id("account_id", &r.account_id).map_err(status)?;
+        let range = r.range.unwrap_or_default();
+        let q = SeriesQuery::parse(&r.metrics, &range.from, &range.to, r.granularity)
+            .map_err(status)?;
+        let access: Access<View> = self
+            .access(&caller, &r.workspace_id, None, Violations::new())
+            .await?;
+        let answer = access
+            .time_series(&self.services, &account, q)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(answer))
+    }
+
+    async fn get_post_analytics(
+        &self,
+        request: Request<pb::GetPostAnalyticsRequest>,
+    ) -> Result<Response<pb::GetPostAnalyticsResponse>, Status> {
+        use pb::get_post_analytics_request::Subject;
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let subject = match r.subject {
+            Some(Subject::PostId(id)) => {
+                PostSubject::Post(convert::id("post_id", &id).map_err(status)?)
+            }
+            Some(Subject::VideoId(id)) if !id.is_empty() && id.len() <= 64 => {
+                PostSubject::Video(id)
+            }
+            _ => {
+                return Err(status(Violations::one(
+                    "subject",
+                    "name a post_id or a video_id",
+                )));
+            }
+        };
+        let access: Access<View> = self
+            .access(&caller, &r.workspace_id, None, Violations::new())
+            .await?;
+        let answer = access
+            .post_analytics(&self.services, subject)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(answer))
+    }
+
+    async fn get_best_times(
+        &self,
+        request: Request<pb::GetBestTimesRequest>,
+    ) -> Result<Response<pb::GetBestTimesResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let mut v = Violations::new();
+        let range = required_range(&mut v, r.range);
+        let access: Access<View> = self
+            .access(&caller, &r.workspace_id, Some(&r.account_id), v)
+            .await?;
+        let range = range.ok_or_else(|| status(Violations::one("range", "is required")))?;
+        let answer = access
+            .best_times(&self.services, &r.account_id, range)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(answer))
+    }
+
+    async fn get_dashboard(
+        &self,
+        request: Request<pb::GetDashboardRequest>,
+    ) -> Result<Response<pb::GetDashboardResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let access: Access<View> = self
+            .access(&caller, &r.workspace_id, None, Violations::new())
+            .await?;
+        let answer = access
+            .dashboard(&self.services, r.period_days)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(answer))
+    }
+
+    async fn compare_accounts(
+        &self,
+        request: Request<pb::CompareAccountsRequest>,
+    ) -> Result<Response<pb::CompareAccountsResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let mut v = Violations::new();
+        let ids: Vec<String> = r
+            .account_ids
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| v.check(&format!("account_ids[{i}]"), validate::uuid_text(id)))
+            .collect();
+        v.into_result().map_err(status)?;
+        let range = r.range.unwrap_or_default();
+        let q = SeriesQuery::parse(&r.metrics, &range.from, &range.to, r.granularity)
+            .map_err(status)?;
+        let access: Access<View> = self
+            .access(&caller, &r.workspace_id, None, Violations::new())
+            .await?;
+        let answer = access
+            .compare(&self.services, &ids, q)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(answer))
+    }
+
+    async fn refresh_account(
+        &self,
+        request: Request<pb::RefreshAccountRequest>,
+    ) -> Result<Response<pb::RefreshAccountResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let account = convert::id("account_id", &r.account_id).map_err(status)?;
+        let access: Access<EditContent> = self
+            .access(&caller, &r.workspace_id, None, Violations::new())
+            .await?;
+        let at = access
+            .refresh_account(&self.services, &account)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::RefreshAccountResponse {
+            sync_requested_at: Some(convert::timestamp(at)),
+        }))
+    }
+
+    async fn export_analytics(
+        &self,
+        request: Request<pb::ExportAnalyticsRequest>,
+    ) -> Result<Response<Self::ExportAnalyticsStream>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let mut v = Violations::new();
+        let dataset = match r.dataset {
+            1 => Some(Dataset::AccountDays),
+            2 => Some(Dataset::Videos),
+            _ => {
+                v.add("dataset", "must be account days or videos");
+                None
+            }
+        };
+        let format = match r.format {
+            1 => Some(ExportFormat::Csv),
+            2 => Some(ExportFormat::Json),
+            _ => {
+                v.add("format", "must be CSV or JSON");
+                None
+            }
+        };
+        let range = required_range(&mut v, r.range);
+        let access: Access<View> = self
+            .access(&caller, &r.workspace_id, Some(&r.account_id), v)
+            .await?;
+        let (Some(dataset), Some(format), Some(range)) = (dataset, format, range) else {
+            return Err(status(Violations::one("range", "is required")));
+        };
+        let export = access
+            .export(&self.services, &r.account_id, dataset, format, range)
+            .await
+            .map_err(status)?;
+        let mut first = Some((export.file_name, export.content_type));
+        let chunks = streamed(export.chunks);
+        Ok(Response::new(Box::pin(futures::StreamExt::map(
+            chunks,
+            move |chunk| {
+                let (file_name, content_type) = first.take().unwrap_or_default();
+                chunk.map(|data| pb::ExportAnalyticsChunk {
+                    data,
+                    content_type: content_type.to_owned(),
+                    file_name,
+                })
+            },
+        ))))
+    }
+
+    async fn watch_dashboard(
+        &self,
+        request: Request<pb::WatchDashboardRequest>,
+    ) -> Result<Response<Self::WatchDashboardStream>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let access: Access<View> = self
+            .access(&caller, &r.workspace_id, None, Violations::new())
+            .await?;
+        let mut v = Violations::new();
+        input::period(&mut v, "period_days", r.period_days);
+        v.into_result().map_err(status)?;
+        let rx = access.watch_dashboard(&self.services, r.period_days);
+        Ok(Response::new(streamed(rx)))
+    }
+}

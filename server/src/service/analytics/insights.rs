@@ -1,0 +1,210 @@
+//! Insights: a video's growth curve, viral score and forecasts, and the best times to post.
+
+use chrono::{Datelike, TimeDelta, Timelike};
+use multitok_proto::v1 as pb;
+use multitok_shared::analytics::{Sample, best_times, engagement_rate, forecast, viral_score};
+use multitok_store::analytics::{BASELINE_POSTS, VideoRow, curve};
+
+use super::cache::Kind;
+use super::input::DayRange;
+use super::timestamp;
+use crate::error::AppError;
+use crate::service::Services;
+use crate::service::access::{Access, View};
+
+/// Earlier posts a forecast learns from.
+const HISTORY_POSTS: u64 = 50;
+/// Posts younger than this are not yet judged for best times (views settle in about a week).
+const MATURE_DAYS: i64 = 7;
+const HORIZONS_HOURS: [f64; 2] = [7.0 * 24.0, 30.0 * 24.0];
+
+/// What a post analytics request names.
+#[derive(Debug, Clone)]
+pub enum PostSubject {
+    Post(String),
+    Video(String),
+}
+
+impl Access<View> {
+    /// Counts, curve, viral score and forecasts of the post's videos (or of one video).
+    pub async fn post_analytics(
+        &self,
+        s: &Services,
+        subject: PostSubject,
+    ) -> Result<pb::GetPostAnalyticsResponse, AppError> {
+        let scope = self.scope(s, "").await?;
+        let subject_key = match &subject {
+            PostSubject::Post(id) => format!("post:{id}"),
+            PostSubject::Video(id) => format!("video:{id}"),
+        };
+        let key = scope.key(&format!("insights:{subject_key}"));
+        s.analytics_cache
+            .get_or(Kind::Insights, key, async {
+                let videos = match &subject {
+                    PostSubject::Post(id) => s.store.videos_of_post(&self.workspace.id, id).await?,
+                    PostSubject::Video(id) => s.store.video_by_tiktok_id(&scope.ids(), id).await?,
+                };
+                if videos.is_empty() {
+                    return Err(AppError::NotFound(match subject {
+                        PostSubject::Post(_) => "post with a published video",
+                        PostSubject::Video(_) => "video",
+                    }));
+                }
+                let mut out = Vec::new();
+                for v in videos {
+                    out.push(video_analytics(s, v).await?);
+                }
+                Ok(pb::GetPostAnalyticsResponse { videos: out })
+            })
+            .await
+    }
+
+    /// The weekday × hour grid of the account's (or every account's) posts made in the range.
+    pub async fn best_times(
+        &self,
+        s: &Services,
+        account_id: &str,
+        range: DayRange,
+    ) -> Result<pb::GetBestTimesResponse, AppError> {
+        let scope = self.scope(s, account_id).await?;
+        let zone: chrono_tz::Tz = self.workspace.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let key = scope.key(&format!("best:{}:{}:{}", range.from, range.to, zone));
+        s.analytics_cache
+            .get_or(Kind::Insights, key, async {
+                let now = s.now();
+                let from = range.from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or(now);
+                let to = (range.to + TimeDelta::days(1)).and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or(now);
+                let to = to.min(now - TimeDelta::days(MATURE_DAYS));
+                let videos = s.store.videos_posted(&scope.ids(), from, to, None, None).await?;
+                let per_account: Vec<Vec<Sample>> = scope
+                    .accounts
+                    .iter()
+                    .map(|a| {
+                        videos
+                            .iter()
+                            .filter(|v| v.account_id == a.id)
+                            .map(|v| {
+                                let local = v.posted_at.with_timezone(&zone);
+                                Sample {
+                                    weekday: local.weekday().num_days_from_monday() as u8,
+                                    hour: local.hour() as u8,
+                                    performance: v.view_count as f64,
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect();
+                let grid = best_times(&per_account);
+                let cell = |d: usize, h: usize| {
+                    let c = grid.cells[d][h];
+                    pb::BestTimeCell {
+                        weekday: d as i32,
+                        hour: h as i32,
+                        expected: c.expected,
+                        samples: c.samples as i32,
+                    }
+                };
+                let note = if grid.enough_data {
+                    format!("From {} posts at least {MATURE_DAYS} days old.", grid.samples)
+                } else {
+                    format!(
+                        "Not enough data: {} posts at least {MATURE_DAYS} days old in the range; {} are needed.",
+                        grid.samples,
+                        multitok_shared::analytics::best_times::MIN_SAMPLES
+                    )
+                };
+                Ok(pb::GetBestTimesResponse {
+                    time_zone: zone.name().to_owned(),
+                    cells: (0..7).flat_map(|d| (0..24).map(move |h| (d, h))).map(|(d, h)| cell(d, h)).collect(),
+                    samples: grid.samples as i32,
+                    enough_data: grid.enough_data,
+                    top: grid.top.iter().map(|&(d, h)| cell(d.into(), h.into())).collect(),
+                    note,
+                })
+            })
+            .await
+    }
+}
+
+/// One video's analytics from its day rows and those of the account's earlier posts.
+async fn video_analytics(s: &Services, v: VideoRow) -> Result<pb::VideoAnalytics, AppError> {
+    let now = s.now();
+    let history = s
+        .store
+        .videos_before(&v.account_id, v.posted_at, HISTORY_POSTS)
+        .await?;
+    let days = s
+        .store
+        .day_views(history.iter().map(|h| h.id.clone()).chain([v.id.clone()]))
+        .await?;
+    let curve_of = |row: &VideoRow| {
+        curve(
+            row.posted_at,
+            days.get(&row.id).map_or(&[][..], Vec::as_slice),
+        )
+    };
+    let own = curve_of(&v);
+    let curves: Vec<Vec<(f64, f64)>> = history.iter().map(curve_of).collect();
+    let age = (now - v.posted_at).num_seconds() as f64 / 3600.0;
+    let seen = own.iter().map(|p| p.0).fold(0.0, f64::max).min(age);
+    let baseline = &curves[..curves.len().min(BASELINE_POSTS as usize)];
+    let score = viral_score(&own, seen, baseline);
+    let forecasts: Vec<pb::Forecast> = HORIZONS_HOURS
+        .iter()
+        .filter_map(|&h| forecast(&own, seen, &curves, h))
+        .map(|f| pb::Forecast {
+            horizon_hours: f.horizon_hours,
+            expected: f.expected,
+            low: f.low,
+            high: f.high,
+            basis: f.basis as i32,
+        })
+        .collect();
+    let note = match (&score, own.is_empty()) {
+        (_, true) => "No statistics yet: the next sync reads them.".to_owned(),
+        (None, false) => format!(
+            "No viral score yet: fewer than {} earlier posts of this account were seen at {seen:.0} h.",
+            multitok_shared::analytics::viral::MIN_BASELINE
+        ),
+        (Some(sc), false) => sc.explanation(),
+    };
+    let points = days.get(&v.id).cloned().unwrap_or_default();
+    Ok(pb::VideoAnalytics {
+        account_id: v.account_id.clone(),
+        video_id: v.video_id.clone(),
+        title: v.title.clone(),
+        posted_at: timestamp(v.posted_at),
+        share_url: v.share_url.clone(),
+        views: v.view_count,
+        likes: v.like_count,
+        comments: v.comment_count,
+        shares: v.share_count,
+        engagement_rate: engagement_rate(
+            v.like_count,
+            v.comment_count,
+            v.share_count,
+            v.view_count,
+        ),
+        curve: points
+            .iter()
+            .map(|(at, views)| pb::CurvePoint {
+                at: timestamp(*at),
+                age_hours: (*at - v.posted_at).num_seconds() as f64 / 3600.0,
+                views: *views,
+            })
+            .collect(),
+        viral: score.map(|sc| pb::ViralScore {
+            explanation: sc.explanation(),
+            score: sc.score,
+            z: sc.z,
+            age_hours: sc.age_hours,
+            views: sc.views,
+            baseline_median: sc.baseline_median,
+            baseline_spread: sc.baseline_spread,
+            baseline_posts: sc.baseline_posts as i32,
+            viral: sc.viral,
+        }),
+        forecasts,
+        note,
+    })
+}
