@@ -63,6 +63,8 @@ pub fn run(ci: bool) -> anyhow::Result<()> {
                         "--test",
                         "migrations",
                         "--test",
+                        "rollups",
+                        "--test",
                         "api",
                     ],
                 )

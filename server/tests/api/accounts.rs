@@ -19,6 +19,11 @@ pub(crate) struct World {
 const TOKEN_KEY: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
 
 pub(crate) async fn world() -> World {
+    world_with(|_| {}).await
+}
+
+/// A world whose server settings `configure` adjusts.
+pub(crate) async fn world_with(configure: impl FnOnce(&mut multitok_server::Settings)) -> World {
     let sandbox = Sandbox::spawn(SandboxConfig {
         processing_ms: 0,
         moderation_ms: 0,
@@ -37,6 +42,7 @@ pub(crate) async fn world() -> World {
         s.tiktok.api_base = base;
         s.tiktok.authorize_url = String::new();
         s.tiktok.token_keys = vec![TOKEN_KEY.into()];
+        configure(s);
     })
     .await;
     let owner = app.register(&unique_email("owner")).await;

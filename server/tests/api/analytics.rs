@@ -11,7 +11,7 @@ use multitok_store::sync::{AccountCounts, VideoStats};
 use tonic::Code;
 use tonic::transport::Channel;
 
-use crate::accounts::{World, world};
+use crate::accounts::{World, world_with};
 use crate::helpers::{TestApp, authed, unique_email, violated_fields};
 
 fn client(app: &TestApp) -> AnalyticsServiceClient<Channel> {
@@ -51,7 +51,11 @@ struct Seeded {
 /// 2 days and 3 days old with 100, 200 and 600 views; account B has day rows 4 days ago and
 /// today, and one post 2 days old with 50 views.
 async fn seeded() -> Seeded {
-    let w = world().await;
+    seeded_with(|_| {}).await
+}
+
+async fn seeded_with(configure: impl FnOnce(&mut multitok_server::Settings)) -> Seeded {
+    let w = world_with(configure).await;
     let a = w.connect("sbx-open-ana").await;
     let b = w.connect("sbx-open-ben").await;
     let store = Store::connect(&w.app.database_url, 2).await.unwrap();
@@ -605,4 +609,65 @@ async fn bad_ranges_and_unknown_metrics_are_invalid() {
         .await
         .unwrap_err();
     assert_eq!(missing.code(), Code::NotFound);
+}
+
+/// Two server replicas over one database and one Redis: an answer cached by one is served by
+/// the other (even after the rows beneath it changed behind the versions' back), until the
+/// account's analytics version changes.
+#[tokio::test]
+async fn replicas_share_the_redis_cache() {
+    use sea_orm::ConnectionTrait;
+    let redis =
+        std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/".into());
+    let namespace = format!("multitok-test-{}", uuid::Uuid::new_v4().simple());
+    let (url, ns) = (redis.clone(), namespace.clone());
+    let s = seeded_with(move |settings| {
+        settings.analytics.redis_url = Some(url);
+        settings.analytics.redis_namespace = ns;
+    })
+    .await;
+    let database_url = s.w.app.database_url.clone();
+    let replica = TestApp::spawn_with(move |settings| {
+        settings.database_url = database_url;
+        settings.analytics.redis_url = Some(redis);
+        settings.analytics.redis_namespace = namespace;
+    })
+    .await;
+    let metrics = |app: &TestApp| {
+        let mut c = client(app);
+        let request = authed(
+            s.token(),
+            pb::GetAccountMetricsRequest {
+                workspace_id: s.ws(),
+                account_id: s.a.clone(),
+                period_days: 7,
+            },
+        );
+        async move {
+            c.get_account_metrics(request)
+                .await
+                .unwrap()
+                .into_inner()
+                .metrics
+                .unwrap()
+        }
+    };
+    assert_eq!(metrics(&s.w.app).await.followers, 200);
+    let db = sea_orm::Database::connect(&s.w.app.database_url)
+        .await
+        .unwrap();
+    db.execute_unprepared("UPDATE account_days SET follower_count = 999")
+        .await
+        .unwrap();
+    assert_eq!(
+        metrics(&replica).await.followers,
+        200,
+        "served from the shared cache"
+    );
+    s.store
+        .invalidate_analytics(std::slice::from_ref(&s.a))
+        .await
+        .unwrap();
+    assert_eq!(metrics(&replica).await.followers, 999);
+    assert_eq!(metrics(&s.w.app).await.followers, 999);
 }

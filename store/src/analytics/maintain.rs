@@ -68,7 +68,8 @@ impl Store {
         let txn = self.begin_write().await?;
         let views: Option<i64> = video::Entity::find()
             .select_only()
-            .column_as(video::Column::ViewCount.sum(), "views")
+            // PostgreSQL sums BIGINT as NUMERIC; the cast keeps it a BIGINT on both.
+            .column_as(Expr::cust("CAST(SUM(view_count) AS BIGINT)"), "views")
             .filter(video::Column::AccountId.eq(account_id))
             .into_tuple::<Option<i64>>()
             .one(&txn)
