@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod calendar;
+pub mod chart;
 pub mod chunk_plan;
 #[cfg(feature = "import")]
 pub mod csv_import;

@@ -6,6 +6,8 @@ use crate::api::Api;
 use crate::components::layout::Layout;
 use crate::hooks::{Session, SessionHandle, use_session};
 use crate::pages::accounts::Accounts;
+use crate::pages::analytics::AnalyticsPage;
+use crate::pages::dashboard::Dashboard;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::compose::Compose;
 use crate::pages::media::MediaPage;
@@ -128,19 +130,13 @@ fn protected(props: &ProtectedProps) -> Html {
 fn page(route: Route) -> Html {
     let soon = |title: &'static str, text: &'static str| html! { <Placeholder {title} {text} /> };
     match route {
-        Route::Dashboard => soon(
-            "Dashboard",
-            "Followers, views and engagement across all connected accounts, with the posts that are taking off and what is scheduled next.",
-        ),
+        Route::Dashboard => html! { <Dashboard /> },
         Route::Accounts => html! { <Accounts /> },
         Route::Media => html! { <MediaPage /> },
         Route::Compose => html! { <Compose /> },
         Route::Calendar => html! { <CalendarPage /> },
         Route::Post => html! { <PostPage /> },
-        Route::Analytics => soon(
-            "Analytics",
-            "Growth over time, viral posts, best times to post and account comparison, with CSV export.",
-        ),
+        Route::Analytics => html! { <AnalyticsPage /> },
         Route::Settings => html! { <Settings /> },
         Route::NotFound | Route::Login | Route::Register => {
             soon("Not found", "This page does not exist.")

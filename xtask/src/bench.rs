@@ -6,6 +6,22 @@
 use crate::run::{cmd, root, status};
 use crate::tools::Tools;
 
+/// `cargo xtask bench analytics`: the analytics benchmark alone (10 M snapshot rows per
+/// database; it takes several minutes).
+pub fn analytics() -> anyhow::Result<()> {
+    status(&mut cmd(
+        "cargo",
+        &["build", "--release", "-p", "multitok-server", "--bin", "multitok-server"],
+    ))?;
+    status(
+        cmd("cargo", &["bench", "-p", "multitok-server", "--bench", "analytics"])
+            .env("BENCH_SERVER_BIN", root().join("target/release/multitok-server"))
+            .env("BENCH_OUT", root().join("target/bench")),
+    )?;
+    println!("results: target/bench/analytics.md");
+    Ok(())
+}
+
 pub fn run() -> anyhow::Result<()> {
     status(&mut cmd(
         "cargo",

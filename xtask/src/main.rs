@@ -11,13 +11,14 @@ mod tools;
 use anyhow::bail;
 
 const USAGE: &str =
-    "usage: cargo xtask <dev | test [--ci] | bench | install | build-web | browser>";
+    "usage: cargo xtask <dev | test [--ci] | bench [analytics] | install | build-web | browser>";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("dev") => dev::run(),
         Some("test") => test::run(args.iter().any(|a| a == "--ci")),
+        Some("bench") if args.get(1).map(String::as_str) == Some("analytics") => bench::analytics(),
         Some("bench") => bench::run(),
         Some("install") => tools::Tools::ensure().map(drop),
         Some("browser") => {

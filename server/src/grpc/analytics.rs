@@ -14,7 +14,7 @@ use crate::service::Services;
 use crate::service::access::{Access, EditContent, Permission, View};
 use crate::service::analytics::input::{self, DayRange};
 use crate::service::analytics::series::SeriesQuery;
-use crate::service::analytics::{Dataset, ExportFormat, PostSubject};
+use crate::service::analytics::{Dataset, ExportFormat, PostSubject, VideoOrder};
 
 pub struct Analytics {
     services: Services,
@@ -136,6 +136,43 @@ impl AnalyticsService for Analytics {
             .await?;
         let answer = access
             .post_analytics(&self.services, subject)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(answer))
+    }
+
+    async fn list_videos(
+        &self,
+        request: Request<pb::ListVideosRequest>,
+    ) -> Result<Response<pb::ListVideosResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let mut v = Violations::new();
+        let range = required_range(&mut v, r.range);
+        let order = match r.order {
+            0 => VideoOrder::Newest,
+            1 => VideoOrder::Views,
+            2 => VideoOrder::ViralScore,
+            3 => VideoOrder::Engagement,
+            _ => {
+                v.add("order", "is not a known order");
+                VideoOrder::Newest
+            }
+        };
+        let limit = match r.limit {
+            0 => 100,
+            1..=500 => r.limit as usize,
+            _ => {
+                v.add("limit", "must be between 1 and 500");
+                100
+            }
+        };
+        let access: Access<View> = self
+            .access(&caller, &r.workspace_id, Some(&r.account_id), v)
+            .await?;
+        let range = range.ok_or_else(|| status(Violations::one("range", "is required")))?;
+        let answer = access
+            .list_videos(&self.services, &r.account_id, range, order, limit)
             .await
             .map_err(status)?;
         Ok(Response::new(answer))

@@ -371,6 +371,22 @@ async fn dashboard_totals_and_top_posts() {
     assert_eq!(followers.len(), 8);
     assert_eq!(followers[7], Some(250));
     assert!(d.attention.is_empty());
+    let listed = client(&s.w.app)
+        .list_videos(authed(
+            s.token(),
+            pb::ListVideosRequest {
+                workspace_id: s.ws(),
+                account_id: String::new(),
+                range: range(&day(-30), &day(0)),
+                order: pb::VideoOrder::Views.into(),
+                limit: 2,
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let ids: Vec<&str> = listed.videos.iter().map(|p| p.video_id.as_str()).collect();
+    assert_eq!((ids, listed.total), (vec!["103", "102"], 4));
 }
 
 #[tokio::test]

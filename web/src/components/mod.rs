@@ -2,3 +2,5 @@
 
 pub mod field;
 pub mod layout;
+pub mod chart;
+pub mod heatmap;

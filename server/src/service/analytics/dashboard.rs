@@ -183,3 +183,52 @@ fn daily_totals(data: &PeriodData) -> (pb::Series, pb::Series) {
     }
     (followers, views)
 }
+
+/// How a video list is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VideoOrder {
+    Newest,
+    Views,
+    ViralScore,
+    Engagement,
+}
+
+impl Access<View> {
+    /// Videos posted in the range, sorted, at most `limit`; and how many there were.
+    pub async fn list_videos(
+        &self,
+        s: &Services,
+        account_id: &str,
+        range: super::input::DayRange,
+        order: VideoOrder,
+        limit: usize,
+    ) -> Result<pb::ListVideosResponse, AppError> {
+        let scope = self.scope(s, account_id).await?;
+        let key = scope.key(&format!("videos:{}:{}:{order:?}:{limit}", range.from, range.to));
+        s.analytics_cache
+            .get_or(Kind::Insights, key, async {
+                let from = range.from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or_default();
+                let to = (range.to + TimeDelta::days(1))
+                    .and_hms_opt(0, 0, 0)
+                    .map(|t| t.and_utc())
+                    .unwrap_or_default();
+                let videos = s.store.videos_posted(&scope.ids(), from, to, None, None).await?;
+                let mut rows: Vec<pb::PostSummary> = videos.iter().map(|v| summary(&scope, v)).collect();
+                let total = rows.len() as i32;
+                match order {
+                    VideoOrder::Newest => {}
+                    VideoOrder::Views => rows.sort_by(|a, b| b.views.cmp(&a.views)),
+                    VideoOrder::ViralScore => rows.sort_by(|a, b| {
+                        let score = |p: &pb::PostSummary| p.viral_score.unwrap_or(f64::NEG_INFINITY);
+                        score(b).total_cmp(&score(a))
+                    }),
+                    VideoOrder::Engagement => {
+                        rows.sort_by(|a, b| b.engagement_rate.total_cmp(&a.engagement_rate))
+                    }
+                }
+                rows.truncate(limit);
+                Ok(pb::ListVideosResponse { videos: rows, total })
+            })
+            .await
+    }
+}

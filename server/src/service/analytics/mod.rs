@@ -20,6 +20,7 @@ use super::access::{Access, EditContent, View};
 use crate::error::AppError;
 
 pub use export::{Dataset, ExportFormat};
+pub use dashboard::VideoOrder;
 pub use insights::PostSubject;
 
 /// The accounts a call is about.

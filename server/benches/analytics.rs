@@ -1,0 +1,373 @@
+//! Analytics benchmark (`cargo xtask bench analytics`): a generator fills a database with 100
+//! accounts × 1,000 videos × 100 snapshots (10 M snapshot rows, their daily rollups, and 500
+//! days of account rows), then every analytics RPC is timed against the release server, cold
+//! (each call after the workspace's analytics versions changed, so the cache misses) and warm
+//! (the same call again), on SQLite and, when `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`) is
+//! set, PostgreSQL. `BENCH_ANALYTICS_ACCOUNTS` scales the data down for a quick look.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use multitok_proto::v1 as pb;
+use multitok_proto::v1::analytics_service_client::AnalyticsServiceClient;
+use multitok_proto::v1::auth_service_client::AuthServiceClient;
+use multitok_store::Store;
+use multitok_store::accounts::ConnectedAccount;
+use multitok_store::entity::{account_day, account_snapshot, video, video_day, video_snapshot};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use tonic::transport::Channel;
+
+const VIDEOS: usize = 1_000;
+const SNAPSHOTS: i64 = 100;
+const ACCOUNT_DAYS: i64 = 500;
+const COLD: usize = 30;
+const WARM: usize = 200;
+const ROWS_PER_INSERT: usize = 1_000;
+
+fn accounts() -> usize {
+    std::env::var("BENCH_ANALYTICS_ACCOUNTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn insert_all<A, E>(db: &DatabaseConnection, rows: Vec<A>)
+where
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+    E: EntityTrait,
+{
+    let txn = db.begin().await.unwrap();
+    let mut rows = rows;
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().saturating_sub(ROWS_PER_INSERT));
+        E::insert_many(rest).exec_without_returning(&txn).await.unwrap();
+    }
+    txn.commit().await.unwrap();
+}
+
+/// Generates and stores one account's history; answers its number of snapshot rows.
+async fn seed_account(db: &DatabaseConnection, account_id: &str, seed: u64, now: DateTime<Utc>) -> u64 {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let size = 10f64.powf(rng.random_range(3.0..5.0));
+    let (mut videos, mut snapshots, mut days) = (Vec::new(), Vec::new(), Vec::new());
+    let mut views_by_day: BTreeMap<chrono::NaiveDate, i64> = BTreeMap::new();
+    for i in 0..VIDEOS {
+        // One post every ~12 hours over 500 days, newest first.
+        let posted = now - TimeDelta::minutes(rng.random_range(30..720) + i as i64 * 720);
+        let total = size * (rng.random_range(-1.5f64..1.5) + rng.random_range(-1.5f64..1.5)).exp();
+        let settle = rng.random_range(24.0..120.0);
+        let span = (now - posted).min(TimeDelta::days(100));
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut last = None;
+        let mut last_of_day: BTreeMap<chrono::NaiveDate, video_day::ActiveModel> = BTreeMap::new();
+        for k in 1..=SNAPSHOTS {
+            let at = posted + span * k as i32 / SNAPSHOTS as i32;
+            let hours = (at - posted).num_seconds() as f64 / 3600.0;
+            let views = (total * (1.0 - (-hours / settle).exp())) as i64;
+            let (likes, comments, shares) = (views / 12, views / 150, views / 300);
+            snapshots.push(video_snapshot::ActiveModel {
+                id: NotSet,
+                video_row_id: Set(id.clone()),
+                taken_at: Set(at),
+                view_count: Set(views),
+                like_count: Set(likes),
+                comment_count: Set(comments),
+                share_count: Set(shares),
+            });
+            last_of_day.insert(
+                at.date_naive(),
+                video_day::ActiveModel {
+                    video_row_id: Set(id.clone()),
+                    day: Set(at.date_naive()),
+                    taken_at: Set(at),
+                    view_count: Set(views),
+                    like_count: Set(likes),
+                    comment_count: Set(comments),
+                    share_count: Set(shares),
+                },
+            );
+            last = Some((views, likes, comments, shares));
+        }
+        for (day, row) in &last_of_day {
+            *views_by_day.entry(*day).or_default() += row.view_count.clone().unwrap();
+        }
+        days.extend(last_of_day.into_values());
+        let (views, likes, comments, shares) = last.unwrap();
+        videos.push(video::ActiveModel {
+            id: Set(id),
+            account_id: Set(account_id.into()),
+            video_id: Set(format!("{}{:06}", seed, i)),
+            title: Set(format!("Video {i} #bench")),
+            posted_at: Set(posted),
+            duration_sec: Set(30),
+            share_url: Set(String::new()),
+            next_refresh_at: Set(None),
+            updated_at: Set(now),
+            view_count: Set(views),
+            like_count: Set(likes),
+            comment_count: Set(comments),
+            share_count: Set(shares),
+            viral_score: Set((now - posted < TimeDelta::days(7)).then(|| rng.random_range(0.2..6.0))),
+        });
+    }
+    let rows = snapshots.len() as u64;
+    insert_all(db, videos).await;
+    insert_all(db, snapshots).await;
+    insert_all(db, days).await;
+    let mut account_rows = Vec::new();
+    let mut snaps = Vec::new();
+    let followers0 = (size * 10.0) as i64;
+    for d in (0..ACCOUNT_DAYS).rev() {
+        let at = now - TimeDelta::days(d);
+        let followers = followers0 + (ACCOUNT_DAYS - d) * (size as i64 / 50 + 1);
+        snaps.push(account_snapshot::ActiveModel {
+            id: NotSet,
+            account_id: Set(account_id.into()),
+            taken_at: Set(at),
+            follower_count: Set(followers),
+            following_count: Set(120),
+            likes_count: Set(followers * 8),
+            video_count: Set(VIDEOS as i64),
+        });
+        account_rows.push(account_day::ActiveModel {
+            account_id: Set(account_id.into()),
+            day: Set(at.date_naive()),
+            follower_count: Set(followers),
+            following_count: Set(120),
+            likes_count: Set(followers * 8),
+            video_count: Set(VIDEOS as i64),
+            view_count: Set(views_by_day.range(..=at.date_naive()).map(|(_, v)| *v).sum::<i64>() / 50),
+        });
+    }
+    insert_all(db, snaps).await;
+    insert_all(db, account_rows).await;
+    rows
+}
+
+struct Bench {
+    client: AnalyticsServiceClient<Channel>,
+    token: String,
+    workspace_id: String,
+    accounts: Vec<String>,
+    video_id: String,
+    store: Store,
+}
+
+impl Bench {
+    fn req<T>(&self, message: T) -> tonic::Request<T> {
+        let mut r = tonic::Request::new(message);
+        r.metadata_mut()
+            .insert("authorization", format!("Bearer {}", self.token).parse().unwrap());
+        r
+    }
+
+    /// p50 and p99 in ms of `call`, each time after the cache was made stale (cold) or not.
+    async fn time<F, Fut>(&self, cold: bool, call: F) -> (f64, f64)
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = ()>,
+    {
+        let n = if cold { COLD } else { WARM };
+        if !cold {
+            for _ in 0..5 {
+                call().await;
+            }
+        }
+        let mut times = Vec::with_capacity(n);
+        for _ in 0..n {
+            if cold {
+                self.store.invalidate_analytics(&self.accounts).await.unwrap();
+            }
+            let t = Instant::now();
+            call().await;
+            times.push(t.elapsed());
+        }
+        times.sort_unstable();
+        let pct = |p: f64| times[((n as f64 * p) as usize).min(n - 1)].as_secs_f64() * 1000.0;
+        (pct(0.5), pct(0.99))
+    }
+}
+
+fn range(days: i64) -> Option<pb::DateRange> {
+    let today = Utc::now().date_naive();
+    Some(pb::DateRange {
+        from: (today - TimeDelta::days(days - 1)).to_string(),
+        to: today.to_string(),
+    })
+}
+
+async fn rows(b: &Bench) -> Vec<(&'static str, (f64, f64), (f64, f64))> {
+    let ws = b.workspace_id.clone();
+    let a = b.accounts[0].clone();
+    let mut out = Vec::new();
+    macro_rules! measure {
+        ($name:expr, $call:expr) => {{
+            let cold = b.time(true, $call).await;
+            let warm = b.time(false, $call).await;
+            out.push(($name, cold, warm));
+        }};
+    }
+    measure!("GetAccountMetrics (30 days)", || async {
+        b.client.clone().get_account_metrics(b.req(pb::GetAccountMetricsRequest {
+            workspace_id: ws.clone(), account_id: a.clone(), period_days: 30,
+        })).await.unwrap();
+    });
+    measure!("GetAccountTimeSeries (5 metrics, 365 days)", || async {
+        b.client.clone().get_account_time_series(b.req(pb::GetAccountTimeSeriesRequest {
+            workspace_id: ws.clone(), account_id: a.clone(), metrics: vec![1, 2, 3, 4, 5],
+            range: range(365), granularity: 1,
+        })).await.unwrap();
+    });
+    measure!("GetPostAnalytics (one video)", || async {
+        b.client.clone().get_post_analytics(b.req(pb::GetPostAnalyticsRequest {
+            workspace_id: ws.clone(),
+            subject: Some(pb::get_post_analytics_request::Subject::VideoId(b.video_id.clone())),
+        })).await.unwrap();
+    });
+    measure!("GetBestTimes (one account, 365 days)", || async {
+        b.client.clone().get_best_times(b.req(pb::GetBestTimesRequest {
+            workspace_id: ws.clone(), account_id: a.clone(), range: range(365),
+        })).await.unwrap();
+    });
+    measure!("GetBestTimes (all accounts, 365 days)", || async {
+        b.client.clone().get_best_times(b.req(pb::GetBestTimesRequest {
+            workspace_id: ws.clone(), account_id: String::new(), range: range(365),
+        })).await.unwrap();
+    });
+    measure!("GetDashboard (30 days)", || async {
+        b.client.clone().get_dashboard(b.req(pb::GetDashboardRequest {
+            workspace_id: ws.clone(), period_days: 30,
+        })).await.unwrap();
+    });
+    measure!("CompareAccounts (10 accounts, 2 metrics, 90 days)", || async {
+        b.client.clone().compare_accounts(b.req(pb::CompareAccountsRequest {
+            workspace_id: ws.clone(), account_ids: b.accounts.iter().take(10).cloned().collect(),
+            metrics: vec![1, 5], range: range(90), granularity: 1,
+        })).await.unwrap();
+    });
+    measure!("ExportAnalytics (videos of one account, CSV)", || async {
+        let mut s = b.client.clone().export_analytics(b.req(pb::ExportAnalyticsRequest {
+            workspace_id: ws.clone(), account_id: a.clone(), dataset: 2, format: 1, range: range(600),
+        })).await.unwrap().into_inner();
+        while s.message().await.unwrap().is_some() {}
+    });
+    out
+}
+
+async fn bench_backend(label: &str, database_url: &str) -> String {
+    let port = free_port();
+    let binary = std::env::var("BENCH_SERVER_BIN").unwrap_or_else(|_| "target/release/multitok-server".into());
+    let mut server: Child = Command::new(&binary)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", database_url])
+        .env("RUST_LOG", "warn")
+        .env("MULTITOK_AUTH__JWT_SECRET", "benchmark signing key, 32 bytes or more")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start the release server (cargo build --release -p multitok-server)");
+    let endpoint = Channel::from_shared(format!("http://127.0.0.1:{port}")).unwrap();
+    let started = Instant::now();
+    let channel = loop {
+        if let Ok(ch) = endpoint.connect().await {
+            break ch;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "server did not start");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    let registered = AuthServiceClient::new(channel.clone())
+        .register(pb::RegisterRequest {
+            email: format!("analytics-{}@example.com", std::process::id()),
+            password: "benchmark password".into(),
+            display_name: "Bench".into(),
+        })
+        .await
+        .expect("register")
+        .into_inner();
+    let workspace_id = registered.workspace.clone().unwrap().id;
+    let store = Store::connect(database_url, 4).await.unwrap();
+    let db = sea_orm::Database::connect(database_url).await.unwrap();
+    let now = Utc::now();
+    let seeding = Instant::now();
+    let mut ids = Vec::new();
+    let mut snapshot_rows = 0;
+    for i in 0..accounts() {
+        let a = store
+            .upsert_account(
+                ConnectedAccount {
+                    workspace_id: workspace_id.clone(),
+                    open_id: format!("bench-open-{i}"),
+                    display_name: format!("Bench {i}"),
+                    username: format!("bench.{i}"),
+                    avatar_url: String::new(),
+                    access_token_enc: "sealed".into(),
+                    refresh_token_enc: "sealed".into(),
+                    access_expires_at: now,
+                    refresh_expires_at: now,
+                    scopes: vec![],
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        snapshot_rows += seed_account(&db, &a.id, 1000 + i as u64, now).await;
+        ids.push(a.id);
+    }
+    let seeded = seeding.elapsed();
+    eprintln!("{label}: seeded {snapshot_rows} snapshots in {:.0} s", seeded.as_secs_f64());
+    let b = Bench {
+        client: AnalyticsServiceClient::new(channel).max_decoding_message_size(64 << 20),
+        token: registered.session.unwrap().access_token,
+        workspace_id,
+        accounts: ids,
+        video_id: "1000000500".into(),
+        store,
+    };
+    let mut report = format!(
+        "\n### {label}: {snapshot_rows} snapshot rows, seeded in {:.0} s\n\n\
+         | RPC | cold p50 | cold p99 | warm p50 | warm p99 |\n|---|---|---|---|---|\n",
+        seeded.as_secs_f64()
+    );
+    for (name, cold, warm) in rows(&b).await {
+        report += &format!(
+            "| {name} | {:.1} ms | {:.1} ms | {:.2} ms | {:.2} ms |\n",
+            cold.0, cold.1, warm.0, warm.1
+        );
+    }
+    let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
+    let _ = server.wait();
+    report
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = format!(
+        "## Analytics: {} accounts × {VIDEOS} videos × {SNAPSHOTS} snapshots; cold = after the \
+         analytics versions changed ({COLD} calls), warm = cached ({WARM} calls)\n",
+        accounts()
+    );
+    let sqlite = format!("sqlite://{}?mode=rwc", dir.path().join("analytics.db").display());
+    report += &bench_backend("SQLite", &sqlite).await;
+    let pg = std::env::var("BENCH_DATABASE_URL").or_else(|_| std::env::var("TEST_DATABASE_URL"));
+    if let Ok(admin) = pg {
+        let name = format!("mt_analytics_{}", std::process::id());
+        let url = Store::create_database(&admin, &name).await.unwrap();
+        report += &bench_backend("PostgreSQL", &url).await;
+        Store::drop_database(&admin, &name).await.unwrap();
+    } else {
+        report += "\n(PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL)\n";
+    }
+    println!("{report}");
+    let out = std::path::PathBuf::from(std::env::var("BENCH_OUT").unwrap_or_else(|_| "target/bench".into()));
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("analytics.md"), report).unwrap();
+}

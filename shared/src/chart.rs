@@ -1,0 +1,222 @@
+//! Chart data preparation, shared by the web app's charts and tested natively: value ranges with
+//! round ticks, series cut at gaps, the point under the pointer, compact numbers and heat colors.
+
+/// A value range that includes every value, padded, never empty; (0, 1) without values.
+pub fn value_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.into_iter().filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if lo > hi {
+        return (0.0, 1.0);
+    }
+    if lo == hi {
+        let pad = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
+        return (lo - pad, hi + pad);
+    }
+    let pad = (hi - lo) * 0.05;
+    // Counts never go below zero: do not pad a non-negative range below it.
+    let bottom = if lo >= 0.0 { (lo - pad).max(0.0) } else { lo - pad };
+    (bottom, hi + pad)
+}
+
+/// About `count` round tick values (1, 2 or 5 × 10ⁿ apart) inside `lo..=hi`.
+pub fn ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
+    if !(lo.is_finite() && hi.is_finite()) || hi <= lo || count == 0 {
+        return Vec::new();
+    }
+    let raw = (hi - lo) / count as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    let mut t = (lo / step).ceil() * step;
+    let mut out = Vec::new();
+    while t <= hi + step * 1e-9 && out.len() <= count * 3 {
+        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
+        t += step;
+    }
+    out
+}
+
+/// Runs of consecutive present values, as (index, value): a line is drawn per run, so a gap
+/// stays a gap.
+pub fn segments(values: &[Option<f64>]) -> Vec<Vec<(usize, f64)>> {
+    let mut out: Vec<Vec<(usize, f64)>> = Vec::new();
+    let mut current = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        match v.filter(|v| v.is_finite()) {
+            Some(v) => current.push((i, v)),
+            None if !current.is_empty() => out.push(std::mem::take(&mut current)),
+            None => {}
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The index of the point nearest to `x` on a plot `width` wide holding `n` evenly spaced
+/// points; `None` without points.
+pub fn nearest_index(x: f64, width: f64, n: usize) -> Option<usize> {
+    if n == 0 || !(width > 0.0) || !x.is_finite() {
+        return None;
+    }
+    if n == 1 {
+        return Some(0);
+    }
+    let step = width / (n - 1) as f64;
+    Some(((x / step).round().max(0.0) as usize).min(n - 1))
+}
+
+/// A number in few characters: 950, 1.2K, 34K, 5.6M, 7.8B.
+pub fn compact(v: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    let a = v.abs();
+    let (scaled, suffix) = match a {
+        a if a >= 1e9 => (v / 1e9, "B"),
+        a if a >= 1e6 => (v / 1e6, "M"),
+        a if a >= 1e3 => (v / 1e3, "K"),
+        _ => return format!("{}", v.round() as i64),
+    };
+    if scaled.abs() >= 100.0 {
+        format!("{scaled:.0}{suffix}")
+    } else {
+        let text = format!("{scaled:.1}");
+        format!("{}{suffix}", text.trim_end_matches(".0"))
+    }
+}
+
+/// A signed change: +12, −3, 0.
+pub fn signed(v: i64) -> String {
+    match v {
+        0 => "0".into(),
+        v if v > 0 => format!("+{}", compact(v as f64)),
+        v => format!("−{}", compact(-v as f64)),
+    }
+}
+
+/// The heat color of `value` between `lo` and `hi`: pale for low, deep for high (RGB).
+pub fn heat(value: f64, lo: f64, hi: f64) -> (u8, u8, u8) {
+    let t = if hi > lo && value.is_finite() {
+        ((value - lo) / (hi - lo)).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let mix = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
+    (mix(238.0, 13.0), mix(242.0, 110.0), mix(255.0, 253.0))
+}
+
+/// A post's views by day of age (0 to `days`), and its forecast: the expected line and the low
+/// and high edges, from its current (day, views) through each (day, expected, low, high).
+pub struct ForecastLines {
+    pub actual: Vec<Option<f64>>,
+    pub expected: Vec<Option<f64>>,
+    pub low: Vec<Option<f64>>,
+    pub high: Vec<Option<f64>>,
+}
+
+/// Lays a growth curve ((age in hours, views) points) and forecasts on days 0 to `days`.
+pub fn forecast_lines(curve: &[(f64, f64)], forecasts: &[(f64, f64, f64, f64)], days: usize) -> ForecastLines {
+    let mut actual = vec![None; days + 1];
+    actual[0] = Some(0.0);
+    let mut now = (0usize, 0.0f64);
+    for &(age, views) in curve {
+        if !(age.is_finite() && views.is_finite()) || age < 0.0 {
+            continue;
+        }
+        let d = (age / 24.0).round() as usize;
+        if d <= days {
+            actual[d] = Some(views);
+            if d >= now.0 {
+                now = (d, views);
+            }
+        }
+    }
+    let mut expected = vec![None; days + 1];
+    let mut low = vec![None; days + 1];
+    let mut high = vec![None; days + 1];
+    let mut from = (now.0, now.1, now.1, now.1);
+    for &(hours, e, l, h) in forecasts {
+        let to_day = (hours / 24.0).round() as usize;
+        if to_day <= from.0 || to_day > days || ![e, l, h].iter().all(|v| v.is_finite()) {
+            continue;
+        }
+        for d in from.0..=to_day {
+            let t = (d - from.0) as f64 / (to_day - from.0) as f64;
+            expected[d] = Some(from.1 + (e - from.1) * t);
+            low[d] = Some(from.2 + (l - from.2) * t);
+            high[d] = Some(from.3 + (h - from.3) * t);
+        }
+        from = (to_day, e, l, h);
+    }
+    ForecastLines { actual, expected, low, high }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn known_values() {
+        assert_eq!(value_range([]), (0.0, 1.0));
+        assert_eq!(value_range([5.0, 5.0]), (4.5, 5.5));
+        assert_eq!(value_range([0.0, 100.0]), (0.0, 105.0));
+        assert_eq!(ticks(0.0, 105.0, 5), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        let gaps = segments(&[Some(1.0), None, Some(2.0), Some(3.0), None]);
+        assert_eq!(gaps, vec![vec![(0, 1.0)], vec![(2, 2.0), (3, 3.0)]]);
+        assert_eq!(nearest_index(49.0, 100.0, 3), Some(1));
+        assert_eq!(nearest_index(500.0, 100.0, 3), Some(2));
+        assert_eq!(nearest_index(1.0, 100.0, 0), None);
+        assert_eq!(compact(950.0), "950");
+        assert_eq!(compact(1_234.0), "1.2K");
+        assert_eq!(compact(2_000_000.0), "2M");
+        assert_eq!(compact(123_456.0), "123K");
+        assert_eq!(signed(-1500), "−1.5K");
+        assert_eq!(heat(0.0, 0.0, 2.0), (238, 242, 255));
+        assert_eq!(heat(2.0, 0.0, 2.0), (13, 110, 253));
+        let f = forecast_lines(&[(24.0, 100.0), (48.0, 150.0)], &[(168.0, 300.0, 200.0, 400.0)], 30);
+        assert_eq!(&f.actual[..3], &[Some(0.0), Some(100.0), Some(150.0)]);
+        assert_eq!(f.expected[2], Some(150.0));
+        assert_eq!(f.expected[7], Some(300.0));
+        assert_eq!((f.low[7], f.high[7]), (Some(200.0), Some(400.0)));
+        assert_eq!(f.expected[8], None);
+    }
+
+    proptest! {
+        #[test]
+        fn the_range_holds_every_value(values in prop::collection::vec(-1e12f64..1e12, 0..50)) {
+            let (lo, hi) = value_range(values.iter().copied());
+            prop_assert!(lo < hi && lo.is_finite() && hi.is_finite());
+            prop_assert!(values.iter().all(|v| *v >= lo && *v <= hi));
+        }
+
+        #[test]
+        fn ticks_are_inside_and_increasing(lo in -1e9f64..1e9, span in 1e-3f64..1e9, count in 1usize..12) {
+            let t = ticks(lo, lo + span, count);
+            prop_assert!(!t.is_empty());
+            prop_assert!(t.windows(2).all(|w| w[0] < w[1]));
+            prop_assert!(t.iter().all(|v| *v >= lo - span * 1e-9 && *v <= lo + span + span * 1e-9));
+        }
+
+        #[test]
+        fn segments_keep_every_present_value(values in prop::collection::vec(prop::option::of(-1e6f64..1e6), 0..60)) {
+            let present = values.iter().flatten().count();
+            let kept: usize = segments(&values).iter().map(Vec::len).sum();
+            prop_assert_eq!(present, kept);
+        }
+
+        #[test]
+        fn the_nearest_point_is_in_bounds(x in -1e4f64..1e4, width in 1.0f64..4000.0, n in 1usize..500) {
+            let i = nearest_index(x, width, n);
+            prop_assert!(i.is_some_and(|i| i < n));
+        }
+    }
+}

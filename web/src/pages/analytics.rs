@@ -1,0 +1,309 @@
+//! Analytics: one account's metrics over time (metric, range and bucket pickers), its posts
+//! sortable by viral score, its best-times heatmap and exports; the comparison of up to ten
+//! accounts; and, at `?video=ID`, one post's growth curve with its forecast band.
+
+use multitok_proto::v1 as pb;
+use multitok_shared::chart::{compact, forecast_lines, signed};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::api::Api;
+use crate::components::chart::{Line, LineChart};
+use crate::components::field::ErrorBanner;
+use crate::components::heatmap::Heatmap;
+use crate::error::ApiError;
+use crate::hooks::use_session;
+use crate::local_time::query_param;
+use crate::pages::compare::Compare;
+use crate::pages::dashboard::{posts_table, series_line};
+
+pub const METRICS: [(pb::Metric, &str); 5] = [
+    (pb::Metric::Followers, "Followers"),
+    (pb::Metric::Views, "Views"),
+    (pb::Metric::Likes, "Likes"),
+    (pb::Metric::Videos, "Videos"),
+    (pb::Metric::Following, "Following"),
+];
+
+/// The last `days` days up to today (UTC), as a range.
+pub fn last_days(days: i64) -> Option<pb::DateRange> {
+    let now = js_sys::Date::new_0();
+    let day = |offset: i64| {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(now.get_time() - offset as f64 * 86_400_000.0));
+        d.to_iso_string().as_string().unwrap_or_default().get(..10).unwrap_or_default().to_owned()
+    };
+    Some(pb::DateRange { from: day(days - 1), to: day(0) })
+}
+
+/// A select whose options are (value, label) and whose change hands over the value.
+pub fn picker(label: &str, options: Vec<(String, String)>, current: &str, on: Callback<String>) -> Html {
+    let onchange = Callback::from(move |e: Event| {
+        if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+            on.emit(s.value());
+        }
+    });
+    html! {
+        <label>{ format!("{label} ") }
+            <select {onchange} aria-label={label.to_owned()}>
+                { for options.into_iter().map(|(v, l)| html! { <option selected={v == current} value={v}>{ l }</option> }) }
+            </select>
+        </label>
+    }
+}
+
+/// Streams an export and hands it to the browser as a download.
+async fn download(api: &Api, request: pb::ExportAnalyticsRequest) -> Result<(), ApiError> {
+    let (mut data, mut name, mut kind) = (Vec::new(), String::new(), String::new());
+    api.watch(request, |chunk| {
+        if name.is_empty() {
+            name = chunk.file_name;
+            kind = chunk.content_type;
+        }
+        data.extend(chunk.data);
+    })
+    .await?;
+    save_file(&name, &kind, &data);
+    Ok(())
+}
+
+fn save_file(name: &str, kind: &str, bytes: &[u8]) -> Option<()> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(kind);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url).ok()
+}
+
+#[function_component(AnalyticsPage)]
+pub fn analytics_page() -> Html {
+    if let Some(video) = query_param("video") {
+        return html! { <VideoDetail {video} /> };
+    }
+    let compare = use_state(|| query_param("view").as_deref() == Some("compare"));
+    let tab = |on: bool, label: &'static str| {
+        let compare = compare.clone();
+        let class = if *compare == on { "tab active" } else { "tab" };
+        html! { <button {class} onclick={Callback::from(move |_| compare.set(on))}>{ label }</button> }
+    };
+    html! {
+        <>
+            <div class="row page-head"><h1>{ "Analytics" }</h1>
+                <div class="tabs">{ tab(false, "Account") }{ tab(true, "Compare") }</div></div>
+            if *compare { <Compare /> } else { <AccountView /> }
+        </>
+    }
+}
+
+#[function_component(AccountView)]
+fn account_view() -> Html {
+    let session = use_session();
+    let workspace = session.workspace().and_then(|m| m.workspace).unwrap_or_default();
+    let (ws, zone) = (workspace.id.clone(), workspace.time_zone.clone());
+    let accounts = use_state(Vec::<pb::Account>::new);
+    let account = use_state(String::new);
+    let metric = use_state(|| pb::Metric::Followers);
+    let days = use_state(|| 90i64);
+    let granularity = use_state(|| pb::Granularity::Day);
+    let order = use_state(|| pb::VideoOrder::ViralScore);
+    let metrics = use_state(|| None::<pb::AccountMetrics>);
+    let series = use_state(|| None::<pb::Series>);
+    let videos = use_state(Vec::<pb::PostSummary>::new);
+    let grid = use_state(|| None::<pb::GetBestTimesResponse>);
+    let error = use_state(|| None::<ApiError>);
+    {
+        let (api, accounts, account, error, ws) =
+            (session.api.clone(), accounts.clone(), account.clone(), error.clone(), ws.clone());
+        use_effect_with(ws.clone(), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match api.send(pb::ListAccountsRequest { workspace_id: ws }).await {
+                    Ok(r) => {
+                        if let Some(first) = r.accounts.first() {
+                            account.set(first.id.clone());
+                        }
+                        accounts.set(r.accounts);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        });
+    }
+    {
+        let (api, metrics, series, videos, grid, error) = (
+            session.api.clone(), metrics.clone(), series.clone(), videos.clone(), grid.clone(), error.clone(),
+        );
+        let key = ((*account).clone(), *metric, *days, *granularity, *order, ws.clone());
+        use_effect_with(key, move |(account, metric, days, granularity, order, ws)| {
+            let (account, metric, days, granularity, order, ws) =
+                (account.clone(), *metric, *days, *granularity, *order, ws.clone());
+            if !account.is_empty() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let loaded = async {
+                        let m = api.send(pb::GetAccountMetricsRequest {
+                            workspace_id: ws.clone(), account_id: account.clone(), period_days: days.min(365) as i32,
+                        }).await?;
+                        metrics.set(m.metrics);
+                        let s = api.send(pb::GetAccountTimeSeriesRequest {
+                            workspace_id: ws.clone(), account_id: account.clone(), metrics: vec![metric.into()],
+                            range: last_days(days), granularity: granularity.into(),
+                        }).await?;
+                        series.set(s.series.into_iter().next());
+                        let v = api.send(pb::ListVideosRequest {
+                            workspace_id: ws.clone(), account_id: account.clone(), range: last_days(days),
+                            order: order.into(), limit: 50,
+                        }).await?;
+                        videos.set(v.videos);
+                        let g = api.send(pb::GetBestTimesRequest {
+                            workspace_id: ws.clone(), account_id: account.clone(), range: last_days(365),
+                        }).await?;
+                        grid.set(Some(g));
+                        Ok::<(), ApiError>(())
+                    };
+                    if let Err(e) = loaded.await {
+                        error.set(Some(e));
+                    }
+                });
+            }
+        });
+    }
+    let account_options: Vec<(String, String)> =
+        accounts.iter().map(|a| (a.id.clone(), a.display_name.clone())).collect();
+    let on_account = { let account = account.clone(); Callback::from(move |v: String| account.set(v)) };
+    let on_metric = {
+        let metric = metric.clone();
+        Callback::from(move |v: String| metric.set(pb::Metric::try_from(v.parse::<i32>().unwrap_or(1)).unwrap_or(pb::Metric::Followers)))
+    };
+    let on_days = { let days = days.clone(); Callback::from(move |v: String| days.set(v.parse().unwrap_or(90))) };
+    let on_granularity = {
+        let g = granularity.clone();
+        Callback::from(move |v: String| g.set(pb::Granularity::try_from(v.parse::<i32>().unwrap_or(1)).unwrap_or(pb::Granularity::Day)))
+    };
+    let export = |dataset: pb::Dataset, format: pb::ExportFormat, label: &'static str| {
+        let (api, error, ws, account, days) = (session.api.clone(), error.clone(), ws.clone(), (*account).clone(), *days);
+        let onclick = Callback::from(move |_| {
+            let (api, error, request) = (api.clone(), error.clone(), pb::ExportAnalyticsRequest {
+                workspace_id: ws.clone(), account_id: account.clone(), dataset: dataset.into(),
+                format: format.into(), range: last_days(days),
+            });
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Err(e) = download(&api, request).await {
+                    error.set(Some(e));
+                }
+            });
+        });
+        html! { <button class="secondary" {onclick}>{ label }</button> }
+    };
+    let sort = |o: pb::VideoOrder, label: &'static str| {
+        let order = order.clone();
+        let class = if *order == o { "tab active" } else { "tab" };
+        html! { <button {class} onclick={Callback::from(move |_| order.set(o))}>{ label }</button> }
+    };
+    if accounts.is_empty() {
+        return html! { <><ErrorBanner error={(*error).clone()} />
+            <div class="card"><p class="muted">{ "Connect a TikTok account to see its analytics." }</p></div></> };
+    }
+    let metric_name = METRICS.iter().find(|(m, _)| *m == *metric).map_or("", |(_, n)| n);
+    let (labels, line) = series_line(metric_name, &*series);
+    html! {
+        <>
+            <ErrorBanner error={(*error).clone()} />
+            <div class="row filters">
+                { picker("Account", account_options, &account, on_account) }
+                { picker("Metric", METRICS.iter().map(|(m, n)| ((*m as i32).to_string(), (*n).to_owned())).collect(), &(*metric as i32).to_string(), on_metric) }
+                { picker("Range", [30, 90, 365].iter().map(|d| (d.to_string(), format!("Last {d} days"))).collect(), &days.to_string(), on_days) }
+                { picker("By", vec![("1".into(), "Day".into()), ("2".into(), "Week".into()), ("3".into(), "Month".into())], &(*granularity as i32).to_string(), on_granularity) }
+            </div>
+            if let Some(m) = &*metrics {
+                <div class="metrics">
+                    <div class="card metric"><div class="muted">{ "Followers" }</div><div class="metric-value">{ compact(m.followers as f64) }</div><div class="metric-change">{ signed(m.followers_change) }</div></div>
+                    <div class="card metric"><div class="muted">{ "Views" }</div><div class="metric-value">{ compact(m.views as f64) }</div><div class="metric-change">{ signed(m.views_change) }</div></div>
+                    <div class="card metric"><div class="muted">{ "Engagement" }</div><div class="metric-value">{ format!("{:.1} %", m.engagement_rate * 100.0) }</div></div>
+                    <div class="card metric"><div class="muted">{ "Median views" }</div><div class="metric-value">{ compact(m.median_views) }</div></div>
+                    <div class="card metric"><div class="muted">{ "Posts a week" }</div><div class="metric-value">{ format!("{:.1}", m.posts_per_week) }</div></div>
+                </div>
+            }
+            <section class="card"><h2>{ metric_name }</h2>
+                <LineChart title={format!("{metric_name} over time")} {labels} lines={vec![line]} /></section>
+            <section class="card"><div class="row page-head"><h2>{ "Posts" }</h2>
+                <div class="tabs">{ sort(pb::VideoOrder::ViralScore, "Viral score") }{ sort(pb::VideoOrder::Views, "Views") }
+                    { sort(pb::VideoOrder::Engagement, "Engagement") }{ sort(pb::VideoOrder::Unspecified, "Newest") }</div></div>
+                { posts_table(&videos, &zone) }</section>
+            <section class="card"><h2>{ "Best times to post" }</h2>
+                if let Some(g) = &*grid { <Heatmap grid={g.clone()} /> } else { <p class="muted">{ "Loading…" }</p> }</section>
+            <section class="card"><h2>{ "Export" }</h2><div class="actions">
+                { export(pb::Dataset::AccountDays, pb::ExportFormat::Csv, "Daily counts (CSV)") }
+                { export(pb::Dataset::AccountDays, pb::ExportFormat::Json, "Daily counts (JSON)") }
+                { export(pb::Dataset::Videos, pb::ExportFormat::Csv, "Posts (CSV)") }
+                { export(pb::Dataset::Videos, pb::ExportFormat::Json, "Posts (JSON)") }
+            </div></section>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct VideoDetailProps {
+    video: String,
+}
+
+#[function_component(VideoDetail)]
+fn video_detail(props: &VideoDetailProps) -> Html {
+    let session = use_session();
+    let ws = session.workspace().and_then(|m| m.workspace).map(|w| w.id).unwrap_or_default();
+    let answer = use_state(|| None::<pb::VideoAnalytics>);
+    let error = use_state(|| None::<ApiError>);
+    {
+        let (api, answer, error, video) = (session.api.clone(), answer.clone(), error.clone(), props.video.clone());
+        use_effect_with((ws.clone(), video.clone()), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let request = pb::GetPostAnalyticsRequest {
+                    workspace_id: ws,
+                    subject: Some(pb::get_post_analytics_request::Subject::VideoId(video)),
+                };
+                match api.send(request).await {
+                    Ok(r) => answer.set(r.videos.into_iter().next()),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        });
+    }
+    let Some(v) = &*answer else {
+        return html! { <><h1>{ "Post analytics" }</h1><ErrorBanner error={(*error).clone()} /><p class="muted">{ "Loading…" }</p></> };
+    };
+    let curve: Vec<(f64, f64)> = v.curve.iter().map(|p| (p.age_hours, p.views as f64)).collect();
+    let forecasts: Vec<(f64, f64, f64, f64)> =
+        v.forecasts.iter().map(|f| (f.horizon_hours, f.expected, f.low, f.high)).collect();
+    let lines = forecast_lines(&curve, &forecasts, 30);
+    let labels: Vec<String> = (0..=30).map(|d| format!("day {d}")).collect();
+    let chart_lines = vec![
+        Line { name: "Views".into(), values: lines.actual },
+        Line { name: "Forecast".into(), values: lines.expected },
+    ];
+    let forecast_text = v.forecasts.iter().map(|f| html! {
+        <li>{ format!("{:.0} days: {} expected ({} to {}), from {} earlier posts",
+            f.horizon_hours / 24.0, compact(f.expected), compact(f.low), compact(f.high), f.basis) }</li>
+    });
+    html! {
+        <>
+            <h1>{ if v.title.is_empty() { v.video_id.clone() } else { v.title.clone() } }</h1>
+            <div class="metrics">
+                <div class="card metric"><div class="muted">{ "Views" }</div><div class="metric-value">{ compact(v.views as f64) }</div></div>
+                <div class="card metric"><div class="muted">{ "Likes" }</div><div class="metric-value">{ compact(v.likes as f64) }</div></div>
+                <div class="card metric"><div class="muted">{ "Engagement" }</div><div class="metric-value">{ format!("{:.1} %", v.engagement_rate * 100.0) }</div></div>
+                <div class="card metric"><div class="muted">{ "Viral score" }</div><div class="metric-value">
+                    { v.viral.as_ref().map_or("–".into(), |s| format!("{:.2}×", s.score)) }</div></div>
+            </div>
+            <section class="card"><h2>{ "Growth and forecast" }</h2>
+                <LineChart title="Views by day since posting, with the forecast band" {labels} lines={chart_lines}
+                    band={Some((lines.low, lines.high))} />
+                <p>{ &v.note }</p>
+                <ul>{ for forecast_text }</ul>
+            </section>
+        </>
+    }
+}
