@@ -27,6 +27,26 @@ before(async () => {
 
 after(async () => { if (browser) await browser.close(); });
 
+/** Waits until the locator's text satisfies `ok`. */
+async function expectText(locator, ok, timeout = 20000) {
+  const end = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < end) {
+    text = (await locator.textContent().catch(() => '')) || '';
+    if (ok(text)) return text;
+    await page.waitForTimeout(200);
+  }
+  assert.fail(`text never matched: ${JSON.stringify(text)}`);
+}
+
+/** How many pixels of a canvas are dark (drawn on). */
+const inked = (canvas) => canvas.evaluate((c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 600) n += 1;
+  return n;
+});
+
 const email = `browser-${Date.now()}@example.com`;
 const password = 'a long browser password';
 
@@ -201,6 +221,45 @@ test('a post scheduled a few seconds ahead goes live on the Post page without a 
   assert.equal(page.url(), url, 'no navigation or reload happened');
   await page.locator('.history li', { hasText: 'Published on TikTok.' }).waitFor();
   await shot('11-post-published');
+});
+
+test('the dashboard and analytics pages draw charts with data, the heatmap shows, an export downloads', async () => {
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  // The account was synced when it was connected; WatchDashboard brings its counts.
+  const followers = page.locator('.metric', { hasText: 'Followers' }).locator('.metric-value');
+  await expectText(followers, (t) => t !== '0');
+  const chart = page.locator('canvas[aria-label="Followers across accounts by day"]');
+  await chart.waitFor();
+  const box = await chart.boundingBox();
+  await page.mouse.move(box.x + box.width - 12, box.y + box.height / 2);
+  const readout = chart.locator('xpath=..').locator('.readout');
+  await expectText(readout, (t) => /Followers: \d/.test(t));
+  assert.ok(await inked(chart) > 200, 'the chart drew axes and data');
+  await page.locator('section', { hasText: 'Top posts' }).waitFor();
+  await shot('12-dashboard');
+
+  await page.getByRole('link', { name: 'Analytics' }).click();
+  await page.getByRole('heading', { name: 'Analytics' }).waitFor();
+  await page.locator('.heatmap table td').first().waitFor();
+  assert.equal(await page.locator('.heatmap tbody td').count(), 7 * 24);
+  const series = page.locator('canvas[aria-label="Followers over time"]');
+  await series.waitFor();
+  assert.ok(await inked(series) > 200);
+  await shot('13-analytics');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Daily counts (CSV)' }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^multitok-account-days-.*\.csv$/);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  assert.match(csv, /^account_id,account_name,day,followers/);
+  assert.ok(csv.trim().split('\n').length >= 2, 'at least one day of data');
+
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await page.locator('canvas[aria-label="Accounts compared"]').waitFor();
+  await page.locator('table.data tbody tr').first().waitFor();
+  await shot('14-compare');
 });
 
 test('log out ends the session, also after a reload', async () => {
