@@ -20,7 +20,9 @@ use multitok_store::accounts::ConnectedAccount;
 use multitok_store::entity::{account_day, account_snapshot, video, video_day, video_snapshot};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{ActiveValue::NotSet, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ActiveValue::NotSet, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait,
+};
 use tonic::transport::Channel;
 
 const VIDEOS: usize = 1_000;
@@ -38,7 +40,11 @@ fn accounts() -> usize {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 async fn insert_all<A, E>(db: &DatabaseConnection, rows: Vec<A>)
@@ -50,13 +56,21 @@ where
     let mut rows = rows;
     while !rows.is_empty() {
         let rest = rows.split_off(rows.len().saturating_sub(ROWS_PER_INSERT));
-        E::insert_many(rest).exec_without_returning(&txn).await.unwrap();
+        E::insert_many(rest)
+            .exec_without_returning(&txn)
+            .await
+            .unwrap();
     }
     txn.commit().await.unwrap();
 }
 
 /// Generates and stores one account's history; answers its number of snapshot rows.
-async fn seed_account(db: &DatabaseConnection, account_id: &str, seed: u64, now: DateTime<Utc>) -> u64 {
+async fn seed_account(
+    db: &DatabaseConnection,
+    account_id: &str,
+    seed: u64,
+    now: DateTime<Utc>,
+) -> u64 {
     let mut rng = StdRng::seed_from_u64(seed);
     let size = 10f64.powf(rng.random_range(3.0..5.0));
     let (mut videos, mut snapshots, mut days) = (Vec::new(), Vec::new(), Vec::new());
@@ -117,7 +131,9 @@ async fn seed_account(db: &DatabaseConnection, account_id: &str, seed: u64, now:
             like_count: Set(likes),
             comment_count: Set(comments),
             share_count: Set(shares),
-            viral_score: Set((now - posted < TimeDelta::days(7)).then(|| rng.random_range(0.2..6.0))),
+            viral_score: Set(
+                (now - posted < TimeDelta::days(7)).then(|| rng.random_range(0.2..6.0))
+            ),
         });
     }
     let rows = snapshots.len() as u64;
@@ -146,7 +162,11 @@ async fn seed_account(db: &DatabaseConnection, account_id: &str, seed: u64, now:
             following_count: Set(120),
             likes_count: Set(followers * 8),
             video_count: Set(VIDEOS as i64),
-            view_count: Set(views_by_day.range(..=at.date_naive()).map(|(_, v)| *v).sum::<i64>() / 50),
+            view_count: Set(views_by_day
+                .range(..=at.date_naive())
+                .map(|(_, v)| *v)
+                .sum::<i64>()
+                / 50),
         });
     }
     insert_all(db, snaps).await;
@@ -166,8 +186,10 @@ struct Bench {
 impl Bench {
     fn req<T>(&self, message: T) -> tonic::Request<T> {
         let mut r = tonic::Request::new(message);
-        r.metadata_mut()
-            .insert("authorization", format!("Bearer {}", self.token).parse().unwrap());
+        r.metadata_mut().insert(
+            "authorization",
+            format!("Bearer {}", self.token).parse().unwrap(),
+        );
         r
     }
 
@@ -186,7 +208,10 @@ impl Bench {
         let mut times = Vec::with_capacity(n);
         for _ in 0..n {
             if cold {
-                self.store.invalidate_analytics(&self.accounts).await.unwrap();
+                self.store
+                    .invalidate_analytics(&self.accounts)
+                    .await
+                    .unwrap();
             }
             let t = Instant::now();
             call().await;
@@ -218,47 +243,103 @@ async fn rows(b: &Bench) -> Vec<(&'static str, (f64, f64), (f64, f64))> {
         }};
     }
     measure!("GetAccountMetrics (30 days)", || async {
-        b.client.clone().get_account_metrics(b.req(pb::GetAccountMetricsRequest {
-            workspace_id: ws.clone(), account_id: a.clone(), period_days: 30,
-        })).await.unwrap();
+        b.client
+            .clone()
+            .get_account_metrics(b.req(pb::GetAccountMetricsRequest {
+                workspace_id: ws.clone(),
+                account_id: a.clone(),
+                period_days: 30,
+            }))
+            .await
+            .unwrap();
     });
     measure!("GetAccountTimeSeries (5 metrics, 365 days)", || async {
-        b.client.clone().get_account_time_series(b.req(pb::GetAccountTimeSeriesRequest {
-            workspace_id: ws.clone(), account_id: a.clone(), metrics: vec![1, 2, 3, 4, 5],
-            range: range(365), granularity: 1,
-        })).await.unwrap();
+        b.client
+            .clone()
+            .get_account_time_series(b.req(pb::GetAccountTimeSeriesRequest {
+                workspace_id: ws.clone(),
+                account_id: a.clone(),
+                metrics: vec![1, 2, 3, 4, 5],
+                range: range(365),
+                granularity: 1,
+            }))
+            .await
+            .unwrap();
     });
     measure!("GetPostAnalytics (one video)", || async {
-        b.client.clone().get_post_analytics(b.req(pb::GetPostAnalyticsRequest {
-            workspace_id: ws.clone(),
-            subject: Some(pb::get_post_analytics_request::Subject::VideoId(b.video_id.clone())),
-        })).await.unwrap();
+        b.client
+            .clone()
+            .get_post_analytics(b.req(pb::GetPostAnalyticsRequest {
+                workspace_id: ws.clone(),
+                subject: Some(pb::get_post_analytics_request::Subject::VideoId(
+                    b.video_id.clone(),
+                )),
+            }))
+            .await
+            .unwrap();
     });
     measure!("GetBestTimes (one account, 365 days)", || async {
-        b.client.clone().get_best_times(b.req(pb::GetBestTimesRequest {
-            workspace_id: ws.clone(), account_id: a.clone(), range: range(365),
-        })).await.unwrap();
+        b.client
+            .clone()
+            .get_best_times(b.req(pb::GetBestTimesRequest {
+                workspace_id: ws.clone(),
+                account_id: a.clone(),
+                range: range(365),
+            }))
+            .await
+            .unwrap();
     });
     measure!("GetBestTimes (all accounts, 365 days)", || async {
-        b.client.clone().get_best_times(b.req(pb::GetBestTimesRequest {
-            workspace_id: ws.clone(), account_id: String::new(), range: range(365),
-        })).await.unwrap();
+        b.client
+            .clone()
+            .get_best_times(b.req(pb::GetBestTimesRequest {
+                workspace_id: ws.clone(),
+                account_id: String::new(),
+                range: range(365),
+            }))
+            .await
+            .unwrap();
     });
     measure!("GetDashboard (30 days)", || async {
-        b.client.clone().get_dashboard(b.req(pb::GetDashboardRequest {
-            workspace_id: ws.clone(), period_days: 30,
-        })).await.unwrap();
+        b.client
+            .clone()
+            .get_dashboard(b.req(pb::GetDashboardRequest {
+                workspace_id: ws.clone(),
+                period_days: 30,
+            }))
+            .await
+            .unwrap();
     });
-    measure!("CompareAccounts (10 accounts, 2 metrics, 90 days)", || async {
-        b.client.clone().compare_accounts(b.req(pb::CompareAccountsRequest {
-            workspace_id: ws.clone(), account_ids: b.accounts.iter().take(10).cloned().collect(),
-            metrics: vec![1, 5], range: range(90), granularity: 1,
-        })).await.unwrap();
-    });
+    measure!(
+        "CompareAccounts (10 accounts, 2 metrics, 90 days)",
+        || async {
+            b.client
+                .clone()
+                .compare_accounts(b.req(pb::CompareAccountsRequest {
+                    workspace_id: ws.clone(),
+                    account_ids: b.accounts.iter().take(10).cloned().collect(),
+                    metrics: vec![1, 5],
+                    range: range(90),
+                    granularity: 1,
+                }))
+                .await
+                .unwrap();
+        }
+    );
     measure!("ExportAnalytics (videos of one account, CSV)", || async {
-        let mut s = b.client.clone().export_analytics(b.req(pb::ExportAnalyticsRequest {
-            workspace_id: ws.clone(), account_id: a.clone(), dataset: 2, format: 1, range: range(600),
-        })).await.unwrap().into_inner();
+        let mut s = b
+            .client
+            .clone()
+            .export_analytics(b.req(pb::ExportAnalyticsRequest {
+                workspace_id: ws.clone(),
+                account_id: a.clone(),
+                dataset: 2,
+                format: 1,
+                range: range(600),
+            }))
+            .await
+            .unwrap()
+            .into_inner();
         while s.message().await.unwrap().is_some() {}
     });
     out
@@ -266,11 +347,21 @@ async fn rows(b: &Bench) -> Vec<(&'static str, (f64, f64), (f64, f64))> {
 
 async fn bench_backend(label: &str, database_url: &str) -> String {
     let port = free_port();
-    let binary = std::env::var("BENCH_SERVER_BIN").unwrap_or_else(|_| "target/release/multitok-server".into());
+    let binary = std::env::var("BENCH_SERVER_BIN")
+        .unwrap_or_else(|_| "target/release/multitok-server".into());
     let mut server: Child = Command::new(&binary)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database-url", database_url])
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+            database_url,
+        ])
         .env("RUST_LOG", "warn")
-        .env("MULTITOK_AUTH__JWT_SECRET", "benchmark signing key, 32 bytes or more")
+        .env(
+            "MULTITOK_AUTH__JWT_SECRET",
+            "benchmark signing key, 32 bytes or more",
+        )
         .stdout(Stdio::null())
         .spawn()
         .expect("start the release server (cargo build --release -p multitok-server)");
@@ -280,7 +371,10 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
         if let Ok(ch) = endpoint.connect().await {
             break ch;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     };
     let registered = AuthServiceClient::new(channel.clone())
@@ -321,8 +415,15 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
         snapshot_rows += seed_account(&db, &a.id, 1000 + i as u64, now).await;
         ids.push(a.id);
     }
+    // Fresh planner statistics, as a running database has them (autovacuum's analyze on
+    // PostgreSQL, `PRAGMA optimize` on SQLite).
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared("ANALYZE").await.unwrap();
     let seeded = seeding.elapsed();
-    eprintln!("{label}: seeded {snapshot_rows} snapshots in {:.0} s", seeded.as_secs_f64());
+    eprintln!(
+        "{label}: seeded {snapshot_rows} snapshots in {:.0} s",
+        seeded.as_secs_f64()
+    );
     let b = Bench {
         client: AnalyticsServiceClient::new(channel).max_decoding_message_size(64 << 20),
         token: registered.session.unwrap().access_token,
@@ -342,7 +443,9 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
             cold.0, cold.1, warm.0, warm.1
         );
     }
-    let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
     let _ = server.wait();
     report
 }
@@ -355,7 +458,10 @@ async fn main() {
          analytics versions changed ({COLD} calls), warm = cached ({WARM} calls)\n",
         accounts()
     );
-    let sqlite = format!("sqlite://{}?mode=rwc", dir.path().join("analytics.db").display());
+    let sqlite = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("analytics.db").display()
+    );
     report += &bench_backend("SQLite", &sqlite).await;
     let pg = std::env::var("BENCH_DATABASE_URL").or_else(|_| std::env::var("TEST_DATABASE_URL"));
     if let Ok(admin) = pg {
@@ -367,7 +473,9 @@ async fn main() {
         report += "\n(PostgreSQL skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL)\n";
     }
     println!("{report}");
-    let out = std::path::PathBuf::from(std::env::var("BENCH_OUT").unwrap_or_else(|_| "target/bench".into()));
+    let out = std::path::PathBuf::from(
+        std::env::var("BENCH_OUT").unwrap_or_else(|_| "target/bench".into()),
+    );
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("analytics.md"), report).unwrap();
 }

@@ -17,7 +17,11 @@ pub fn value_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     }
     let pad = (hi - lo) * 0.05;
     // Counts never go below zero: do not pad a non-negative range below it.
-    let bottom = if lo >= 0.0 { (lo - pad).max(0.0) } else { lo - pad };
+    let bottom = if lo >= 0.0 {
+        (lo - pad).max(0.0)
+    } else {
+        lo - pad
+    };
     (bottom, hi + pad)
 }
 
@@ -63,7 +67,7 @@ pub fn segments(values: &[Option<f64>]) -> Vec<Vec<(usize, f64)>> {
 /// The index of the point nearest to `x` on a plot `width` wide holding `n` evenly spaced
 /// points; `None` without points.
 pub fn nearest_index(x: f64, width: f64, n: usize) -> Option<usize> {
-    if n == 0 || !(width > 0.0) || !x.is_finite() {
+    if n == 0 || width.is_nan() || width <= 0.0 || !x.is_finite() {
         return None;
     }
     if n == 1 {
@@ -123,7 +127,11 @@ pub struct ForecastLines {
 }
 
 /// Lays a growth curve ((age in hours, views) points) and forecasts on days 0 to `days`.
-pub fn forecast_lines(curve: &[(f64, f64)], forecasts: &[(f64, f64, f64, f64)], days: usize) -> ForecastLines {
+pub fn forecast_lines(
+    curve: &[(f64, f64)],
+    forecasts: &[(f64, f64, f64, f64)],
+    days: usize,
+) -> ForecastLines {
     let mut actual = vec![None; days + 1];
     actual[0] = Some(0.0);
     let mut now = (0usize, 0.0f64);
@@ -156,7 +164,12 @@ pub fn forecast_lines(curve: &[(f64, f64)], forecasts: &[(f64, f64, f64, f64)], 
         }
         from = (to_day, e, l, h);
     }
-    ForecastLines { actual, expected, low, high }
+    ForecastLines {
+        actual,
+        expected,
+        low,
+        high,
+    }
 }
 
 #[cfg(test)]
@@ -169,7 +182,10 @@ mod tests {
         assert_eq!(value_range([]), (0.0, 1.0));
         assert_eq!(value_range([5.0, 5.0]), (4.5, 5.5));
         assert_eq!(value_range([0.0, 100.0]), (0.0, 105.0));
-        assert_eq!(ticks(0.0, 105.0, 5), vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]);
+        assert_eq!(
+            ticks(0.0, 105.0, 5),
+            vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+        );
         let gaps = segments(&[Some(1.0), None, Some(2.0), Some(3.0), None]);
         assert_eq!(gaps, vec![vec![(0, 1.0)], vec![(2, 2.0), (3, 3.0)]]);
         assert_eq!(nearest_index(49.0, 100.0, 3), Some(1));
@@ -182,7 +198,11 @@ mod tests {
         assert_eq!(signed(-1500), "−1.5K");
         assert_eq!(heat(0.0, 0.0, 2.0), (238, 242, 255));
         assert_eq!(heat(2.0, 0.0, 2.0), (13, 110, 253));
-        let f = forecast_lines(&[(24.0, 100.0), (48.0, 150.0)], &[(168.0, 300.0, 200.0, 400.0)], 30);
+        let f = forecast_lines(
+            &[(24.0, 100.0), (48.0, 150.0)],
+            &[(168.0, 300.0, 200.0, 400.0)],
+            30,
+        );
         assert_eq!(&f.actual[..3], &[Some(0.0), Some(100.0), Some(150.0)]);
         assert_eq!(f.expected[2], Some(150.0));
         assert_eq!(f.expected[7], Some(300.0));

@@ -7,9 +7,9 @@ use crate::components::layout::Layout;
 use crate::hooks::{Session, SessionHandle, use_session};
 use crate::pages::accounts::Accounts;
 use crate::pages::analytics::AnalyticsPage;
-use crate::pages::dashboard::Dashboard;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::compose::Compose;
+use crate::pages::dashboard::Dashboard;
 use crate::pages::media::MediaPage;
 use crate::pages::post::PostPage;
 use crate::pages::{

@@ -11,12 +11,25 @@ use crate::tools::Tools;
 pub fn analytics() -> anyhow::Result<()> {
     status(&mut cmd(
         "cargo",
-        &["build", "--release", "-p", "multitok-server", "--bin", "multitok-server"],
+        &[
+            "build",
+            "--release",
+            "-p",
+            "multitok-server",
+            "--bin",
+            "multitok-server",
+        ],
     ))?;
     status(
-        cmd("cargo", &["bench", "-p", "multitok-server", "--bench", "analytics"])
-            .env("BENCH_SERVER_BIN", root().join("target/release/multitok-server"))
-            .env("BENCH_OUT", root().join("target/bench")),
+        cmd(
+            "cargo",
+            &["bench", "-p", "multitok-server", "--bench", "analytics"],
+        )
+        .env(
+            "BENCH_SERVER_BIN",
+            root().join("target/release/multitok-server"),
+        )
+        .env("BENCH_OUT", root().join("target/bench")),
     )?;
     println!("results: target/bench/analytics.md");
     Ok(())

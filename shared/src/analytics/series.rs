@@ -46,10 +46,10 @@ pub fn fill(starts: &[NaiveDate], g: Granularity, points: &[(NaiveDate, f64)]) -
         if !value.is_finite() {
             continue;
         }
-        if let Ok(i) = starts.binary_search(&bucket_start(day, g)) {
-            if out[i].is_none_or(|(seen, _)| seen <= day) {
-                out[i] = Some((day, value));
-            }
+        if let Ok(i) = starts.binary_search(&bucket_start(day, g))
+            && out[i].is_none_or(|(seen, _)| seen <= day)
+        {
+            out[i] = Some((day, value));
         }
     }
     out.into_iter().map(|o| o.map(|(_, v)| v)).collect()

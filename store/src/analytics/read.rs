@@ -108,6 +108,26 @@ impl Store {
             .await?)
     }
 
+    /// (account, posted at, views) of the accounts' videos posted in `[from, to)`: all that the
+    /// best times need, without the rest of each row.
+    pub async fn posting_performance(
+        &self,
+        accounts: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<(String, DateTime<Utc>, i64)>, StoreError> {
+        use video::Column as C;
+        Ok(video::Entity::find()
+            .select_only()
+            .columns([C::AccountId, C::PostedAt, C::ViewCount])
+            .filter(C::AccountId.is_in(accounts.iter().cloned()))
+            .filter(C::PostedAt.gte(from))
+            .filter(C::PostedAt.lt(to))
+            .into_tuple()
+            .all(&self.db)
+            .await?)
+    }
+
     /// The accounts' videos posted since `since` with the most views, or (`by_score`) the
     /// highest viral scores.
     pub async fn leading_videos(

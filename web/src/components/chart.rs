@@ -27,6 +27,9 @@ const MARGIN: u32 = 10;
 const Y_AXIS: u32 = 52;
 const X_AXIS: u32 = 26;
 
+/// Low and high edges of a shaded band, a value (or a gap) per label.
+pub type Band = (Vec<Option<f64>>, Vec<Option<f64>>);
+
 /// One line: its name and a value (or a gap) per label.
 #[derive(Clone, PartialEq)]
 pub struct Line {
@@ -41,7 +44,7 @@ pub struct LineChartProps {
     pub lines: Vec<Line>,
     /// Low and high edges of a shaded band.
     #[prop_or_default]
-    pub band: Option<(Vec<Option<f64>>, Vec<Option<f64>>)>,
+    pub band: Option<Band>,
     /// Accessible description.
     pub title: AttrValue,
 }
@@ -58,7 +61,13 @@ fn draw(canvas: &HtmlCanvasElement, p: &LineChartProps) -> Option<()> {
     root.fill(&WHITE).ok()?;
     let n = p.labels.len().max(1);
     let band_values = p.band.iter().flat_map(|(l, h)| l.iter().chain(h.iter()));
-    let values = p.lines.iter().flat_map(|l| l.values.iter()).chain(band_values).flatten().copied();
+    let values = p
+        .lines
+        .iter()
+        .flat_map(|l| l.values.iter())
+        .chain(band_values)
+        .flatten()
+        .copied();
     let (lo, hi) = value_range(values);
     let x_max = (n.max(2) - 1) as f64;
     let mut chart = ChartBuilder::on(&root)
@@ -83,14 +92,24 @@ fn draw(canvas: &HtmlCanvasElement, p: &LineChartProps) -> Option<()> {
         .draw()
         .ok()?;
     if let Some((low, high)) = &p.band {
-        let upper: Vec<(f64, f64)> =
-            high.iter().enumerate().filter_map(|(i, v)| Some((i as f64, (*v)?))).collect();
-        let lower: Vec<(f64, f64)> =
-            low.iter().enumerate().rev().filter_map(|(i, v)| Some((i as f64, (*v)?))).collect();
+        let upper: Vec<(f64, f64)> = high
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((i as f64, (*v)?)))
+            .collect();
+        let lower: Vec<(f64, f64)> = low
+            .iter()
+            .enumerate()
+            .rev()
+            .filter_map(|(i, v)| Some((i as f64, (*v)?)))
+            .collect();
         let shape: Vec<(f64, f64)> = upper.into_iter().chain(lower).collect();
         if shape.len() >= 3 {
             chart
-                .draw_series(std::iter::once(Polygon::new(shape, rgb(PALETTE[0]).mix(0.15).filled())))
+                .draw_series(std::iter::once(Polygon::new(
+                    shape,
+                    rgb(PALETTE[0]).mix(0.15).filled(),
+                )))
                 .ok()?;
         }
     }
@@ -99,9 +118,13 @@ fn draw(canvas: &HtmlCanvasElement, p: &LineChartProps) -> Option<()> {
         for run in segments(&line.values) {
             let points: Vec<(f64, f64)> = run.iter().map(|&(x, y)| (x as f64, y)).collect();
             if points.len() == 1 {
-                chart.draw_series(std::iter::once(Circle::new(points[0], 3, color.filled()))).ok()?;
+                chart
+                    .draw_series(std::iter::once(Circle::new(points[0], 3, color.filled())))
+                    .ok()?;
             } else {
-                chart.draw_series(LineSeries::new(points, color.stroke_width(2))).ok()?;
+                chart
+                    .draw_series(LineSeries::new(points, color.stroke_width(2)))
+                    .ok()?;
             }
         }
     }
@@ -113,7 +136,11 @@ fn readout(p: &LineChartProps, i: usize) -> String {
     let mut parts = vec![p.labels.get(i).cloned().unwrap_or_default()];
     for line in &p.lines {
         let v = line.values.get(i).copied().flatten();
-        parts.push(format!("{}: {}", line.name, v.map_or("no data".into(), compact)));
+        parts.push(format!(
+            "{}: {}",
+            line.name,
+            v.map_or("no data".into(), compact)
+        ));
     }
     parts.join(" · ")
 }
@@ -122,10 +149,17 @@ fn readout(p: &LineChartProps, i: usize) -> String {
 pub fn line_chart(props: &LineChartProps) -> Html {
     let canvas = use_node_ref();
     let hover = use_state(|| None::<usize>);
-    let empty = props.lines.iter().all(|l| l.values.iter().all(Option::is_none));
+    let empty = props
+        .lines
+        .iter()
+        .all(|l| l.values.iter().all(Option::is_none));
     {
         let canvas = canvas.clone();
-        let snapshot = (props.labels.clone(), props.lines.clone(), props.band.clone());
+        let snapshot = (
+            props.labels.clone(),
+            props.lines.clone(),
+            props.band.clone(),
+        );
         let title = props.title.clone();
         use_effect_with(snapshot, move |(labels, lines, band)| {
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {

@@ -15,15 +15,21 @@ pub struct HeatmapProps {
 #[function_component(Heatmap)]
 pub fn heatmap(props: &HeatmapProps) -> Html {
     let g = &props.grid;
-    let (lo, hi) = g.cells.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), c| {
-        (lo.min(c.expected), hi.max(c.expected))
-    });
+    let (lo, hi) = g
+        .cells
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), c| {
+            (lo.min(c.expected), hi.max(c.expected))
+        });
     let hours = (0..24).map(|h| html! { <th scope="col">{ if h % 3 == 0 { format!("{h}") } else { String::new() } }</th> });
     let rows = DAYS.iter().enumerate().map(|(d, name)| {
         let cells = (0..24).map(|h| {
             let c = g.cells.get(d * 24 + h).cloned().unwrap_or_default();
             let (r, gg, b) = heat(c.expected, lo, hi);
-            let tip = format!("{name} {h:02}:00 · {:.2}× average · {} posts", c.expected, c.samples);
+            let tip = format!(
+                "{name} {h:02}:00 · {:.2}× average · {} posts",
+                c.expected, c.samples
+            );
             html! { <td style={format!("background:rgb({r},{gg},{b})")} title={tip}></td> }
         });
         html! { <tr><th scope="row">{ *name }</th>{ for cells }</tr> }

@@ -1,6 +1,6 @@
 //! Reusable view pieces.
 
-pub mod field;
-pub mod layout;
 pub mod chart;
+pub mod field;
 pub mod heatmap;
+pub mod layout;

@@ -30,14 +30,29 @@ pub const METRICS: [(pb::Metric, &str); 5] = [
 pub fn last_days(days: i64) -> Option<pb::DateRange> {
     let now = js_sys::Date::new_0();
     let day = |offset: i64| {
-        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(now.get_time() - offset as f64 * 86_400_000.0));
-        d.to_iso_string().as_string().unwrap_or_default().get(..10).unwrap_or_default().to_owned()
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+            now.get_time() - offset as f64 * 86_400_000.0,
+        ));
+        d.to_iso_string()
+            .as_string()
+            .unwrap_or_default()
+            .get(..10)
+            .unwrap_or_default()
+            .to_owned()
     };
-    Some(pb::DateRange { from: day(days - 1), to: day(0) })
+    Some(pb::DateRange {
+        from: day(days - 1),
+        to: day(0),
+    })
 }
 
 /// A select whose options are (value, label) and whose change hands over the value.
-pub fn picker(label: &str, options: Vec<(String, String)>, current: &str, on: Callback<String>) -> Html {
+pub fn picker(
+    label: &str,
+    options: Vec<(String, String)>,
+    current: &str,
+    on: Callback<String>,
+) -> Html {
     let onchange = Callback::from(move |e: Event| {
         if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
             on.emit(s.value());
@@ -46,7 +61,7 @@ pub fn picker(label: &str, options: Vec<(String, String)>, current: &str, on: Ca
     html! {
         <label>{ format!("{label} ") }
             <select {onchange} aria-label={label.to_owned()}>
-                { for options.into_iter().map(|(v, l)| html! { <option selected={v == current} value={v}>{ l }</option> }) }
+                { for options.into_iter().map(|(v, l)| { let selected = v == current; html! { <option {selected} value={v}>{ l }</option> } }) }
             </select>
         </label>
     }
@@ -104,7 +119,10 @@ pub fn analytics_page() -> Html {
 #[function_component(AccountView)]
 fn account_view() -> Html {
     let session = use_session();
-    let workspace = session.workspace().and_then(|m| m.workspace).unwrap_or_default();
+    let workspace = session
+        .workspace()
+        .and_then(|m| m.workspace)
+        .unwrap_or_default();
     let (ws, zone) = (workspace.id.clone(), workspace.time_zone.clone());
     let accounts = use_state(Vec::<pb::Account>::new);
     let account = use_state(String::new);
@@ -118,8 +136,13 @@ fn account_view() -> Html {
     let grid = use_state(|| None::<pb::GetBestTimesResponse>);
     let error = use_state(|| None::<ApiError>);
     {
-        let (api, accounts, account, error, ws) =
-            (session.api.clone(), accounts.clone(), account.clone(), error.clone(), ws.clone());
+        let (api, accounts, account, error, ws) = (
+            session.api.clone(),
+            accounts.clone(),
+            account.clone(),
+            error.clone(),
+            ws.clone(),
+        );
         use_effect_with(ws.clone(), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match api.send(pb::ListAccountsRequest { workspace_id: ws }).await {
@@ -136,61 +159,131 @@ fn account_view() -> Html {
     }
     {
         let (api, metrics, series, videos, grid, error) = (
-            session.api.clone(), metrics.clone(), series.clone(), videos.clone(), grid.clone(), error.clone(),
+            session.api.clone(),
+            metrics.clone(),
+            series.clone(),
+            videos.clone(),
+            grid.clone(),
+            error.clone(),
         );
-        let key = ((*account).clone(), *metric, *days, *granularity, *order, ws.clone());
-        use_effect_with(key, move |(account, metric, days, granularity, order, ws)| {
-            let (account, metric, days, granularity, order, ws) =
-                (account.clone(), *metric, *days, *granularity, *order, ws.clone());
-            if !account.is_empty() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let loaded = async {
-                        let m = api.send(pb::GetAccountMetricsRequest {
-                            workspace_id: ws.clone(), account_id: account.clone(), period_days: days.min(365) as i32,
-                        }).await?;
-                        metrics.set(m.metrics);
-                        let s = api.send(pb::GetAccountTimeSeriesRequest {
-                            workspace_id: ws.clone(), account_id: account.clone(), metrics: vec![metric.into()],
-                            range: last_days(days), granularity: granularity.into(),
-                        }).await?;
-                        series.set(s.series.into_iter().next());
-                        let v = api.send(pb::ListVideosRequest {
-                            workspace_id: ws.clone(), account_id: account.clone(), range: last_days(days),
-                            order: order.into(), limit: 50,
-                        }).await?;
-                        videos.set(v.videos);
-                        let g = api.send(pb::GetBestTimesRequest {
-                            workspace_id: ws.clone(), account_id: account.clone(), range: last_days(365),
-                        }).await?;
-                        grid.set(Some(g));
-                        Ok::<(), ApiError>(())
-                    };
-                    if let Err(e) = loaded.await {
-                        error.set(Some(e));
-                    }
-                });
-            }
-        });
+        let key = (
+            (*account).clone(),
+            *metric,
+            *days,
+            *granularity,
+            *order,
+            ws.clone(),
+        );
+        use_effect_with(
+            key,
+            move |(account, metric, days, granularity, order, ws)| {
+                let (account, metric, days, granularity, order, ws) = (
+                    account.clone(),
+                    *metric,
+                    *days,
+                    *granularity,
+                    *order,
+                    ws.clone(),
+                );
+                if !account.is_empty() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let loaded = async {
+                            let m = api
+                                .send(pb::GetAccountMetricsRequest {
+                                    workspace_id: ws.clone(),
+                                    account_id: account.clone(),
+                                    period_days: days.min(365) as i32,
+                                })
+                                .await?;
+                            metrics.set(m.metrics);
+                            let s = api
+                                .send(pb::GetAccountTimeSeriesRequest {
+                                    workspace_id: ws.clone(),
+                                    account_id: account.clone(),
+                                    metrics: vec![metric.into()],
+                                    range: last_days(days),
+                                    granularity: granularity.into(),
+                                })
+                                .await?;
+                            series.set(s.series.into_iter().next());
+                            let v = api
+                                .send(pb::ListVideosRequest {
+                                    workspace_id: ws.clone(),
+                                    account_id: account.clone(),
+                                    range: last_days(days),
+                                    order: order.into(),
+                                    limit: 50,
+                                })
+                                .await?;
+                            videos.set(v.videos);
+                            let g = api
+                                .send(pb::GetBestTimesRequest {
+                                    workspace_id: ws.clone(),
+                                    account_id: account.clone(),
+                                    range: last_days(365),
+                                })
+                                .await?;
+                            grid.set(Some(g));
+                            Ok::<(), ApiError>(())
+                        };
+                        if let Err(e) = loaded.await {
+                            error.set(Some(e));
+                        }
+                    });
+                }
+            },
+        );
     }
-    let account_options: Vec<(String, String)> =
-        accounts.iter().map(|a| (a.id.clone(), a.display_name.clone())).collect();
-    let on_account = { let account = account.clone(); Callback::from(move |v: String| account.set(v)) };
+    let account_options: Vec<(String, String)> = accounts
+        .iter()
+        .map(|a| (a.id.clone(), a.display_name.clone()))
+        .collect();
+    let on_account = {
+        let account = account.clone();
+        Callback::from(move |v: String| account.set(v))
+    };
     let on_metric = {
         let metric = metric.clone();
-        Callback::from(move |v: String| metric.set(pb::Metric::try_from(v.parse::<i32>().unwrap_or(1)).unwrap_or(pb::Metric::Followers)))
+        Callback::from(move |v: String| {
+            metric.set(
+                pb::Metric::try_from(v.parse::<i32>().unwrap_or(1))
+                    .unwrap_or(pb::Metric::Followers),
+            )
+        })
     };
-    let on_days = { let days = days.clone(); Callback::from(move |v: String| days.set(v.parse().unwrap_or(90))) };
+    let on_days = {
+        let days = days.clone();
+        Callback::from(move |v: String| days.set(v.parse().unwrap_or(90)))
+    };
     let on_granularity = {
         let g = granularity.clone();
-        Callback::from(move |v: String| g.set(pb::Granularity::try_from(v.parse::<i32>().unwrap_or(1)).unwrap_or(pb::Granularity::Day)))
+        Callback::from(move |v: String| {
+            g.set(
+                pb::Granularity::try_from(v.parse::<i32>().unwrap_or(1))
+                    .unwrap_or(pb::Granularity::Day),
+            )
+        })
     };
     let export = |dataset: pb::Dataset, format: pb::ExportFormat, label: &'static str| {
-        let (api, error, ws, account, days) = (session.api.clone(), error.clone(), ws.clone(), (*account).clone(), *days);
+        let (api, error, ws, account, days) = (
+            session.api.clone(),
+            error.clone(),
+            ws.clone(),
+            (*account).clone(),
+            *days,
+        );
         let onclick = Callback::from(move |_| {
-            let (api, error, request) = (api.clone(), error.clone(), pb::ExportAnalyticsRequest {
-                workspace_id: ws.clone(), account_id: account.clone(), dataset: dataset.into(),
-                format: format.into(), range: last_days(days),
-            });
+            let (api, error, request) = (
+                api.clone(),
+                error.clone(),
+                pb::ExportAnalyticsRequest {
+                    workspace_id: ws.clone(),
+                    account_id: account.clone(),
+                    dataset: dataset.into(),
+                    format: format.into(),
+                    range: last_days(days),
+                },
+            );
             wasm_bindgen_futures::spawn_local(async move {
                 if let Err(e) = download(&api, request).await {
                     error.set(Some(e));
@@ -206,10 +299,13 @@ fn account_view() -> Html {
     };
     if accounts.is_empty() {
         return html! { <><ErrorBanner error={(*error).clone()} />
-            <div class="card"><p class="muted">{ "Connect a TikTok account to see its analytics." }</p></div></> };
+        <div class="card"><p class="muted">{ "Connect a TikTok account to see its analytics." }</p></div></> };
     }
-    let metric_name = METRICS.iter().find(|(m, _)| *m == *metric).map_or("", |(_, n)| n);
-    let (labels, line) = series_line(metric_name, &*series);
+    let metric_name = METRICS
+        .iter()
+        .find(|(m, _)| *m == *metric)
+        .map_or("", |(_, n)| n);
+    let (labels, line) = series_line(metric_name, &series);
     html! {
         <>
             <ErrorBanner error={(*error).clone()} />
@@ -254,11 +350,20 @@ struct VideoDetailProps {
 #[function_component(VideoDetail)]
 fn video_detail(props: &VideoDetailProps) -> Html {
     let session = use_session();
-    let ws = session.workspace().and_then(|m| m.workspace).map(|w| w.id).unwrap_or_default();
+    let ws = session
+        .workspace()
+        .and_then(|m| m.workspace)
+        .map(|w| w.id)
+        .unwrap_or_default();
     let answer = use_state(|| None::<pb::VideoAnalytics>);
     let error = use_state(|| None::<ApiError>);
     {
-        let (api, answer, error, video) = (session.api.clone(), answer.clone(), error.clone(), props.video.clone());
+        let (api, answer, error, video) = (
+            session.api.clone(),
+            answer.clone(),
+            error.clone(),
+            props.video.clone(),
+        );
         use_effect_with((ws.clone(), video.clone()), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let request = pb::GetPostAnalyticsRequest {
@@ -275,14 +380,27 @@ fn video_detail(props: &VideoDetailProps) -> Html {
     let Some(v) = &*answer else {
         return html! { <><h1>{ "Post analytics" }</h1><ErrorBanner error={(*error).clone()} /><p class="muted">{ "Loading…" }</p></> };
     };
-    let curve: Vec<(f64, f64)> = v.curve.iter().map(|p| (p.age_hours, p.views as f64)).collect();
-    let forecasts: Vec<(f64, f64, f64, f64)> =
-        v.forecasts.iter().map(|f| (f.horizon_hours, f.expected, f.low, f.high)).collect();
+    let curve: Vec<(f64, f64)> = v
+        .curve
+        .iter()
+        .map(|p| (p.age_hours, p.views as f64))
+        .collect();
+    let forecasts: Vec<(f64, f64, f64, f64)> = v
+        .forecasts
+        .iter()
+        .map(|f| (f.horizon_hours, f.expected, f.low, f.high))
+        .collect();
     let lines = forecast_lines(&curve, &forecasts, 30);
     let labels: Vec<String> = (0..=30).map(|d| format!("day {d}")).collect();
     let chart_lines = vec![
-        Line { name: "Views".into(), values: lines.actual },
-        Line { name: "Forecast".into(), values: lines.expected },
+        Line {
+            name: "Views".into(),
+            values: lines.actual,
+        },
+        Line {
+            name: "Forecast".into(),
+            values: lines.expected,
+        },
     ];
     let forecast_text = v.forecasts.iter().map(|f| html! {
         <li>{ format!("{:.0} days: {} expected ({} to {}), from {} earlier posts",

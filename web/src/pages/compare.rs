@@ -15,7 +15,11 @@ const MAX: usize = 10;
 #[function_component(Compare)]
 pub fn compare() -> Html {
     let session = use_session();
-    let ws = session.workspace().and_then(|m| m.workspace).map(|w| w.id).unwrap_or_default();
+    let ws = session
+        .workspace()
+        .and_then(|m| m.workspace)
+        .map(|w| w.id)
+        .unwrap_or_default();
     let accounts = use_state(Vec::<pb::Account>::new);
     let chosen = use_state(Vec::<String>::new);
     let metric = use_state(|| pb::Metric::Followers);
@@ -23,8 +27,13 @@ pub fn compare() -> Html {
     let answer = use_state(|| None::<pb::CompareAccountsResponse>);
     let error = use_state(|| None::<ApiError>);
     {
-        let (api, accounts, chosen, error, ws) =
-            (session.api.clone(), accounts.clone(), chosen.clone(), error.clone(), ws.clone());
+        let (api, accounts, chosen, error, ws) = (
+            session.api.clone(),
+            accounts.clone(),
+            chosen.clone(),
+            error.clone(),
+            ws.clone(),
+        );
         use_effect_with(ws.clone(), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match api.send(pb::ListAccountsRequest { workspace_id: ws }).await {
@@ -39,23 +48,26 @@ pub fn compare() -> Html {
     }
     {
         let (api, answer, error) = (session.api.clone(), answer.clone(), error.clone());
-        use_effect_with(((*chosen).clone(), *metric, *days, ws.clone()), move |(ids, metric, days, ws)| {
-            let request = pb::CompareAccountsRequest {
-                workspace_id: ws.clone(),
-                account_ids: ids.clone(),
-                metrics: vec![(*metric).into()],
-                range: last_days(*days),
-                granularity: pb::Granularity::Day.into(),
-            };
-            if !ids.is_empty() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    match api.send(request).await {
-                        Ok(r) => answer.set(Some(r)),
-                        Err(e) => error.set(Some(e)),
-                    }
-                });
-            }
-        });
+        use_effect_with(
+            ((*chosen).clone(), *metric, *days, ws.clone()),
+            move |(ids, metric, days, ws)| {
+                let request = pb::CompareAccountsRequest {
+                    workspace_id: ws.clone(),
+                    account_ids: ids.clone(),
+                    metrics: vec![(*metric).into()],
+                    range: last_days(*days),
+                    granularity: pb::Granularity::Day.into(),
+                };
+                if !ids.is_empty() {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        match api.send(request).await {
+                            Ok(r) => answer.set(Some(r)),
+                            Err(e) => error.set(Some(e)),
+                        }
+                    });
+                }
+            },
+        );
     }
     let boxes = accounts.iter().map(|a| {
         let (chosen, id) = (chosen.clone(), a.id.clone());
@@ -74,17 +86,38 @@ pub fn compare() -> Html {
     });
     let on_metric = {
         let metric = metric.clone();
-        Callback::from(move |v: String| metric.set(pb::Metric::try_from(v.parse::<i32>().unwrap_or(1)).unwrap_or(pb::Metric::Followers)))
+        Callback::from(move |v: String| {
+            metric.set(
+                pb::Metric::try_from(v.parse::<i32>().unwrap_or(1))
+                    .unwrap_or(pb::Metric::Followers),
+            )
+        })
     };
-    let on_days = { let days = days.clone(); Callback::from(move |v: String| days.set(v.parse().unwrap_or(90))) };
+    let on_days = {
+        let days = days.clone();
+        Callback::from(move |v: String| days.set(v.parse().unwrap_or(90)))
+    };
     let (labels, lines, rows) = match &*answer {
         Some(a) => (
-            a.starts.iter().map(|s| s.get(5..).unwrap_or(s).to_owned()).collect(),
-            a.accounts.iter().map(|c| Line {
-                name: c.display_name.clone(),
-                values: c.series.first().map(|s| s.points.iter().map(|p| p.value.map(|v| v as f64)).collect()).unwrap_or_default(),
-            }).collect(),
-            a.accounts.iter().filter_map(|c| c.summary.clone()).collect::<Vec<_>>(),
+            a.starts
+                .iter()
+                .map(|s| s.get(5..).unwrap_or(s).to_owned())
+                .collect(),
+            a.accounts
+                .iter()
+                .map(|c| Line {
+                    name: c.display_name.clone(),
+                    values: c
+                        .series
+                        .first()
+                        .map(|s| s.points.iter().map(|p| p.value.map(|v| v as f64)).collect())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+            a.accounts
+                .iter()
+                .filter_map(|c| c.summary.clone())
+                .collect::<Vec<_>>(),
         ),
         None => (vec![], vec![], vec![]),
     };

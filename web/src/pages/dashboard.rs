@@ -16,9 +16,18 @@ use crate::local_time::local_text;
 /// A series' bucket starts and values.
 pub fn series_line(name: &str, s: &Option<pb::Series>) -> (Vec<String>, Line) {
     let points = s.as_ref().map(|s| s.points.clone()).unwrap_or_default();
-    let labels = points.iter().map(|p| p.start.get(5..).unwrap_or(&p.start).to_owned()).collect();
+    let labels = points
+        .iter()
+        .map(|p| p.start.get(5..).unwrap_or(&p.start).to_owned())
+        .collect();
     let values = points.iter().map(|p| p.value.map(|v| v as f64)).collect();
-    (labels, Line { name: name.into(), values })
+    (
+        labels,
+        Line {
+            name: name.into(),
+            values,
+        },
+    )
 }
 
 fn card(label: &str, value: String, change: Option<String>) -> Html {
@@ -62,7 +71,10 @@ pub fn posts_table(posts: &[pb::PostSummary], time_zone: &str) -> Html {
 #[function_component(Dashboard)]
 pub fn dashboard() -> Html {
     let session = use_session();
-    let workspace = session.workspace().and_then(|m| m.workspace).unwrap_or_default();
+    let workspace = session
+        .workspace()
+        .and_then(|m| m.workspace)
+        .unwrap_or_default();
     let ws = workspace.id.clone();
     let zone = workspace.time_zone.clone();
     let period = use_state(|| 30i32);
@@ -75,7 +87,10 @@ pub fn dashboard() -> Html {
             let live = std::rc::Rc::new(std::cell::Cell::new(true));
             let alive = live.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let request = pb::WatchDashboardRequest { workspace_id: ws, period_days: period };
+                let request = pb::WatchDashboardRequest {
+                    workspace_id: ws,
+                    period_days: period,
+                };
                 let watched = api
                     .watch(request, |d| {
                         if alive.get() {
@@ -113,7 +128,7 @@ pub fn dashboard() -> Html {
     let Some(d) = (*data).clone() else {
         return html! { <>{ header }<ErrorBanner error={(*error).clone()} /><p class="muted">{ "Loading…" }</p></> };
     };
-    let t = d.totals.clone().unwrap_or_default();
+    let t = d.totals.unwrap_or_default();
     let (labels, followers) = series_line("Followers", &d.followers);
     let (_, views) = series_line("Views", &d.views);
     let upcoming = d.upcoming.iter().map(|u| {
@@ -123,7 +138,9 @@ pub fn dashboard() -> Html {
     let failures = d.recent_failures.iter().map(|f| {
         html! { <li><a href={format!("/post?id={}", f.post_id)}>{ &f.account_name }</a>{ format!(" · {} · {}", f.state, f.reason) }</li> }
     });
-    let attention = d.attention.iter().map(|a| html! { <li>{ format!("{} needs reconnecting ({})", a.display_name, a.status) }</li> });
+    let attention = d.attention.iter().map(
+        |a| html! { <li>{ format!("{} needs reconnecting ({})", a.display_name, a.status) }</li> },
+    );
     html! {
         <>
             { header }

@@ -28,10 +28,13 @@ pub enum Kind {
 
 const LOCAL_ENTRIES: usize = 10_000;
 
+/// One in-process cache per kind.
+type LocalCaches = [Mutex<LruTtlCache<String, Vec<u8>>>; 3];
+
 /// Where answers are kept.
 #[derive(Clone)]
 enum Backend {
-    Local(Arc<[Mutex<LruTtlCache<String, Vec<u8>>>; 3]>),
+    Local(Arc<LocalCaches>),
     Redis(Arc<[AsyncRedisCache<String, String>; 3]>),
 }
 
@@ -115,10 +118,10 @@ impl AnalyticsCache {
         M: Message + Default,
         F: Future<Output = Result<M, AppError>>,
     {
-        if let Some(found) = self.get(kind, &key).await {
-            if let Ok(m) = M::decode(found.as_slice()) {
-                return Ok(m);
-            }
+        if let Some(found) = self.get(kind, &key).await
+            && let Ok(m) = M::decode(found.as_slice())
+        {
+            return Ok(m);
         }
         let answer = compute.await?;
         self.set(kind, key, answer.encode_to_vec()).await;

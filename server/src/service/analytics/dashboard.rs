@@ -204,22 +204,34 @@ impl Access<View> {
         limit: usize,
     ) -> Result<pb::ListVideosResponse, AppError> {
         let scope = self.scope(s, account_id).await?;
-        let key = scope.key(&format!("videos:{}:{}:{order:?}:{limit}", range.from, range.to));
+        let key = scope.key(&format!(
+            "videos:{}:{}:{order:?}:{limit}",
+            range.from, range.to
+        ));
         s.analytics_cache
             .get_or(Kind::Insights, key, async {
-                let from = range.from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or_default();
+                let from = range
+                    .from
+                    .and_hms_opt(0, 0, 0)
+                    .map(|t| t.and_utc())
+                    .unwrap_or_default();
                 let to = (range.to + TimeDelta::days(1))
                     .and_hms_opt(0, 0, 0)
                     .map(|t| t.and_utc())
                     .unwrap_or_default();
-                let videos = s.store.videos_posted(&scope.ids(), from, to, None, None).await?;
-                let mut rows: Vec<pb::PostSummary> = videos.iter().map(|v| summary(&scope, v)).collect();
+                let videos = s
+                    .store
+                    .videos_posted(&scope.ids(), from, to, None, None)
+                    .await?;
+                let mut rows: Vec<pb::PostSummary> =
+                    videos.iter().map(|v| summary(&scope, v)).collect();
                 let total = rows.len() as i32;
                 match order {
                     VideoOrder::Newest => {}
-                    VideoOrder::Views => rows.sort_by(|a, b| b.views.cmp(&a.views)),
+                    VideoOrder::Views => rows.sort_by_key(|p| std::cmp::Reverse(p.views)),
                     VideoOrder::ViralScore => rows.sort_by(|a, b| {
-                        let score = |p: &pb::PostSummary| p.viral_score.unwrap_or(f64::NEG_INFINITY);
+                        let score =
+                            |p: &pb::PostSummary| p.viral_score.unwrap_or(f64::NEG_INFINITY);
                         score(b).total_cmp(&score(a))
                     }),
                     VideoOrder::Engagement => {
@@ -227,7 +239,10 @@ impl Access<View> {
                     }
                 }
                 rows.truncate(limit);
-                Ok(pb::ListVideosResponse { videos: rows, total })
+                Ok(pb::ListVideosResponse {
+                    videos: rows,
+                    total,
+                })
             })
             .await
     }

@@ -75,25 +75,25 @@ impl Access<View> {
                 let from = range.from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or(now);
                 let to = (range.to + TimeDelta::days(1)).and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or(now);
                 let to = to.min(now - TimeDelta::days(MATURE_DAYS));
-                let videos = s.store.videos_posted(&scope.ids(), from, to, None, None).await?;
-                let per_account: Vec<Vec<Sample>> = scope
+                let posts = s.store.posting_performance(&scope.ids(), from, to).await?;
+                let index: std::collections::HashMap<&str, usize> = scope
                     .accounts
                     .iter()
-                    .map(|a| {
-                        videos
-                            .iter()
-                            .filter(|v| v.account_id == a.id)
-                            .map(|v| {
-                                let local = v.posted_at.with_timezone(&zone);
-                                Sample {
-                                    weekday: local.weekday().num_days_from_monday() as u8,
-                                    hour: local.hour() as u8,
-                                    performance: v.view_count as f64,
-                                }
-                            })
-                            .collect()
-                    })
+                    .enumerate()
+                    .map(|(i, a)| (a.id.as_str(), i))
                     .collect();
+                let mut per_account: Vec<Vec<Sample>> = vec![Vec::new(); scope.accounts.len()];
+                for (account, posted_at, views) in &posts {
+                    let Some(&i) = index.get(account.as_str()) else {
+                        continue;
+                    };
+                    let local = posted_at.with_timezone(&zone);
+                    per_account[i].push(Sample {
+                        weekday: local.weekday().num_days_from_monday() as u8,
+                        hour: local.hour() as u8,
+                        performance: *views as f64,
+                    });
+                }
                 let grid = best_times(&per_account);
                 let cell = |d: usize, h: usize| {
                     let c = grid.cells[d][h];

@@ -19,8 +19,8 @@ use super::Services;
 use super::access::{Access, EditContent, View};
 use crate::error::AppError;
 
-pub use export::{Dataset, ExportFormat};
 pub use dashboard::VideoOrder;
+pub use export::{Dataset, ExportFormat};
 pub use insights::PostSubject;
 
 /// The accounts a call is about.
