@@ -68,8 +68,8 @@ fn streamed<T: Send + 'static>(
 
 #[tonic::async_trait]
 impl AnalyticsService for Analytics {
-    type ExportAnalyticsStream = BoxStream<'static, Result<pb::ExportAnalyticsChunk, Status>>;
-    type WatchDashboardStream = BoxStream<'static, Result<pb::GetDashboardResponse, Status>>;
+    type ExportAnalyticsStream = BoxStream<'static, Result<pb::ExportAnalyticsResponse, Status>>;
+    type WatchDashboardStream = BoxStream<'static, Result<pb::WatchDashboardResponse, Status>>;
 
     async fn get_account_metrics(
         &self,
@@ -210,7 +210,9 @@ impl AnalyticsService for Analytics {
             .dashboard(&self.services, r.period_days)
             .await
             .map_err(status)?;
-        Ok(Response::new(answer))
+        Ok(Response::new(pb::GetDashboardResponse {
+            dashboard: Some(answer),
+        }))
     }
 
     async fn compare_accounts(
@@ -299,7 +301,7 @@ impl AnalyticsService for Analytics {
             chunks,
             move |chunk| {
                 let (file_name, content_type) = first.take().unwrap_or_default();
-                chunk.map(|data| pb::ExportAnalyticsChunk {
+                chunk.map(|data| pb::ExportAnalyticsResponse {
                     data,
                     content_type: content_type.to_owned(),
                     file_name,
@@ -321,6 +323,9 @@ impl AnalyticsService for Analytics {
         input::period(&mut v, "period_days", r.period_days);
         v.into_result().map_err(status)?;
         let rx = access.watch_dashboard(&self.services, r.period_days);
-        Ok(Response::new(streamed(rx)))
+        Ok(Response::new(Box::pin(futures::StreamExt::map(
+            streamed(rx),
+            |d| d.map(|d| pb::WatchDashboardResponse { dashboard: Some(d) }),
+        ))))
     }
 }

@@ -335,7 +335,7 @@ async fn a_post_far_above_its_baseline_is_viral() {
     assert_eq!(err.code(), Code::NotFound);
 }
 
-async fn dashboard(s: &Seeded) -> pb::GetDashboardResponse {
+async fn dashboard(s: &Seeded) -> pb::Dashboard {
     client(&s.w.app)
         .get_dashboard(authed(
             s.token(),
@@ -347,6 +347,8 @@ async fn dashboard(s: &Seeded) -> pb::GetDashboardResponse {
         .await
         .unwrap()
         .into_inner()
+        .dashboard
+        .unwrap()
 }
 
 #[tokio::test]
@@ -519,7 +521,9 @@ async fn viewers_read_but_cannot_refresh_and_strangers_see_nothing() {
         ))
         .await
         .unwrap()
-        .into_inner();
+        .into_inner()
+        .dashboard
+        .unwrap();
     assert_eq!(read.period_days, 30);
     let denied = client(&s.w.app)
         .refresh_account(authed(

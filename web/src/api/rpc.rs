@@ -65,5 +65,5 @@ rpc!("AnalyticsService", "GetBestTimes", GetBestTimesRequest => GetBestTimesResp
 rpc!("AnalyticsService", "GetDashboard", GetDashboardRequest => GetDashboardResponse);
 rpc!("AnalyticsService", "CompareAccounts", CompareAccountsRequest => CompareAccountsResponse);
 rpc!("AnalyticsService", "RefreshAccount", RefreshAccountRequest => RefreshAccountResponse);
-rpc!("AnalyticsService", "ExportAnalytics", ExportAnalyticsRequest => ExportAnalyticsChunk);
-rpc!("AnalyticsService", "WatchDashboard", WatchDashboardRequest => GetDashboardResponse);
+rpc!("AnalyticsService", "ExportAnalytics", ExportAnalyticsRequest => ExportAnalyticsResponse);
+rpc!("AnalyticsService", "WatchDashboard", WatchDashboardRequest => WatchDashboardResponse);

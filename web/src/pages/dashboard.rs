@@ -78,7 +78,7 @@ pub fn dashboard() -> Html {
     let ws = workspace.id.clone();
     let zone = workspace.time_zone.clone();
     let period = use_state(|| 30i32);
-    let data = use_state(|| None::<pb::GetDashboardResponse>);
+    let data = use_state(|| None::<pb::Dashboard>);
     let error = use_state(|| None::<ApiError>);
     {
         let (api, data, error) = (session.api.clone(), data.clone(), error.clone());
@@ -94,7 +94,7 @@ pub fn dashboard() -> Html {
                 let watched = api
                     .watch(request, |d| {
                         if alive.get() {
-                            data.set(Some(d));
+                            data.set(d.dashboard);
                         }
                     })
                     .await;

@@ -47,7 +47,7 @@ impl Access<View> {
         &self,
         s: &Services,
         period_days: i32,
-    ) -> Result<pb::GetDashboardResponse, AppError> {
+    ) -> Result<pb::Dashboard, AppError> {
         let mut v = Violations::new();
         let period = input::period(&mut v, "period_days", period_days);
         v.into_result()?;
@@ -104,7 +104,7 @@ impl Access<View> {
                     ),
                 };
                 let (followers, views) = daily_totals(&data);
-                Ok(pb::GetDashboardResponse {
+                Ok(pb::Dashboard {
                     totals: Some(totals),
                     accounts,
                     followers: Some(followers),

@@ -115,12 +115,12 @@ impl Access<View> {
         self,
         s: &Services,
         period_days: i32,
-    ) -> tokio::sync::mpsc::Receiver<Result<pb::GetDashboardResponse, AppError>> {
+    ) -> tokio::sync::mpsc::Receiver<Result<pb::Dashboard, AppError>> {
         let (tx, rx) = tokio::sync::mpsc::channel(1);
         let mut changes = s.post_changes.subscribe();
         let s = s.clone();
         tokio::spawn(async move {
-            let mut last: Option<pb::GetDashboardResponse> = None;
+            let mut last: Option<pb::Dashboard> = None;
             loop {
                 let answer = self.dashboard(&s, period_days).await;
                 let failed = answer.is_err();
