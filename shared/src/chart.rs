@@ -25,25 +25,40 @@ pub fn value_range(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
     (bottom, hi + pad)
 }
 
-/// About `count` round tick values (1, 2 or 5 × 10ⁿ apart) inside `lo..=hi`.
+/// About `count` round tick values (1, 2 or 5 × 10ⁿ apart, the step nearest to an even split)
+/// inside `lo..=hi`; at least one for any non-empty range.
 pub fn ticks(lo: f64, hi: f64, count: usize) -> Vec<f64> {
     if !(lo.is_finite() && hi.is_finite()) || hi <= lo || count == 0 {
         return Vec::new();
     }
     let raw = (hi - lo) / count as f64;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
+    let mut step = [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * magnitude);
-    let mut t = (lo / step).ceil() * step;
-    let mut out = Vec::new();
-    while t <= hi + step * 1e-9 && out.len() <= count * 3 {
-        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
-        t += step;
+        .min_by(|a, b| (a - raw).abs().total_cmp(&(b - raw).abs()))
+        .unwrap_or(magnitude);
+    for _ in 0..12 {
+        let mut t = (lo / step).ceil() * step;
+        let mut out = Vec::new();
+        while t <= hi + step * 1e-9 && out.len() <= count * 3 {
+            out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
+            t += step;
+        }
+        if !out.is_empty() {
+            return out;
+        }
+        // No round value of this step falls inside: try the next smaller one (5 → 2 → 1 → 0.5).
+        let mantissa = step / 10f64.powf(step.log10().floor());
+        step *= if (mantissa - 2.0).abs() < 1e-9 {
+            0.5
+        } else if (mantissa - 5.0).abs() < 1e-9 {
+            0.4
+        } else {
+            0.5
+        };
     }
-    out
+    vec![lo]
 }
 
 /// Runs of consecutive present values, as (index, value): a line is drawn per run, so a gap

@@ -691,3 +691,35 @@ async fn replicas_share_the_redis_cache() {
     assert_eq!(metrics(&replica).await.followers, 999);
     assert_eq!(metrics(&s.w.app).await.followers, 999);
 }
+
+/// WatchDashboard sends the dashboard, then again when a sync (by another process: here the
+/// test's own store) changes it.
+#[tokio::test]
+async fn the_dashboard_stream_follows_a_sync() {
+    let s = seeded().await;
+    let mut stream = client(&s.w.app)
+        .watch_dashboard(authed(
+            s.token(),
+            pb::WatchDashboardRequest {
+                workspace_id: s.ws(),
+                period_days: 7,
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    let first = stream.message().await.unwrap().unwrap().dashboard.unwrap();
+    assert_eq!(first.totals.unwrap().followers, 250);
+    s.store
+        .roll_up_account(&s.b, followers(75), Utc::now())
+        .await
+        .unwrap();
+    let next = tokio::time::timeout(std::time::Duration::from_secs(10), stream.message())
+        .await
+        .expect("an update within the watch interval")
+        .unwrap()
+        .unwrap()
+        .dashboard
+        .unwrap();
+    assert_eq!(next.totals.unwrap().followers, 275);
+}
