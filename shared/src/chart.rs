@@ -112,6 +112,26 @@ pub fn compact(v: f64) -> String {
     }
 }
 
+/// An axis label for `v` on an axis spanning `span`: compact for wide spans, exact (with
+/// thousands separators) when compact labels would repeat (1.4K, 1.4K…).
+pub fn axis_label(v: f64, span: f64) -> String {
+    if !v.is_finite() {
+        return "–".into();
+    }
+    if span >= 10_000.0 || v.abs() < 1_000.0 {
+        return compact(v);
+    }
+    let digits = (v.round() as i64).abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 { format!("−{out}") } else { out }
+}
+
 /// A signed change: +12, −3, 0.
 pub fn signed(v: i64) -> String {
     match v {
@@ -211,6 +231,10 @@ mod tests {
         assert_eq!(compact(2_000_000.0), "2M");
         assert_eq!(compact(123_456.0), "123K");
         assert_eq!(signed(-1500), "−1.5K");
+        assert_eq!(axis_label(1_350.0, 200.0), "1,350");
+        assert_eq!(axis_label(1_350_000.0, 200.0), "1,350,000");
+        assert_eq!(axis_label(1_350_000.0, 500_000.0), "1.4M");
+        assert_eq!(axis_label(950.0, 200.0), "950");
         assert_eq!(heat(0.0, 0.0, 2.0), (238, 242, 255));
         assert_eq!(heat(2.0, 0.0, 2.0), (13, 110, 253));
         let f = forecast_lines(

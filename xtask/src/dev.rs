@@ -87,11 +87,11 @@ pub fn run() -> anyhow::Result<()> {
     served
 }
 
-/// Builds the web app in release mode into web/dist and prints its gzip size.
+/// Builds the web app in release mode into web/dist and prints its gzip and brotli sizes.
 pub fn build_web(tools: &Tools) -> anyhow::Result<PathBuf> {
     status(cmd("trunk", &["build", "--release"]).env("PATH", tools.path()))?;
     let dist = root().join("web/dist");
-    let mut total = 0;
+    let (mut total, mut total_br) = (0, 0);
     for entry in std::fs::read_dir(&dist)? {
         let path = entry?.path();
         let kind = path
@@ -100,20 +100,35 @@ pub fn build_web(tools: &Tools) -> anyhow::Result<PathBuf> {
             .unwrap_or_default();
         if matches!(kind, "wasm" | "js" | "css") {
             let gz = gzip_size(&path)?;
+            let br = brotli_size(tools, &path)?;
             println!(
-                "web bundle: {:<48} {:>8} bytes, {:>7} gzip",
+                "web bundle: {:<48} {:>8} bytes, {:>7} gzip, {:>7} brotli",
                 path.file_name().unwrap_or_default().to_string_lossy(),
                 std::fs::metadata(&path)?.len(),
-                gz
+                gz,
+                br
             );
             total += gz;
+            total_br += br;
         }
     }
     println!(
-        "web bundle: total (wasm + js + css) {total} bytes gzip ({:.1} KB)",
-        total as f64 / 1000.0
+        "web bundle: total (wasm + js + css) {total} bytes gzip ({:.1} KB), {total_br} bytes brotli ({:.1} KB)",
+        total as f64 / 1000.0,
+        total_br as f64 / 1000.0
     );
     Ok(dist)
+}
+
+/// Brotli at quality 11 (what a server precompresses with), by Node's zlib.
+fn brotli_size(tools: &Tools, path: &std::path::Path) -> anyhow::Result<u64> {
+    let script = "const z = require('zlib'); const b = require('fs').readFileSync(process.argv[1]); \
+        process.stdout.write(String(z.brotliCompressSync(b, { params: { \
+        [z.constants.BROTLI_PARAM_QUALITY]: 11 } }).length))";
+    let path = path.to_string_lossy();
+    let out =
+        output(cmd("node", &["-e", script, &path]).env("PATH", tools.path())).context("brotli")?;
+    out.trim().parse().context("brotli size")
 }
 
 fn gzip_size(path: &std::path::Path) -> anyhow::Result<u64> {

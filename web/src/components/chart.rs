@@ -2,7 +2,7 @@
 //! round ticks, dates on the x axis, gaps left as gaps, an optional band (a forecast interval),
 //! a legend and the values under the pointer written by the browser below it.
 
-use multitok_shared::chart::{compact, nearest_index, segments, ticks, value_range};
+use multitok_shared::chart::{axis_label, compact, nearest_index, segments, ticks, value_range};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
@@ -84,7 +84,7 @@ fn draw(canvas: &HtmlCanvasElement, p: &LineChartProps) -> Option<()> {
         .x_labels(x_count)
         .y_labels(y_ticks.len().max(2))
         .x_label_formatter(&|x| labels.get(x.round() as usize).cloned().unwrap_or_default())
-        .y_label_formatter(&|y| compact(*y))
+        .y_label_formatter(&|y| axis_label(*y, hi - lo))
         .light_line_style(RGBColor(238, 238, 238))
         .bold_line_style(RGBColor(225, 225, 225))
         .axis_style(RGBColor(170, 170, 170))

@@ -83,26 +83,21 @@ pub fn dashboard() -> Html {
     {
         let (api, data, error) = (session.api.clone(), data.clone(), error.clone());
         use_effect_with((ws.clone(), *period), move |(ws, period)| {
-            let (ws, period) = (ws.clone(), *period);
-            let live = std::rc::Rc::new(std::cell::Cell::new(true));
-            let alive = live.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let request = pb::WatchDashboardRequest {
-                    workspace_id: ws,
-                    period_days: period,
-                };
-                let watched = api
-                    .watch(request, |d| {
-                        if alive.get() {
-                            data.set(d.dashboard);
-                        }
-                    })
-                    .await;
-                if let Err(e) = watched {
+            let request = pb::WatchDashboardRequest {
+                workspace_id: ws.clone(),
+                period_days: *period,
+            };
+            // Leaving the page (or changing the period) aborts the stream, which cancels its
+            // fetch: a browser holds only a few connections per server over HTTP/1.1.
+            let (watch, handle) = futures::future::abortable(async move {
+                if let Err(e) = api.watch(request, |d| data.set(d.dashboard)).await {
                     error.set(Some(e));
                 }
             });
-            move || live.set(false)
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = watch.await;
+            });
+            move || handle.abort()
         });
     }
     let on_period = {
