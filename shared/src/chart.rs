@@ -124,7 +124,7 @@ pub fn axis_label(v: f64, span: f64) -> String {
     let digits = (v.round() as i64).abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

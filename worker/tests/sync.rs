@@ -49,6 +49,38 @@ async fn a_sync_stores_snapshots_links_published_videos_and_sets_the_next_night(
     assert_eq!(snapshots, 1);
     assert_eq!(videos, 31, "30 older videos and the new post");
     assert_eq!(video_snapshots, 31);
+    // The sync kept the analytics rollups: the account's day row holds its videos' total views.
+    let ids = vec![ana.clone()];
+    let today = clock.now().date_naive();
+    let days = store
+        .account_days(&ids, today, today, None, None)
+        .await
+        .unwrap();
+    let all = store
+        .videos_posted(
+            &ids,
+            clock.now() - TimeDelta::days(3650),
+            clock.now() + TimeDelta::days(1),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 31);
+    assert_eq!(days.len(), 1);
+    assert_eq!(
+        days[0].view_count,
+        all.iter().map(|v| v.view_count).sum::<i64>()
+    );
+    let curves = store
+        .day_views(all.iter().map(|v| v.id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        curves.values().map(Vec::len).sum::<usize>(),
+        31,
+        "one day row per video"
+    );
     let t = w.post(&post.id).await.targets.remove(0);
     assert!(
         !t.video_id.is_empty(),

@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::service::Services;
 use crate::service::access::{Access, EditContent, Permission, View};
 use crate::service::analytics::input::{self, DayRange};
+use crate::service::analytics::render;
 use crate::service::analytics::series::SeriesQuery;
 use crate::service::analytics::{Dataset, ExportFormat, PostSubject, VideoOrder};
 
@@ -308,6 +309,27 @@ impl AnalyticsService for Analytics {
                 })
             },
         ))))
+    }
+
+    async fn render_chart(
+        &self,
+        request: Request<pb::RenderChartRequest>,
+    ) -> Result<Response<pb::RenderChartResponse>, Status> {
+        let caller = caller(&request)?;
+        let r = request.into_inner();
+        let account = convert::id("account_id", &r.account_id).map_err(status)?;
+        let range = r.range.unwrap_or_default();
+        let q = SeriesQuery::parse(&[r.metric], &range.from, &range.to, r.granularity)
+            .map_err(status)?;
+        let size = render::size(r.width, r.height).map_err(status)?;
+        let access: Access<View> = self
+            .access(&caller, &r.workspace_id, None, Violations::new())
+            .await?;
+        let answer = access
+            .render_chart(&self.services, &account, q, size)
+            .await
+            .map_err(status)?;
+        Ok(Response::new(answer))
     }
 
     async fn watch_dashboard(

@@ -723,3 +723,31 @@ async fn the_dashboard_stream_follows_a_sync() {
         .unwrap();
     assert_eq!(next.totals.unwrap().followers, 275);
 }
+
+#[tokio::test]
+async fn a_chart_renders_as_png_and_bad_sizes_are_invalid() {
+    let s = seeded().await;
+    let render = |width: i32, height: i32| {
+        let mut c = client(&s.w.app);
+        let request = authed(
+            s.token(),
+            pb::RenderChartRequest {
+                workspace_id: s.ws(),
+                account_id: s.a.clone(),
+                metric: pb::Metric::Followers.into(),
+                range: range(&day(-10), &day(0)),
+                granularity: 0,
+                width,
+                height,
+            },
+        );
+        async move { c.render_chart(request).await }
+    };
+    let chart = render(640, 300).await.unwrap().into_inner();
+    assert_eq!(&chart.png[..8], b"\x89PNG\r\n\x1a\n");
+    let width = u32::from_be_bytes([chart.png[16], chart.png[17], chart.png[18], chart.png[19]]);
+    assert_eq!(width, 640);
+    assert!(chart.file_name.ends_with(".png"), "{}", chart.file_name);
+    let err = render(10, 9000).await.unwrap_err();
+    assert_eq!(violated_fields(&err), ["width", "height"]);
+}

@@ -67,3 +67,4 @@ rpc!("AnalyticsService", "CompareAccounts", CompareAccountsRequest => CompareAcc
 rpc!("AnalyticsService", "RefreshAccount", RefreshAccountRequest => RefreshAccountResponse);
 rpc!("AnalyticsService", "ExportAnalytics", ExportAnalyticsRequest => ExportAnalyticsResponse);
 rpc!("AnalyticsService", "WatchDashboard", WatchDashboardRequest => WatchDashboardResponse);
+rpc!("AnalyticsService", "RenderChart", RenderChartRequest => RenderChartResponse);

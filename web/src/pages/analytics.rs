@@ -292,6 +292,38 @@ fn account_view() -> Html {
         });
         html! { <button class="secondary" {onclick}>{ label }</button> }
     };
+    let png = {
+        let (api, error, ws, account, days, metric, granularity) = (
+            session.api.clone(),
+            error.clone(),
+            ws.clone(),
+            (*account).clone(),
+            *days,
+            *metric,
+            *granularity,
+        );
+        let onclick = Callback::from(move |_| {
+            let (api, error) = (api.clone(), error.clone());
+            let request = pb::RenderChartRequest {
+                workspace_id: ws.clone(),
+                account_id: account.clone(),
+                metric: metric.into(),
+                range: last_days(days),
+                granularity: granularity.into(),
+                width: 0,
+                height: 0,
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                match api.send(request).await {
+                    Ok(r) => {
+                        save_file(&r.file_name, "image/png", &r.png);
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        });
+        html! { <button class="secondary" {onclick}>{ "Chart (PNG)" }</button> }
+    };
     let sort = |o: pb::VideoOrder, label: &'static str| {
         let order = order.clone();
         let class = if *order == o { "tab active" } else { "tab" };
@@ -337,6 +369,7 @@ fn account_view() -> Html {
                 { export(pb::Dataset::AccountDays, pb::ExportFormat::Json, "Daily counts (JSON)") }
                 { export(pb::Dataset::Videos, pb::ExportFormat::Csv, "Posts (CSV)") }
                 { export(pb::Dataset::Videos, pb::ExportFormat::Json, "Posts (JSON)") }
+                { png }
             </div></section>
         </>
     }

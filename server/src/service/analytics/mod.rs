@@ -8,6 +8,7 @@ mod export;
 pub mod input;
 mod insights;
 mod metrics;
+pub mod render;
 pub mod series;
 
 use chrono::{DateTime, TimeDelta, Utc};
