@@ -156,6 +156,13 @@ impl Store {
         done
     }
 
+    /// Calls `callback` after every statement this handle (and its clones made afterwards) runs;
+    /// for tests that count queries.
+    pub fn on_query(&mut self, callback: impl Fn(&str) + Send + Sync + 'static) {
+        self.db
+            .set_metric_callback(move |info| callback(&info.statement.sql));
+    }
+
     /// Closes the pool.
     pub async fn close(self) -> Result<(), StoreError> {
         self.db.close().await.map_err(StoreError::unexpected)

@@ -33,7 +33,7 @@ pub struct TestUser {
 }
 
 /// A fresh database URL for one test.
-async fn database_url(dir: &std::path::Path) -> String {
+pub async fn database_url(dir: &std::path::Path) -> String {
     if std::env::var("TEST_BACKEND").as_deref() != Ok("postgres") {
         return format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
     }

@@ -12,4 +12,5 @@ mod helpers;
 mod media;
 mod permissions;
 mod posts;
+mod query_counts;
 mod workspaces;
