@@ -93,8 +93,10 @@ async fn world(n: usize) -> Counted {
         store.score_recent_videos(&a, now).await.unwrap();
         accounts.push(a);
     }
-    let mut settings = Settings::default();
-    settings.media_dir = dir.path().join("media");
+    let settings = Settings {
+        media_dir: dir.path().join("media"),
+        ..Settings::default()
+    };
     let services = Services::new(
         store.clone(),
         &settings,
