@@ -45,6 +45,12 @@ enum Videos {
 }
 
 #[derive(DeriveIden)]
+enum VideoSnapshots {
+    Table,
+    TakenAt,
+}
+
+#[derive(DeriveIden)]
 enum TiktokAccounts {
     Table,
     Id,
@@ -144,10 +150,28 @@ impl MigrationTrait for Migration {
                     .col(Videos::PostedAt)
                     .to_owned(),
             )
+            .await?;
+        // Pruning deletes raw snapshots by age alone.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_video_snapshots_taken_at")
+                    .table(VideoSnapshots::Table)
+                    .col(VideoSnapshots::TakenAt)
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_video_snapshots_taken_at")
+                    .table(VideoSnapshots::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_index(
                 Index::drop()

@@ -2,22 +2,11 @@
 //! when `TEST_BACKEND=postgres`), and the store works on the result.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use multitok_shared::Role;
-use multitok_store::{NewUser, NewWorkspace, Store, StoreError};
+mod common;
 
-async fn fresh_store(dir: &std::path::Path) -> Store {
-    let url = if std::env::var("TEST_BACKEND").as_deref() == Ok("postgres") {
-        let admin = std::env::var("TEST_DATABASE_URL")
-            .expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
-        let name = format!("mt_test_{}", uuid::Uuid::new_v4().simple());
-        Store::create_database(&admin, &name)
-            .await
-            .expect("create database")
-    } else {
-        format!("sqlite://{}?mode=rwc", dir.join("store.db").display())
-    };
-    Store::connect(&url, 2).await.expect("connect")
-}
+use common::fresh_store;
+use multitok_shared::Role;
+use multitok_store::{NewUser, NewWorkspace, StoreError};
 
 fn new_user(email: &str) -> (NewUser, NewWorkspace) {
     (

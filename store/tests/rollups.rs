@@ -2,23 +2,16 @@
 //! after raw snapshots are pruned (SQLite by default, PostgreSQL when `TEST_BACKEND=postgres`).
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use common::fresh_store;
 use multitok_store::accounts::ConnectedAccount;
 use multitok_store::sync::{AccountCounts, VideoStats};
 use multitok_store::{NewUser, NewWorkspace, Store};
 
-async fn fresh_store(dir: &std::path::Path) -> Store {
-    let url = if std::env::var("TEST_BACKEND").as_deref() == Ok("postgres") {
-        let admin = std::env::var("TEST_DATABASE_URL")
-            .expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL");
-        let name = format!("mt_test_{}", uuid::Uuid::new_v4().simple());
-        Store::create_database(&admin, &name)
-            .await
-            .expect("create database")
-    } else {
-        format!("sqlite://{}?mode=rwc", dir.join("store.db").display())
-    };
-    let store = Store::connect(&url, 2).await.expect("connect");
+async fn migrated_store(dir: &std::path::Path) -> Store {
+    let store = fresh_store(dir).await;
     store.migrate().await.unwrap();
     store
 }
@@ -73,7 +66,7 @@ fn stats(id: &str, posted_at: DateTime<Utc>, views: i64) -> VideoStats {
 #[tokio::test]
 async fn rollups_survive_pruning_and_match_a_rebuild() {
     let dir = tempfile::tempdir().unwrap();
-    let store = fresh_store(dir.path()).await;
+    let store = migrated_store(dir.path()).await;
     let start = Utc.with_ymd_and_hms(2026, 3, 1, 1, 0, 0).unwrap();
     let a = account(&store, start).await;
     // Four days, two syncs a day; the later snapshot of a day is the day's row.

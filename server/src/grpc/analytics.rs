@@ -8,7 +8,7 @@ use multitok_shared::{Violations, validate};
 use tokio::sync::mpsc;
 use tonic::{Request, Response, Status};
 
-use super::{caller, convert, status};
+use super::{caller, convert, posts, status};
 use crate::error::AppError;
 use crate::service::Services;
 use crate::service::access::{Access, EditContent, Permission, View};
@@ -223,12 +223,7 @@ impl AnalyticsService for Analytics {
         let caller = caller(&request)?;
         let r = request.into_inner();
         let mut v = Violations::new();
-        let ids: Vec<String> = r
-            .account_ids
-            .iter()
-            .enumerate()
-            .filter_map(|(i, id)| v.check(&format!("account_ids[{i}]"), validate::uuid_text(id)))
-            .collect();
+        let ids = posts::id_list(&mut v, "account_ids", &r.account_ids);
         v.into_result().map_err(status)?;
         let range = r.range.unwrap_or_default();
         let q = SeriesQuery::parse(&r.metrics, &range.from, &range.to, r.granularity)

@@ -210,15 +210,7 @@ impl Access<View> {
         ));
         s.analytics_cache
             .get_or(Kind::Insights, key, async {
-                let from = range
-                    .from
-                    .and_hms_opt(0, 0, 0)
-                    .map(|t| t.and_utc())
-                    .unwrap_or_default();
-                let to = (range.to + TimeDelta::days(1))
-                    .and_hms_opt(0, 0, 0)
-                    .map(|t| t.and_utc())
-                    .unwrap_or_default();
+                let (from, to) = range.instants();
                 let videos = s
                     .store
                     .videos_posted(&scope.ids(), from, to, None, None)

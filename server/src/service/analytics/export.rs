@@ -1,7 +1,7 @@
 //! Export of analytics rows as CSV or as one JSON array, produced page by page into a channel so
 //! that a large range streams in bounded memory.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use multitok_shared::analytics::engagement_rate;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -137,12 +137,6 @@ fn csv_cell(v: &Value) -> String {
     }
 }
 
-fn start_of(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc())
-        .unwrap_or_default()
-}
-
 impl Access<View> {
     /// Starts exporting the dataset of the account (or the workspace) over the range.
     pub async fn export(
@@ -243,10 +237,7 @@ async fn videos(
     w: &mut Writer,
 ) -> Result<(), AppError> {
     let ids = scope.ids();
-    let (from, to) = (
-        start_of(range.from),
-        start_of(range.to) + TimeDelta::days(1),
-    );
+    let (from, to) = range.instants();
     let mut after: Option<(DateTime<Utc>, String)> = None;
     loop {
         let page = s

@@ -1,6 +1,6 @@
 //! Checked analytics inputs: periods, day ranges, metrics and bucket sizes.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use multitok_shared::Violations;
 use multitok_shared::analytics::series::Granularity;
 
@@ -22,6 +22,14 @@ pub enum Metric {
 }
 
 impl Metric {
+    pub const ALL: [Metric; 5] = [
+        Metric::Followers,
+        Metric::Following,
+        Metric::Likes,
+        Metric::Videos,
+        Metric::Views,
+    ];
+
     /// The proto enum's number.
     pub fn number(self) -> i32 {
         match self {
@@ -65,6 +73,12 @@ pub struct DayRange {
 impl DayRange {
     pub fn days(&self) -> i64 {
         (self.to - self.from).num_days() + 1
+    }
+
+    /// `[start of from, start of the day after to)` in UTC.
+    pub fn instants(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let start = |d: NaiveDate| d.and_time(NaiveTime::MIN).and_utc();
+        (start(self.from), start(self.to) + TimeDelta::days(1))
     }
 }
 
@@ -115,16 +129,9 @@ pub fn metrics(v: &mut Violations, field: &str, numbers: &[i32]) -> Vec<Metric> 
     }
     let mut out = Vec::new();
     for (i, n) in numbers.iter().enumerate() {
-        let m = match n {
-            1 => Metric::Followers,
-            2 => Metric::Following,
-            3 => Metric::Likes,
-            4 => Metric::Videos,
-            5 => Metric::Views,
-            _ => {
-                v.add(&format!("{field}[{i}]"), "is not a known metric");
-                continue;
-            }
+        let Some(m) = Metric::ALL.into_iter().find(|m| m.number() == *n) else {
+            v.add(&format!("{field}[{i}]"), "is not a known metric");
+            continue;
         };
         if out.contains(&m) {
             v.add(&format!("{field}[{i}]"), "is named twice");

@@ -72,8 +72,7 @@ impl Access<View> {
         s.analytics_cache
             .get_or(Kind::Insights, key, async {
                 let now = s.now();
-                let from = range.from.and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or(now);
-                let to = (range.to + TimeDelta::days(1)).and_hms_opt(0, 0, 0).map(|t| t.and_utc()).unwrap_or(now);
+                let (from, to) = range.instants();
                 let to = to.min(now - TimeDelta::days(MATURE_DAYS));
                 let posts = s.store.posting_performance(&scope.ids(), from, to).await?;
                 let index: std::collections::HashMap<&str, usize> = scope

@@ -1,7 +1,7 @@
 //! Time series of account metrics, bucketed by day, week or month with gaps kept, and the
 //! comparison of several accounts on the same buckets.
 
-use chrono::{NaiveDate, TimeDelta, Utc};
+use chrono::{NaiveDate, TimeDelta};
 use multitok_proto::v1 as pb;
 use multitok_shared::Violations;
 use multitok_shared::analytics::series::{Granularity, buckets, fill};
@@ -133,26 +133,16 @@ impl Access<View> {
             .get_or(Kind::Series, key, async {
                 let days = load(s, &scope, &q).await?;
                 let starts = buckets(q.range.from, q.range.to, q.granularity);
-                let now = Utc::now();
+                // The summary covers the range's last year at most.
                 let period = q.range.days().min(365);
-                let since = q
-                    .range
-                    .to
-                    .and_hms_opt(23, 59, 59)
-                    .map_or(now, |t| t.and_utc());
+                let (_, end) = q.range.instants();
                 let videos = s
                     .store
-                    .videos_posted(
-                        &scope.ids(),
-                        since - TimeDelta::days(period),
-                        since,
-                        None,
-                        None,
-                    )
+                    .videos_posted(&scope.ids(), end - TimeDelta::days(period), end, None, None)
                     .await?;
                 let data = PeriodData {
                     start_day: q.range.from,
-                    days: days.clone(),
+                    days,
                     videos,
                     period_days: period,
                 };
@@ -161,7 +151,7 @@ impl Access<View> {
                     .iter()
                     .map(|a| {
                         let rows: Vec<&AccountDay> =
-                            days.iter().filter(|d| d.account_id == a.id).collect();
+                            data.days.iter().filter(|d| d.account_id == a.id).collect();
                         pb::ComparedAccount {
                             account_id: a.id.clone(),
                             display_name: a.display_name.clone(),
