@@ -132,6 +132,11 @@ pub fn axis_label(v: f64, span: f64) -> String {
     if v < 0.0 { format!("−{out}") } else { out }
 }
 
+/// A rate as a percentage with one decimal: 0.0384 → "3.8 %".
+pub fn percent(rate: f64) -> String {
+    format!("{:.1} %", rate * 100.0)
+}
+
 /// A signed change: +12, −3, 0.
 pub fn signed(v: i64) -> String {
     match v {
@@ -231,6 +236,7 @@ mod tests {
         assert_eq!(compact(2_000_000.0), "2M");
         assert_eq!(compact(123_456.0), "123K");
         assert_eq!(signed(-1500), "−1.5K");
+        assert_eq!(percent(0.0384), "3.8 %");
         assert_eq!(axis_label(1_350.0, 200.0), "1,350");
         assert_eq!(axis_label(1_350_000.0, 200.0), "1,350,000");
         assert_eq!(axis_label(1_350_000.0, 500_000.0), "1.4M");

@@ -3,7 +3,7 @@
 //! accounts; and, at `?video=ID`, one post's growth curve with its forecast band.
 
 use multitok_proto::v1 as pb;
-use multitok_shared::chart::{compact, forecast_lines, signed};
+use multitok_shared::chart::{compact, forecast_lines, percent, signed};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::hooks::use_session;
 use crate::local_time::query_param;
 use crate::pages::compare::Compare;
-use crate::pages::dashboard::{posts_table, series_line};
+use crate::pages::dashboard::{card, posts_table, series_line};
 
 pub const METRICS: [(pb::Metric, &str); 5] = [
     (pb::Metric::Followers, "Followers"),
@@ -94,6 +94,35 @@ fn save_file(name: &str, kind: &str, bytes: &[u8]) -> Option<()> {
     a.set_download(name);
     a.click();
     web_sys::Url::revoke_object_url(&url).ok()
+}
+
+/// The metric picker, setting `metric`.
+pub fn metric_picker(metric: &UseStateHandle<pb::Metric>) -> Html {
+    let options = METRICS
+        .iter()
+        .map(|(m, n)| ((*m as i32).to_string(), (*n).to_owned()))
+        .collect();
+    let on = {
+        let metric = metric.clone();
+        Callback::from(move |v: String| {
+            let number = v.parse::<i32>().unwrap_or(1);
+            metric.set(pb::Metric::try_from(number).unwrap_or(pb::Metric::Followers));
+        })
+    };
+    picker("Metric", options, &(**metric as i32).to_string(), on)
+}
+
+/// The range picker (the last 30, 90 or 365 days), setting `days`.
+pub fn range_picker(days: &UseStateHandle<i64>) -> Html {
+    let options = [30, 90, 365]
+        .iter()
+        .map(|d| (d.to_string(), format!("Last {d} days")))
+        .collect();
+    let on = {
+        let days = days.clone();
+        Callback::from(move |v: String| days.set(v.parse().unwrap_or(90)))
+    };
+    picker("Range", options, &days.to_string(), on)
 }
 
 #[function_component(AnalyticsPage)]
@@ -242,19 +271,6 @@ fn account_view() -> Html {
         let account = account.clone();
         Callback::from(move |v: String| account.set(v))
     };
-    let on_metric = {
-        let metric = metric.clone();
-        Callback::from(move |v: String| {
-            metric.set(
-                pb::Metric::try_from(v.parse::<i32>().unwrap_or(1))
-                    .unwrap_or(pb::Metric::Followers),
-            )
-        })
-    };
-    let on_days = {
-        let days = days.clone();
-        Callback::from(move |v: String| days.set(v.parse().unwrap_or(90)))
-    };
     let on_granularity = {
         let g = granularity.clone();
         Callback::from(move |v: String| {
@@ -343,17 +359,17 @@ fn account_view() -> Html {
             <ErrorBanner error={(*error).clone()} />
             <div class="row filters">
                 { picker("Account", account_options, &account, on_account) }
-                { picker("Metric", METRICS.iter().map(|(m, n)| ((*m as i32).to_string(), (*n).to_owned())).collect(), &(*metric as i32).to_string(), on_metric) }
-                { picker("Range", [30, 90, 365].iter().map(|d| (d.to_string(), format!("Last {d} days"))).collect(), &days.to_string(), on_days) }
+                { metric_picker(&metric) }
+                { range_picker(&days) }
                 { picker("By", vec![("1".into(), "Day".into()), ("2".into(), "Week".into()), ("3".into(), "Month".into())], &(*granularity as i32).to_string(), on_granularity) }
             </div>
             if let Some(m) = &*metrics {
                 <div class="metrics">
-                    <div class="card metric"><div class="muted">{ "Followers" }</div><div class="metric-value">{ compact(m.followers as f64) }</div><div class="metric-change">{ signed(m.followers_change) }</div></div>
-                    <div class="card metric"><div class="muted">{ "Views" }</div><div class="metric-value">{ compact(m.views as f64) }</div><div class="metric-change">{ signed(m.views_change) }</div></div>
-                    <div class="card metric"><div class="muted">{ "Engagement" }</div><div class="metric-value">{ format!("{:.1} %", m.engagement_rate * 100.0) }</div></div>
-                    <div class="card metric"><div class="muted">{ "Median views" }</div><div class="metric-value">{ compact(m.median_views) }</div></div>
-                    <div class="card metric"><div class="muted">{ "Posts a week" }</div><div class="metric-value">{ format!("{:.1}", m.posts_per_week) }</div></div>
+                    { card("Followers", compact(m.followers as f64), Some(signed(m.followers_change))) }
+                    { card("Views", compact(m.views as f64), Some(signed(m.views_change))) }
+                    { card("Engagement", percent(m.engagement_rate), None) }
+                    { card("Median views", compact(m.median_views), None) }
+                    { card("Posts a week", format!("{:.1}", m.posts_per_week), None) }
                 </div>
             }
             <section class="card"><h2>{ metric_name }</h2>
@@ -443,11 +459,10 @@ fn video_detail(props: &VideoDetailProps) -> Html {
         <>
             <h1>{ if v.title.is_empty() { v.video_id.clone() } else { v.title.clone() } }</h1>
             <div class="metrics">
-                <div class="card metric"><div class="muted">{ "Views" }</div><div class="metric-value">{ compact(v.views as f64) }</div></div>
-                <div class="card metric"><div class="muted">{ "Likes" }</div><div class="metric-value">{ compact(v.likes as f64) }</div></div>
-                <div class="card metric"><div class="muted">{ "Engagement" }</div><div class="metric-value">{ format!("{:.1} %", v.engagement_rate * 100.0) }</div></div>
-                <div class="card metric"><div class="muted">{ "Viral score" }</div><div class="metric-value">
-                    { v.viral.as_ref().map_or("–".into(), |s| format!("{:.2}×", s.score)) }</div></div>
+                { card("Views", compact(v.views as f64), None) }
+                { card("Likes", compact(v.likes as f64), None) }
+                { card("Engagement", percent(v.engagement_rate), None) }
+                { card("Viral score", v.viral.as_ref().map_or("–".into(), |s| format!("{:.2}×", s.score)), None) }
             </div>
             <section class="card"><h2>{ "Growth and forecast" }</h2>
                 <LineChart title="Views by day since posting, with the forecast band" {labels} lines={chart_lines}

@@ -1,14 +1,14 @@
 //! Compare: up to ten accounts' series overlaid on the same days, with a summary row each.
 
 use multitok_proto::v1 as pb;
-use multitok_shared::chart::{compact, signed};
+use multitok_shared::chart::{compact, percent, signed};
 use yew::prelude::*;
 
 use crate::components::chart::{Line, LineChart};
 use crate::components::field::ErrorBanner;
 use crate::error::ApiError;
 use crate::hooks::use_session;
-use crate::pages::analytics::{METRICS, last_days, picker};
+use crate::pages::analytics::{last_days, metric_picker, range_picker};
 
 const MAX: usize = 10;
 
@@ -84,19 +84,6 @@ pub fn compare() -> Html {
         });
         html! { <label class="check"><input type="checkbox" {checked} {disabled} {onchange} />{ &a.display_name }</label> }
     });
-    let on_metric = {
-        let metric = metric.clone();
-        Callback::from(move |v: String| {
-            metric.set(
-                pb::Metric::try_from(v.parse::<i32>().unwrap_or(1))
-                    .unwrap_or(pb::Metric::Followers),
-            )
-        })
-    };
-    let on_days = {
-        let days = days.clone();
-        Callback::from(move |v: String| days.set(v.parse().unwrap_or(90)))
-    };
     let (labels, lines, rows) = match &*answer {
         Some(a) => (
             a.starts
@@ -124,15 +111,15 @@ pub fn compare() -> Html {
     let rows = rows.iter().map(|m| html! {
         <tr><td>{ &m.display_name }</td><td class="num">{ compact(m.followers as f64) }</td>
             <td class="num">{ signed(m.followers_change) }</td><td class="num">{ compact(m.views as f64) }</td>
-            <td class="num">{ format!("{:.1} %", m.engagement_rate * 100.0) }</td><td class="num">{ m.posts }</td></tr>
+            <td class="num">{ percent(m.engagement_rate) }</td><td class="num">{ m.posts }</td></tr>
     });
     html! {
         <>
             <ErrorBanner error={(*error).clone()} />
             <div class="card"><p class="muted">{ format!("Pick up to {MAX} accounts.") }</p><div class="row wrap">{ for boxes }</div></div>
             <div class="row filters">
-                { picker("Metric", METRICS.iter().map(|(m, n)| ((*m as i32).to_string(), (*n).to_owned())).collect(), &(*metric as i32).to_string(), on_metric) }
-                { picker("Range", [30, 90, 365].iter().map(|d| (d.to_string(), format!("Last {d} days"))).collect(), &days.to_string(), on_days) }
+                { metric_picker(&metric) }
+                { range_picker(&days) }
             </div>
             <section class="card"><LineChart title="Accounts compared" {labels} {lines} /></section>
             <section class="card"><div class="table-scroll"><table class="data">

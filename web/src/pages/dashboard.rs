@@ -3,7 +3,7 @@
 //! WatchDashboard (a grpc-web server stream).
 
 use multitok_proto::v1 as pb;
-use multitok_shared::chart::{compact, signed};
+use multitok_shared::chart::{compact, percent, signed};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -30,7 +30,8 @@ pub fn series_line(name: &str, s: &Option<pb::Series>) -> (Vec<String>, Line) {
     )
 }
 
-fn card(label: &str, value: String, change: Option<String>) -> Html {
+/// A metric card: its label, value and, when given, its change.
+pub fn card(label: &str, value: String, change: Option<String>) -> Html {
     html! {
         <div class="card metric">
             <div class="muted">{ label }</div>
@@ -54,7 +55,7 @@ pub fn posts_table(posts: &[pb::PostSummary], time_zone: &str) -> Html {
                 <td>{ &p.account_name }</td>
                 <td>{ posted }</td>
                 <td class="num">{ compact(p.views as f64) }</td>
-                <td class="num">{ format!("{:.1} %", p.engagement_rate * 100.0) }</td>
+                <td class="num">{ percent(p.engagement_rate) }</td>
                 <td class="num">{ p.viral_score.map_or("–".into(), |s| format!("{s:.2}×")) }</td>
             </tr>
         }
@@ -145,7 +146,7 @@ pub fn dashboard() -> Html {
                 { card("Views", compact(t.views as f64), Some(signed(t.views_change))) }
                 { card("Likes", compact(t.likes as f64), Some(signed(t.likes_change))) }
                 { card("Posts", t.posts.to_string(), Some(format!("{} accounts", d.accounts.len()))) }
-                { card("Engagement", format!("{:.1} %", t.engagement_rate * 100.0), None) }
+                { card("Engagement", percent(t.engagement_rate), None) }
             </div>
             <div class="charts">
                 <section class="card"><h2>{ "Followers, all accounts" }</h2>
