@@ -6,15 +6,15 @@
 //! set, PostgreSQL. `BENCH_ANALYTICS_ACCOUNTS` scales the data down for a quick look.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::analytics_service_client::AnalyticsServiceClient;
-use multitok_proto::v1::auth_service_client::AuthServiceClient;
 use multitok_store::Store;
 use multitok_store::accounts::ConnectedAccount;
 use multitok_store::entity::{account_day, account_snapshot, video, video_day, video_snapshot};
@@ -37,14 +37,6 @@ fn accounts() -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn insert_all<A, E>(db: &DatabaseConnection, rows: Vec<A>)
@@ -176,7 +168,7 @@ async fn seed_account(
 
 struct Bench {
     client: AnalyticsServiceClient<Channel>,
-    token: String,
+    server: support::BenchServer,
     workspace_id: String,
     accounts: Vec<String>,
     video_id: String,
@@ -185,12 +177,7 @@ struct Bench {
 
 impl Bench {
     fn req<T>(&self, message: T) -> tonic::Request<T> {
-        let mut r = tonic::Request::new(message);
-        r.metadata_mut().insert(
-            "authorization",
-            format!("Bearer {}", self.token).parse().unwrap(),
-        );
-        r
+        self.server.request(message)
     }
 
     /// p50 and p99 in ms of `call`, each time after the cache was made stale (cold) or not.
@@ -346,47 +333,8 @@ async fn rows(b: &Bench) -> Vec<(&'static str, (f64, f64), (f64, f64))> {
 }
 
 async fn bench_backend(label: &str, database_url: &str) -> String {
-    let port = free_port();
-    let binary = std::env::var("BENCH_SERVER_BIN")
-        .unwrap_or_else(|_| "target/release/multitok-server".into());
-    let mut server: Child = Command::new(&binary)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            database_url,
-        ])
-        .env("RUST_LOG", "warn")
-        .env(
-            "MULTITOK_AUTH__JWT_SECRET",
-            "benchmark signing key, 32 bytes or more",
-        )
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start the release server (cargo build --release -p multitok-server)");
-    let endpoint = Channel::from_shared(format!("http://127.0.0.1:{port}")).unwrap();
-    let started = Instant::now();
-    let channel = loop {
-        if let Ok(ch) = endpoint.connect().await {
-            break ch;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    };
-    let registered = AuthServiceClient::new(channel.clone())
-        .register(pb::RegisterRequest {
-            email: format!("analytics-{}@example.com", std::process::id()),
-            password: "benchmark password".into(),
-            display_name: "Bench".into(),
-        })
-        .await
-        .expect("register")
-        .into_inner();
-    let workspace_id = registered.workspace.clone().unwrap().id;
+    let server = support::start(database_url, "analytics").await;
+    let workspace_id = server.workspace_id.clone();
     let store = Store::connect(database_url, 4).await.unwrap();
     let db = sea_orm::Database::connect(database_url).await.unwrap();
     let now = Utc::now();
@@ -425,8 +373,9 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
         seeded.as_secs_f64()
     );
     let b = Bench {
-        client: AnalyticsServiceClient::new(channel).max_decoding_message_size(64 << 20),
-        token: registered.session.unwrap().access_token,
+        client: AnalyticsServiceClient::new(server.channel.clone())
+            .max_decoding_message_size(64 << 20),
+        server,
         workspace_id,
         accounts: ids,
         video_id: "1000000500".into(),
@@ -443,10 +392,7 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
             cold.0, cold.1, warm.0, warm.1
         );
     }
-    let _ = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status();
-    let _ = server.wait();
+    b.server.stop();
     report
 }
 

@@ -4,12 +4,12 @@
 //! for), on SQLite and, when `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`) is set, PostgreSQL.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod support;
+
+use std::time::Instant;
 
 use chrono::{TimeDelta, TimeZone, Utc};
 use multitok_proto::v1 as pb;
-use multitok_proto::v1::auth_service_client::AuthServiceClient;
 use multitok_proto::v1::scheduling_service_client::SchedulingServiceClient;
 use multitok_shared::post_rules::TargetSettings;
 use multitok_store::Store;
@@ -20,14 +20,6 @@ use tonic::transport::Channel;
 const ACCOUNTS: usize = 100;
 const TARGETS: usize = 5_000;
 const CALLS: usize = 200;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn ts(at: chrono::DateTime<Utc>) -> prost_types::Timestamp {
     prost_types::Timestamp {
@@ -110,66 +102,23 @@ async fn seed(database_url: &str, workspace_id: &str, user_id: &str) {
 }
 
 async fn bench_backend(label: &str, database_url: &str) -> String {
-    let port = free_port();
-    let binary = std::env::var("BENCH_SERVER_BIN")
-        .unwrap_or_else(|_| "target/release/multitok-server".into());
-    let mut server: Child = Command::new(&binary)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            database_url,
-        ])
-        .env("RUST_LOG", "warn")
-        .env(
-            "MULTITOK_AUTH__JWT_SECRET",
-            "benchmark signing key, 32 bytes or more",
-        )
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start the release server (cargo build --release -p multitok-server)");
-    let endpoint = Channel::from_shared(format!("http://127.0.0.1:{port}")).unwrap();
-    let started = Instant::now();
-    let channel = loop {
-        if let Ok(ch) = endpoint.connect().await {
-            break ch;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    };
-    let registered = AuthServiceClient::new(channel.clone())
-        .register(pb::RegisterRequest {
-            email: format!("calendar-{}@example.com", std::process::id()),
-            password: "benchmark password".into(),
-            display_name: "Bench".into(),
-        })
-        .await
-        .expect("register")
-        .into_inner();
-    let session = registered.session.unwrap();
-    let workspace_id = registered.workspace.clone().unwrap().id;
+    let server = support::start(database_url, "calendar").await;
+    let workspace_id = server.workspace_id.clone();
     let seeding = Instant::now();
-    seed(database_url, &workspace_id, &registered.user.unwrap().id).await;
+    seed(database_url, &workspace_id, &server.user_id).await;
     let seeded = seeding.elapsed();
 
     let from = Utc.with_ymd_and_hms(2030, 3, 1, 0, 0, 0).unwrap();
     let to = Utc.with_ymd_and_hms(2030, 4, 1, 0, 0, 0).unwrap();
-    let mut client = SchedulingServiceClient::new(channel).max_decoding_message_size(64 << 20);
+    let mut client =
+        SchedulingServiceClient::new(server.channel.clone()).max_decoding_message_size(64 << 20);
     let call = |client: &mut SchedulingServiceClient<Channel>| {
-        let mut request = tonic::Request::new(pb::ListCalendarRequest {
+        let request = server.request(pb::ListCalendarRequest {
             workspace_id: workspace_id.clone(),
             from: Some(ts(from)),
             to: Some(ts(to)),
             account_ids: vec![],
         });
-        request.metadata_mut().insert(
-            "authorization",
-            format!("Bearer {}", session.access_token).parse().unwrap(),
-        );
         let mut client = client.clone();
         async move { client.list_calendar(request).await.unwrap().into_inner() }
     };
@@ -191,10 +140,7 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
     }
     latencies.sort_unstable();
     let pct = |p: f64| latencies[((CALLS as f64 * p) as usize).min(CALLS - 1)];
-    let _ = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status();
-    let _ = server.wait();
+    server.stop();
     format!(
         "| {label} | {:.1} ms | {:.1} ms | {:.0} KB | {:.1} s |\n",
         pct(0.50).as_secs_f64() * 1000.0,
