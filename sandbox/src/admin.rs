@@ -1,5 +1,6 @@
-//! The admin endpoint for tests and demos: counters per creator, fault injection at run time,
-//! expiring tokens now, moving the clock, and the hash of completed uploads.
+//! The admin endpoint for tests and demos: counters per creator, when each init arrived, fault
+//! injection at run time, expiring tokens now, moving the clock, and the hash of completed
+//! uploads.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,6 +16,7 @@ use crate::faults::EndpointFaults;
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/admin/counters", get(counters))
+        .route("/admin/inits", get(inits))
         .route("/admin/faults", post(set_faults).delete(clear_faults))
         .route("/admin/expire-tokens/{open_id}", post(expire_tokens))
         .route("/admin/advance", post(advance_clock))
@@ -26,6 +28,17 @@ async fn counters(State(app): State<App>) -> Response {
     let mut state = app.lock();
     crate::lifecycle::advance(&app, &mut state);
     Json(json!(state.counters)).into_response()
+}
+
+/// `GET /admin/inits`: `{open_id: [ms since the epoch, …]}`, when each accepted init (direct
+/// post or inbox) arrived, by the sandbox's clock.
+async fn inits(State(app): State<App>) -> Response {
+    let state = app.lock();
+    let mut all: std::collections::HashMap<&str, Vec<i64>> = std::collections::HashMap::new();
+    for (open_id, times) in state.post_times.iter().chain(&state.inbox_times) {
+        all.entry(open_id).or_default().extend(times);
+    }
+    Json(json!(all)).into_response()
 }
 
 #[derive(Deserialize)]

@@ -131,6 +131,45 @@ pub fn check_quota(
     Ok(())
 }
 
+/// How many of `wanted` inits may go out at `now` for one account, and when the rest may: at
+/// most `quota.inits_per_minute` in any minute and `quota.daily_posts` (0 = no cap) in any 24
+/// hours. `past` holds the inits TikTok already counted (any order); `in_flight` inits were sent
+/// and not yet answered, and count as sent now.
+pub fn grant_inits(
+    past: &[DateTime<Utc>],
+    in_flight: usize,
+    wanted: usize,
+    now: DateTime<Utc>,
+    quota: Quota,
+) -> (usize, Option<DateTime<Utc>>) {
+    let mut sent: Vec<DateTime<Utc>> = past.iter().copied().filter(|at| *at <= now).collect();
+    sent.extend(std::iter::repeat_n(now, in_flight));
+    sent.sort_unstable();
+    let mut granted = 0;
+    while granted < wanted {
+        match next_init_at(&sent, now, quota) {
+            None => {
+                sent.push(now);
+                granted += 1;
+            }
+            Some(at) => return (granted, Some(at)),
+        }
+    }
+    (granted, None)
+}
+
+/// When the next init may go out after the sorted `sent` ones, if not at `now`.
+fn next_init_at(sent: &[DateTime<Utc>], now: DateTime<Utc>, quota: Quota) -> Option<DateTime<Utc>> {
+    let window_start = |window: Duration, limit: usize| {
+        let inside: Vec<_> = sent.iter().filter(|at| **at > now - window).collect();
+        (limit > 0 && inside.len() >= limit).then(|| *inside[inside.len() - limit] + window)
+    };
+    let minute = window_start(Duration::minutes(1), quota.inits_per_minute.max(1));
+    let day = window_start(Duration::hours(24), quota.daily_posts);
+    let free = minute.into_iter().chain(day).max()?;
+    Some(free + Duration::milliseconds(10))
+}
+
 /// The next `count` times from `from` (stepping by `step`) that keep the account within quota.
 pub fn suggest_slots(
     planned: &[DateTime<Utc>],
@@ -287,5 +326,80 @@ mod tests {
             slots[3] - slots[0] >= Duration::hours(24),
             "the fourth post waits for the next day"
         );
+    }
+
+    fn quota(per_minute: usize, daily: usize) -> Quota {
+        Quota {
+            daily_posts: daily,
+            inits_per_minute: per_minute,
+        }
+    }
+
+    #[test]
+    fn six_inits_go_at_once_and_the_seventh_waits_for_the_minute() {
+        let now = Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0).unwrap();
+        assert_eq!(grant_inits(&[], 0, 5, now, quota(6, 15)), (5, None));
+        let (granted, next) = grant_inits(&[], 0, 7, now, quota(6, 15));
+        assert_eq!(granted, 6);
+        assert_eq!(
+            next,
+            Some(now + Duration::minutes(1) + Duration::milliseconds(10))
+        );
+        let earlier = [now - Duration::seconds(50), now - Duration::seconds(20)];
+        let (granted, next) = grant_inits(&earlier, 3, 5, now, quota(6, 15));
+        assert_eq!(granted, 1, "two sent, three in flight, one slot left");
+        assert_eq!(
+            next,
+            Some(earlier[0] + Duration::minutes(1) + Duration::milliseconds(10))
+        );
+    }
+
+    #[test]
+    fn the_daily_cap_waits_for_the_oldest_init_to_leave_the_day() {
+        let now = Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0).unwrap();
+        let day: Vec<_> = (1..=3).map(|h| now - Duration::hours(h)).collect();
+        let (granted, next) = grant_inits(&day, 0, 1, now, quota(6, 3));
+        assert_eq!(granted, 0);
+        assert_eq!(
+            next,
+            Some(now - Duration::hours(3) + Duration::hours(24) + Duration::milliseconds(10))
+        );
+        assert_eq!(
+            grant_inits(&day, 0, 1, now, quota(6, 0)),
+            (1, None),
+            "no cap"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn granted_inits_never_break_the_quota_and_the_next_time_is_free(
+            past_secs in proptest::collection::vec(0i64..200_000, 0..40),
+            in_flight in 0usize..8,
+            wanted in 0usize..20,
+            per_minute in 1usize..8,
+            daily in 0usize..30,
+        ) {
+            let now = Utc.with_ymd_and_hms(2026, 5, 1, 12, 0, 0).unwrap();
+            let q = quota(per_minute, daily);
+            let past: Vec<_> = past_secs.iter().map(|s| now - Duration::seconds(*s)).collect();
+            let (granted, next) = grant_inits(&past, in_flight, wanted, now, q);
+            proptest::prop_assert!(granted <= wanted);
+            proptest::prop_assert_eq!(granted < wanted, next.is_some());
+            let mut sent = past.clone();
+            sent.extend(std::iter::repeat_n(now, in_flight + granted));
+            let in_window = |w: Duration| sent.iter().filter(|t| **t > now - w).count();
+            if granted > 0 {
+                proptest::prop_assert!(in_window(Duration::minutes(1)) <= per_minute);
+                proptest::prop_assert!(daily == 0 || in_window(Duration::hours(24)) <= daily);
+            }
+            if let Some(at) = next {
+                proptest::prop_assert!(at > now);
+                let (later, _) = grant_inits(&sent, 0, 1, at, q);
+                proptest::prop_assert_eq!(later, 1, "the answered time has a free slot");
+                let (fewer, _) = grant_inits(&past, in_flight + 1, wanted, now, q);
+                proptest::prop_assert!(fewer <= granted, "more in flight never grants more");
+            }
+        }
     }
 }

@@ -57,44 +57,95 @@ impl Store {
         until: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<Target>, StoreError> {
+        let due = format!(
+            "state IN ({}) AND next_attempt_at <= {{now}}",
+            work_states_sql()
+        );
+        self.claim(owner, &due, now, now, until, limit).await
+    }
+
+    /// Claims up to `limit` scheduled targets due after `now` and by `horizon`, earliest first, so
+    /// that their inits can be prepared ahead and sent on their second. The target stays
+    /// `scheduled` (a cancel or a move still wins) until it is taken.
+    pub async fn claim_upcoming(
+        &self,
+        owner: &str,
+        now: DateTime<Utc>,
+        horizon: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<Target>, StoreError> {
+        let upcoming = format!(
+            "state = '{}' AND next_attempt_at > {{now}} AND next_attempt_at <= {{horizon}}",
+            TargetState::Scheduled.as_str()
+        );
+        self.claim(owner, &upcoming, now, horizon, until, limit)
+            .await
+    }
+
+    /// Claims the free targets matching `condition` (which may use `{now}` and `{horizon}`).
+    async fn claim(
+        &self,
+        owner: &str,
+        condition: &str,
+        now: DateTime<Utc>,
+        horizon: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<Target>, StoreError> {
         let backend = self.db.get_database_backend();
-        let (p, skip) = match backend {
-            DatabaseBackend::Postgres => (["$1", "$2", "$3", "$4"], " FOR UPDATE SKIP LOCKED"),
-            _ => (["?", "?", "?", "?"], ""),
+        let postgres = backend == DatabaseBackend::Postgres;
+        let mut values: Vec<sea_orm::Value> = vec![owner.into(), until.into()];
+        let mut param = |v: sea_orm::Value| {
+            values.push(v);
+            if postgres {
+                format!("${}", values.len())
+            } else {
+                "?".to_owned()
+            }
+        };
+        let (owner_p, until_p) = if postgres { ("$1", "$2") } else { ("?", "?") };
+        // Placeholders are bound in the order they appear: `{now}` before `{horizon}`.
+        let mut condition = condition.to_owned();
+        if condition.contains("{now}") {
+            condition = condition.replace("{now}", &param(now.into()));
+        }
+        if condition.contains("{horizon}") {
+            condition = condition.replace("{horizon}", &param(horizon.into()));
+        }
+        let free = param(now.into());
+        let limit = param(i64::try_from(limit).unwrap_or(i64::MAX).into());
+        let skip = if postgres {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
         };
         let sql = format!(
-            "UPDATE post_targets SET claim_owner = {}, lease_expires_at = {} \
-             WHERE id IN (SELECT id FROM post_targets \
-               WHERE state IN ({}) AND next_attempt_at <= {} \
-               AND (lease_expires_at IS NULL OR lease_expires_at < {}) \
-               ORDER BY next_attempt_at LIMIT {}{skip}) \
-             RETURNING *",
-            p[0],
-            p[1],
-            work_states_sql(),
-            p[2],
-            p[2],
-            p[3],
+            "UPDATE post_targets SET claim_owner = {owner_p}, lease_expires_at = {until_p} \
+             WHERE id IN (SELECT id FROM post_targets WHERE {condition} \
+               AND (lease_expires_at IS NULL OR lease_expires_at < {free}) \
+               ORDER BY next_attempt_at LIMIT {limit}{skip}) \
+             RETURNING *"
         );
-        let values: Vec<sea_orm::Value> = match backend {
-            DatabaseBackend::Postgres => vec![
-                owner.into(),
-                until.into(),
-                now.into(),
-                i64::try_from(limit).unwrap_or(i64::MAX).into(),
-            ],
-            _ => vec![
-                owner.into(),
-                until.into(),
-                now.into(),
-                now.into(),
-                i64::try_from(limit).unwrap_or(i64::MAX).into(),
-            ],
-        };
         Ok(post_target::Entity::find()
             .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
             .all(&self.db)
             .await?)
+    }
+
+    /// Gives back the claims `owner` holds on `ids` that are still waiting (`scheduled`), so
+    /// that any worker takes them when due.
+    pub async fn release_claims(&self, owner: &str, ids: &[String]) -> Result<u64, StoreError> {
+        use post_target::Column as C;
+        Ok(post_target::Entity::update_many()
+            .col_expr(C::ClaimOwner, Expr::value(None::<String>))
+            .col_expr(C::LeaseExpiresAt, Expr::value(None::<DateTime<Utc>>))
+            .filter(C::ClaimOwner.eq(owner))
+            .filter(C::State.eq(TargetState::Scheduled.as_str()))
+            .filter(C::Id.is_in(ids.iter().cloned()))
+            .exec(&self.db)
+            .await?
+            .rows_affected)
     }
 
     /// The earliest time a target becomes due (its attempt time, or when its lease runs out).
@@ -120,6 +171,19 @@ impl Store {
             .into_iter()
             .flatten()
             .min())
+    }
+
+    /// The earliest due time of a free scheduled target: when to claim it ahead.
+    pub async fn next_scheduled(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let at: Option<Option<DateTime<Utc>>> = post_target::Entity::find()
+            .select_only()
+            .column_as(post_target::Column::NextAttemptAt.min(), "at")
+            .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()))
+            .filter(post_target::Column::LeaseExpiresAt.is_null())
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        Ok(at.flatten())
     }
 
     /// Extends the leases `owner` holds on `ids`.
@@ -281,32 +345,6 @@ impl Store {
             .exec(&self.db)
             .await?;
         Ok(done.rows_affected == 1)
-    }
-
-    /// When TikTok initialized the account's targets since `since`, oldest first: the input of
-    /// waiting for a posting slot.
-    pub async fn initializations(
-        &self,
-        account_id: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<DateTime<Utc>>, StoreError> {
-        use sea_orm::{JoinType, QueryOrder, RelationTrait};
-        Ok(crate::entity::publish_event::Entity::find()
-            .select_only()
-            .column(crate::entity::publish_event::Column::At)
-            .join(
-                JoinType::InnerJoin,
-                crate::entity::publish_event::Relation::PostTarget.def(),
-            )
-            .filter(post_target::Column::AccountId.eq(account_id))
-            .filter(
-                crate::entity::publish_event::Column::ToState.eq(TargetState::Initialized.as_str()),
-            )
-            .filter(crate::entity::publish_event::Column::At.gte(since))
-            .order_by_asc(crate::entity::publish_event::Column::At)
-            .into_tuple()
-            .all(&self.db)
-            .await?)
     }
 
     /// Settles a `needs_attention` target: published as `video_id`, or (`None`) scheduled again

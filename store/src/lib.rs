@@ -7,6 +7,7 @@ pub mod analytics;
 pub mod claims;
 pub mod entity;
 mod error;
+pub mod inits;
 mod leases;
 pub mod media;
 pub mod notify;

@@ -41,6 +41,9 @@ pub struct Ctx {
     pub batch: u64,
     /// Targets driven at the same time.
     pub concurrency: usize,
+    /// Scheduled targets due within this are claimed and prepared ahead, so that their inits
+    /// go out on their second (zero: only at their time).
+    pub lookahead: TimeDelta,
     /// Refresh an access token this long before it expires.
     pub refresh_margin: TimeDelta,
     /// Time between status checks of a processing post.
@@ -68,6 +71,7 @@ impl Ctx {
             max_attempts: 8,
             batch: 32,
             concurrency: 16,
+            lookahead: TimeDelta::seconds(10),
             refresh_margin: TimeDelta::minutes(5),
             poll_every: TimeDelta::seconds(2),
             sync_cron: Arc::new(nightly()),

@@ -2,6 +2,7 @@
 //! publishing steps exactly once (init, upload, status), on time, sharing the work with any
 //! number of other worker processes through the database.
 
+pub mod arm;
 pub mod context;
 pub mod publish;
 pub mod reconcile;

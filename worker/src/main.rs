@@ -42,6 +42,10 @@ enum Command {
         /// Posts driven at the same time (each needs a database connection now and then).
         #[arg(long, default_value_t = 16)]
         concurrency: usize,
+        /// Scheduled posts due within this many seconds are claimed and prepared ahead, so that
+        /// they go out on their second (0: only when due).
+        #[arg(long, default_value_t = 10)]
+        lookahead_seconds: i64,
     },
     /// Recompute the analytics rollups from the raw snapshots still kept, then exit.
     RebuildAnalytics {
@@ -59,13 +63,20 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let mut settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
-    let (database_url, once, lease_seconds, concurrency) = match cli.command {
+    let (database_url, once, lease_seconds, concurrency, lookahead_seconds) = match cli.command {
         Command::Run {
             database_url,
             once,
             lease_seconds,
             concurrency,
-        } => (database_url, once, lease_seconds, concurrency),
+            lookahead_seconds,
+        } => (
+            database_url,
+            once,
+            lease_seconds,
+            concurrency,
+            lookahead_seconds,
+        ),
         Command::RebuildAnalytics { database_url } => {
             settings.database_url = database_url.unwrap_or(settings.database_url);
             return rebuild_analytics(&settings).await;
@@ -98,6 +109,7 @@ async fn main() -> anyhow::Result<()> {
     ctx.lease = chrono::TimeDelta::seconds(lease_seconds.clamp(2, 3600));
     ctx.concurrency = concurrency.clamp(1, 256);
     ctx.batch = (ctx.concurrency as u64) * 2;
+    ctx.lookahead = chrono::TimeDelta::seconds(lookahead_seconds.clamp(0, 60));
     if once {
         let mut total = 0;
         loop {

@@ -8,9 +8,11 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_server::error::AppError;
+use multitok_shared::schedule::Quota;
 use multitok_shared::{ChunkBounds, ChunkPlan, TargetState, Violations, chunk_plan::MIB, retry};
 use multitok_store::accounts::{Account, STATUS_ACTIVE};
 use multitok_store::claims::Step;
+use multitok_store::inits::{InitRequest, InitStart};
 use multitok_store::media::Media;
 use multitok_store::posts::{Post, Target};
 use multitok_tiktok::{ErrorClass, PostInfo, PublishStatus, TikTokError, VideoSource};
@@ -72,6 +74,13 @@ pub enum Next {
 }
 
 type StepResult = Result<Next, Halt>;
+
+/// What an init needs, read and checked before it is sent.
+pub struct Ready {
+    token: AccessToken,
+    caption: String,
+    plan: ChunkPlan,
+}
 
 fn plan(media: &Media) -> Result<ChunkPlan, Halt> {
     let size = u64::try_from(media.size_bytes).unwrap_or(0);
@@ -206,66 +215,55 @@ impl Ctx {
             self.step(t, from, step).await?;
             return Ok(Next::Wait);
         }
+        let ready = self.prepare(t).await?;
+        let request = InitRequest {
+            target_id: t.id.clone(),
+            account_id: t.account_id.clone(),
+        };
+        let started = self
+            .services
+            .store
+            .start_inits(&self.owner, from, &[request], self.now(), self.quota())
+            .await?;
+        match started.first() {
+            Some(InitStart::Send) => self.send_init(t, &ready).await,
+            Some(InitStart::WaitUntil(at)) => {
+                let detail = "Waiting for a posting slot (TikTok's quota).".into();
+                self.wait_until(t, from, *at, detail).await
+            }
+            _ => Err(Halt::Lost),
+        }
+    }
+
+    /// Reads and checks what an init needs: the account and a fresh token, the post and its
+    /// video, and the creator's current settings. Nothing is written.
+    pub(crate) async fn prepare(&self, t: &Target) -> Result<Ready, Halt> {
         let account = self.account_of(t).await?;
         let (post, media) = self.post_and_media(t).await?;
         let token = self.token(&account).await?;
-        // One init at a time per account, across workers: the quota check sees every init.
-        let lock = format!("init:{}", account.id);
-        let holder = uuid::Uuid::new_v4().simple().to_string();
-        if !self.hold(&lock, &holder).await? {
-            let soon = self.now() + TimeDelta::milliseconds(200);
-            return self.wait_until(t, from, soon, String::new()).await;
-        }
-        let sent = self.init_holding(t, &account, &post, &media, &token).await;
-        self.services.store.release_lease(&lock, &holder).await?;
-        sent
-    }
-
-    /// Takes the named lease for `holder`, waiting a little for another holder.
-    async fn hold(&self, lock: &str, holder: &str) -> Result<bool, Halt> {
-        for _ in 0..40 {
-            let now = self.now();
-            if self
-                .services
-                .store
-                .take_lease(lock, holder, now + TimeDelta::seconds(60), now)
-                .await?
-            {
-                return Ok(true);
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-        }
-        Ok(false)
-    }
-
-    async fn init_holding(
-        &self,
-        t: &Target,
-        account: &Account,
-        post: &Post,
-        media: &Media,
-        token: &AccessToken,
-    ) -> StepResult {
-        let from = TargetState::Claimed;
-        if let Some(at) = self.next_slot(account).await? {
-            return self
-                .wait_until(
-                    t,
-                    from,
-                    at,
-                    "Waiting for a posting slot (TikTok's quota).".into(),
-                )
-                .await;
-        }
         let caption = t.caption.clone().unwrap_or_else(|| post.caption.clone());
-        self.recheck(account, t, &caption, media).await?;
-        let plan = plan(media)?;
-        let sent = Step {
-            init_sent_at: Some(Some(self.now())),
-            detail: "Sending the publish request to TikTok.".into(),
-            ..Step::default()
-        };
-        self.step(t, from, sent).await?;
+        self.recheck(&account, t, &caption, &media).await?;
+        let plan = plan(&media)?;
+        Ok(Ready {
+            token,
+            caption,
+            plan,
+        })
+    }
+
+    /// TikTok's limits on inits for this deployment's accounts.
+    pub(crate) fn quota(&self) -> Quota {
+        Quota {
+            daily_posts: self.services.daily_post_cap as usize,
+            ..Quota::default()
+        }
+    }
+
+    /// Sends an init already marked as sending, once, and stores TikTok's answer: `publish_id`
+    /// and the upload address with the move to `initialized`.
+    pub(crate) async fn send_init(&self, t: &Target, ready: &Ready) -> StepResult {
+        let from = TargetState::Claimed;
+        let (token, plan) = (&ready.token, &ready.plan);
         let source = VideoSource::FileUpload {
             video_size: plan.video_size,
             chunk_size: plan.chunk_size,
@@ -276,7 +274,7 @@ impl Ctx {
             client.init_inbox_video(token, &source).await
         } else {
             client
-                .init_direct_video(token, &post_info(t, caption), &source)
+                .init_direct_video(token, &post_info(t, ready.caption.clone()), &source)
                 .await
         };
         match answer {
@@ -303,32 +301,6 @@ impl Ctx {
                 Err(Halt::TikTok(e))
             }
         }
-    }
-
-    /// When the account's next init may go out, if not now: at most 6 in any minute and the
-    /// daily cap in any 24 hours.
-    async fn next_slot(&self, account: &Account) -> Result<Option<DateTime<Utc>>, Halt> {
-        let now = self.now();
-        let past = self
-            .services
-            .store
-            .initializations(&account.id, now - TimeDelta::hours(24))
-            .await?;
-        let cap = self.services.daily_post_cap as usize;
-        let per_minute = multitok_shared::schedule::Quota::default().inits_per_minute;
-        let in_minute: Vec<_> = past
-            .iter()
-            .filter(|at| **at > now - TimeDelta::minutes(1))
-            .collect();
-        let mut free = None;
-        if in_minute.len() >= per_minute {
-            free = Some(*in_minute[in_minute.len() - per_minute] + TimeDelta::minutes(1));
-        }
-        if past.len() >= cap && cap > 0 {
-            let at = past[past.len() - cap] + TimeDelta::hours(24);
-            free = Some(free.map_or(at, |f: DateTime<Utc>| f.max(at)));
-        }
-        Ok(free.map(|at| at + TimeDelta::milliseconds(10)))
     }
 
     /// The creator may have changed settings since scheduling: check again with the rules

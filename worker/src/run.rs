@@ -1,6 +1,7 @@
 //! The loop: claim what is due, drive each claimed target concurrently (a heartbeat keeps the
-//! lease while a step runs long), run due account syncs, then sleep until the earliest due time, a schedule change
-//! (PostgreSQL `LISTEN`), or a short poll. On shutdown, steps in hand finish or give their claim
+//! lease while a step runs long), claim ahead what is due within the next seconds (see
+//! [`crate::arm`]), run due account syncs, then sleep until the earliest due time (less the
+//! look-ahead for scheduled targets), a schedule change (PostgreSQL `LISTEN`), or a short poll. On shutdown, steps in hand finish or give their claim
 //! back, so nothing is left that another worker would not resume.
 
 use std::time::Duration;
@@ -45,7 +46,7 @@ pub async fn run_once(ctx: &Ctx, now: DateTime<Utc>) -> anyhow::Result<usize> {
 
 /// Drives one claimed target until it waits or ends.
 pub async fn drive(ctx: &Ctx, mut t: Target) -> anyhow::Result<()> {
-    let heartbeat = heartbeat(ctx, &t.id);
+    let heartbeat = heartbeat(ctx, vec![t.id.clone()]);
     let mut refreshed = false;
     let result = loop {
         let Some(state) = TargetState::parse(&t.state) else {
@@ -61,11 +62,7 @@ pub async fn drive(ctx: &Ctx, mut t: Target) -> anyhow::Result<()> {
             TargetState::Processing => ctx.poll(&t).await,
             _ => break Ok(()),
         };
-        let outcome = match outcome {
-            Err(Halt::TikTok(e)) => ctx.on_tiktok_error(&t, state, e, &mut refreshed).await,
-            Err(Halt::Fail(reason)) => ctx.fail(&t, state, &reason, "").await,
-            other => other,
-        };
+        let outcome = settle(ctx, &t, state, outcome, &mut refreshed).await;
         match outcome {
             Ok(Next::Continue) => match ctx.services.store.target(&t.id).await? {
                 Some(next) if next.claim_owner.as_deref() == Some(&ctx.owner) => t = next,
@@ -84,8 +81,24 @@ pub async fn drive(ctx: &Ctx, mut t: Target) -> anyhow::Result<()> {
     result
 }
 
+/// Classifies a step that stopped: TikTok's errors by their class (refresh, fail, or retry
+/// later), and reasons of ours as failures.
+pub(crate) async fn settle(
+    ctx: &Ctx,
+    t: &Target,
+    state: TargetState,
+    outcome: Result<Next, Halt>,
+    refreshed: &mut bool,
+) -> Result<Next, Halt> {
+    match outcome {
+        Err(Halt::TikTok(e)) => ctx.on_tiktok_error(t, state, e, refreshed).await,
+        Err(Halt::Fail(reason)) => ctx.fail(t, state, &reason, "").await,
+        other => other,
+    }
+}
+
 /// Releases the claim without changing the state; the target is due again at once.
-async fn give_back(ctx: &Ctx, t: &Target, state: TargetState) -> anyhow::Result<()> {
+pub(crate) async fn give_back(ctx: &Ctx, t: &Target, state: TargetState) -> anyhow::Result<()> {
     let step = Step {
         lease: Some(None),
         next_attempt_at: Some(Some(ctx.now())),
@@ -98,9 +111,9 @@ async fn give_back(ctx: &Ctx, t: &Target, state: TargetState) -> anyhow::Result<
     }
 }
 
-/// Extends the lease on `id` every third of its length until aborted.
-fn heartbeat(ctx: &Ctx, id: &str) -> tokio::task::JoinHandle<()> {
-    let (ctx, ids) = (ctx.clone(), vec![id.to_owned()]);
+/// Extends the leases on `ids` every third of their length until aborted.
+pub(crate) fn heartbeat(ctx: &Ctx, ids: Vec<String>) -> tokio::task::JoinHandle<()> {
+    let ctx = ctx.clone();
     tokio::spawn(async move {
         let every = (ctx.lease / 3).to_std().unwrap_or(Duration::from_secs(20));
         loop {
@@ -144,6 +157,7 @@ pub async fn run(
     };
     tracing::info!(owner = %ctx.owner, listening = listener.is_some(), "worker running");
     let mut reconciled = std::time::Instant::now();
+    let mut armed = tokio::task::JoinSet::new();
     let mut pruned: Option<std::time::Instant> = None;
     while !ctx.stopping() {
         if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
@@ -172,12 +186,26 @@ pub async fn run(
             Ok(_) => {}
             Err(e) => tracing::warn!(error = format!("{e:#}"), "claiming failed; retrying"),
         }
+        while armed.try_join_next().is_some() {}
+        match crate::arm::arm_once(&ctx, ctx.now(), &mut armed).await {
+            Ok(n) if n as u64 >= crate::arm::ARM_BATCH => continue,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = format!("{e:#}"), "claiming ahead failed; retrying"),
+        }
         let mut sleep = poll_interval(listener.is_some());
         let store = &ctx.services.store;
-        for next in [store.next_due().await, store.next_sync_due().await]
-            .into_iter()
-            .flatten()
-            .flatten()
+        let upcoming = store
+            .next_scheduled()
+            .await
+            .map(|at| at.map(|at| at - ctx.lookahead));
+        for next in [
+            store.next_due().await,
+            store.next_sync_due().await,
+            upcoming,
+        ]
+        .into_iter()
+        .flatten()
+        .flatten()
         {
             sleep = sleep.min((next - ctx.now()).to_std().unwrap_or(Duration::ZERO));
         }
@@ -199,6 +227,8 @@ pub async fn run(
             () = ctx.stopped() => {}
         }
     }
+    // Groups waiting for their second give their claims back; groups sending finish the step.
+    while armed.join_next().await.is_some() {}
     stopper.abort();
     tracing::info!("worker stopped");
     Ok(())

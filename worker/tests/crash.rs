@@ -1,6 +1,7 @@
 //! Crash test: worker processes publish 300 targets across 30 sandbox accounts while one of them
 //! is killed with SIGKILL every few seconds and restarted, and the sandbox injects 5xx, 429,
-//! latency and dropped-after-processing faults. Three workers on PostgreSQL
+//! latency and dropped-after-processing faults. Half the posts are due at once, half a few
+//! seconds later (claimed ahead of their second). Three workers on PostgreSQL
 //! (`TEST_BACKEND=postgres`), two on SQLite. At the end every target is published exactly once
 //! (the sandbox's counters prove it) or failed / needing attention with a reason; none is stuck.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
@@ -55,8 +56,20 @@ async fn killed_workers_lose_nothing_and_publish_nothing_twice() {
         w.fault(body).await;
     }
 
+    // Half the posts are due now; the other half a few seconds apart from soon on, so workers
+    // claim them ahead of their second and are killed while holding them too.
+    let soon = chrono::Utc::now() + chrono::TimeDelta::seconds(8);
     let mut posts = Vec::new();
     for n in 0..POSTS {
+        let when = if n % 2 == 0 {
+            pb::schedule_request::When::Now(true)
+        } else {
+            let at = soon + chrono::TimeDelta::seconds(n as i64);
+            pb::schedule_request::When::At(pb::LocalTime {
+                local: at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                time_zone: "UTC".into(),
+            })
+        };
         let targets = accounts
             .iter()
             .map(|a| pb::TargetInput {
@@ -76,7 +89,7 @@ async fn killed_workers_lose_nothing_and_publish_nothing_twice() {
                     media_id: w.media_id.clone(),
                     caption: format!("Crash test post {n}"),
                     targets,
-                    when: Some(pb::schedule_request::When::Now(true)),
+                    when: Some(when),
                     accept_quota_warning: true,
                 },
             ))

@@ -317,6 +317,18 @@ impl World {
             .unwrap()
     }
 
+    /// When the sandbox received each accepted init, per creator (ms since the epoch).
+    pub async fn init_arrivals(&self) -> std::collections::HashMap<String, Vec<i64>> {
+        self.http
+            .get(format!("{}/admin/inits", self.sandbox.url()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// The sandbox's counters for a creator: (init calls, published).
     pub async fn counters(&self, open_id: &str) -> (u64, u64) {
         let all = self.all_counters().await;

@@ -1,0 +1,177 @@
+//! Starting inits within TikTok's quotas, for one target or a batch due at the same second: in
+//! one transaction the accounts are locked (row locks on PostgreSQL; SQLite's writer lock), the
+//! inits TikTok counted and those in flight are read, and the targets that fit are marked as
+//! sending (`init_sent_at`) with their history lines. An init is therefore counted by every
+//! worker before it goes out, and never sent twice.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use multitok_shared::TargetState;
+use multitok_shared::schedule::{Quota, grant_inits};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, DatabaseBackend, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait, Set,
+};
+
+use crate::entity::{post_target, publish_event, tiktok_account};
+use crate::{Store, StoreError};
+
+/// A target that wants to send its init now.
+#[derive(Debug, Clone)]
+pub struct InitRequest {
+    pub target_id: String,
+    pub account_id: String,
+}
+
+/// What became of an [`InitRequest`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InitStart {
+    /// Marked as sending: the init must go out now.
+    Send,
+    /// The account's quota is full until then; nothing changed.
+    WaitUntil(DateTime<Utc>),
+    /// The target is no longer this owner's in that state (cancelled, moved, taken); nothing changed.
+    Lost,
+}
+
+const TOOK: &str = "A worker took the post.";
+const SENDING: &str = "Sending the publish request to TikTok.";
+
+impl Store {
+    /// Marks as many of `requests` as the quotas allow as sending, in request order per account.
+    /// `from` is `Scheduled` (the target is taken in the same step, and only once due) or
+    /// `Claimed`.
+    pub async fn start_inits(
+        &self,
+        owner: &str,
+        from: TargetState,
+        requests: &[InitRequest],
+        now: DateTime<Utc>,
+        quota: Quota,
+    ) -> Result<Vec<InitStart>, StoreError> {
+        use post_target::Column as C;
+        if requests.is_empty() {
+            return Ok(Vec::new());
+        }
+        let accounts: BTreeSet<String> = requests.iter().map(|r| r.account_id.clone()).collect();
+        let ids: Vec<String> = requests.iter().map(|r| r.target_id.clone()).collect();
+        let txn = self.begin_write().await?;
+        if self.db.get_database_backend() == DatabaseBackend::Postgres {
+            tiktok_account::Entity::find()
+                .select_only()
+                .column(tiktok_account::Column::Id)
+                .filter(tiktok_account::Column::Id.is_in(accounts.iter().cloned()))
+                .order_by_asc(tiktok_account::Column::Id)
+                .lock_exclusive()
+                .into_tuple::<String>()
+                .all(&txn)
+                .await?;
+        }
+        let past: Vec<(String, DateTime<Utc>)> = publish_event::Entity::find()
+            .select_only()
+            .column(C::AccountId)
+            .column(publish_event::Column::At)
+            .join(
+                JoinType::InnerJoin,
+                publish_event::Relation::PostTarget.def(),
+            )
+            .filter(C::AccountId.is_in(accounts.iter().cloned()))
+            .filter(publish_event::Column::ToState.eq(TargetState::Initialized.as_str()))
+            .filter(publish_event::Column::At.gte(now - TimeDelta::hours(24)))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let in_flight: Vec<String> = post_target::Entity::find()
+            .select_only()
+            .column(C::AccountId)
+            .filter(C::AccountId.is_in(accounts.iter().cloned()))
+            .filter(C::State.eq(TargetState::Claimed.as_str()))
+            .filter(C::InitSentAt.is_not_null())
+            .filter(C::Id.is_not_in(ids.iter().cloned()))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        let mut answers = vec![InitStart::Lost; requests.len()];
+        let mut granted = Vec::new();
+        for account in &accounts {
+            let mine: Vec<usize> = (0..requests.len())
+                .filter(|i| requests[*i].account_id == *account)
+                .collect();
+            let times: Vec<DateTime<Utc>> = past
+                .iter()
+                .filter(|(a, _)| a == account)
+                .map(|(_, at)| *at)
+                .collect();
+            let flying = in_flight.iter().filter(|a| *a == account).count();
+            let (n, next) = grant_inits(&times, flying, mine.len(), now, quota);
+            for (k, i) in mine.into_iter().enumerate() {
+                if k < n {
+                    granted.push(i);
+                } else if let Some(at) = next {
+                    answers[i] = InitStart::WaitUntil(at);
+                }
+            }
+        }
+        let mut update = post_target::Entity::update_many()
+            .col_expr(C::State, Expr::value(TargetState::Claimed.as_str()))
+            .col_expr(C::InitSentAt, Expr::value(Some(now)))
+            .col_expr(C::UpdatedAt, Expr::value(now))
+            .filter(C::Id.is_in(granted.iter().map(|i| requests[*i].target_id.clone())))
+            .filter(C::State.eq(from.as_str()))
+            .filter(C::ClaimOwner.eq(owner))
+            .filter(C::InitSentAt.is_null());
+        if from == TargetState::Scheduled {
+            update = update.filter(C::NextAttemptAt.lte(now));
+        }
+        let sent: HashMap<String, String> = if granted.is_empty() {
+            HashMap::new()
+        } else {
+            update
+                .exec_with_returning(&txn)
+                .await?
+                .into_iter()
+                .map(|t| (t.id, t.account_id))
+                .collect()
+        };
+        let mut events = Vec::new();
+        for i in granted {
+            let id = &requests[i].target_id;
+            if !sent.contains_key(id) {
+                continue;
+            }
+            answers[i] = InitStart::Send;
+            if from == TargetState::Scheduled {
+                events.push(event(id, TargetState::Scheduled, TOOK, now));
+            }
+            events.push(event(id, TargetState::Claimed, SENDING, now));
+        }
+        if !events.is_empty() {
+            publish_event::Entity::insert_many(events)
+                .exec_without_returning(&txn)
+                .await?;
+            crate::analytics::bump_versions(&txn, sent.into_values()).await?;
+        }
+        txn.commit().await?;
+        Ok(answers)
+    }
+}
+
+/// A history line for a move into `claimed`.
+fn event(
+    target_id: &str,
+    from: TargetState,
+    detail: &str,
+    at: DateTime<Utc>,
+) -> publish_event::ActiveModel {
+    publish_event::ActiveModel {
+        target_id: Set(target_id.to_owned()),
+        at: Set(at),
+        from_state: Set(from.as_str().to_owned()),
+        to_state: Set(TargetState::Claimed.as_str().to_owned()),
+        detail: Set(detail.to_owned()),
+        tiktok_code: Set(String::new()),
+        ..Default::default()
+    }
+}

@@ -1,0 +1,184 @@
+//! Publishing on the second: scheduled targets due within the next seconds are claimed ahead
+//! and prepared (account, token, post, video, the creator's settings) before their time. At their
+//! due second a group's inits are taken and marked as sending in one transaction and go out
+//! together; uploads follow once every init of the group is out. A target stays `scheduled`
+//! until its second, so a cancel or a move still wins, and it is never sent early.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use multitok_shared::TargetState;
+use multitok_store::inits::{InitRequest, InitStart};
+use multitok_store::posts::Target;
+use tokio::task::JoinSet;
+
+use crate::context::Ctx;
+use crate::publish::{Next, Ready};
+use crate::run::{drive, give_back, heartbeat, settle};
+
+/// Targets claimed ahead per look.
+pub const ARM_BATCH: u64 = 500;
+/// Inits in flight at the same time at a due second.
+const SENDING_AT_ONCE: usize = 64;
+/// Targets prepared at the same time.
+const PREPARING_AT_ONCE: usize = 8;
+
+/// Claims the scheduled targets due after `now` and within `ctx.lookahead`, and spawns one task
+/// per due second onto `armed`; answers how many were claimed.
+pub async fn arm_once(
+    ctx: &Ctx,
+    now: DateTime<Utc>,
+    armed: &mut JoinSet<()>,
+) -> anyhow::Result<usize> {
+    if ctx.lookahead <= chrono::TimeDelta::zero() {
+        return Ok(0);
+    }
+    let claimed = ctx
+        .services
+        .store
+        .claim_upcoming(
+            &ctx.owner,
+            now,
+            now + ctx.lookahead,
+            now + ctx.lease,
+            ARM_BATCH,
+        )
+        .await?;
+    let count = claimed.len();
+    let mut groups: BTreeMap<DateTime<Utc>, Vec<Target>> = BTreeMap::new();
+    for t in claimed {
+        let due = t.next_attempt_at.unwrap_or(now);
+        groups.entry(due).or_default().push(t);
+    }
+    for (due, targets) in groups {
+        let ctx = ctx.clone();
+        armed.spawn(async move { fire(&ctx, due, targets).await });
+    }
+    Ok(count)
+}
+
+/// Prepares the group, waits for its second, sends its inits, then drives the rest.
+async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
+    let ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
+    let beat = heartbeat(ctx, ids.clone());
+    let prepared: Vec<(Target, Option<Ready>)> = futures::stream::iter(targets)
+        .map(|t| async move {
+            // A target that cannot be prepared takes the ordinary path at its second, which
+            // reports why.
+            let ready = ctx.prepare(&t).await.ok();
+            (t, ready)
+        })
+        .buffered(PREPARING_AT_ONCE)
+        .collect()
+        .await;
+    if !wait_for(ctx, due).await {
+        if let Err(e) = ctx.services.store.release_claims(&ctx.owner, &ids).await {
+            tracing::warn!(error = format!("{e:#}"), "giving back claims failed");
+        }
+        beat.abort();
+        return;
+    }
+    let (ready, mut later): (Vec<_>, Vec<_>) = prepared.into_iter().partition(|(_, r)| r.is_some());
+    let requests: Vec<InitRequest> = ready
+        .iter()
+        .map(|(t, _)| InitRequest {
+            target_id: t.id.clone(),
+            account_id: t.account_id.clone(),
+        })
+        .collect();
+    let now = ctx.now();
+    let started = ctx
+        .services
+        .store
+        .start_inits(
+            &ctx.owner,
+            TargetState::Scheduled,
+            &requests,
+            now,
+            ctx.quota(),
+        )
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "starting inits failed; one at a time"
+            );
+            vec![InitStart::WaitUntil(now); requests.len()]
+        });
+    let mut sending = Vec::new();
+    for ((mut t, ready), start) in ready.into_iter().zip(started) {
+        match (start, ready) {
+            (InitStart::Send, Some(ready)) => {
+                t.state = TargetState::Claimed.as_str().to_owned();
+                t.init_sent_at = Some(now);
+                sending.push((t, ready));
+            }
+            (InitStart::WaitUntil(_), ready) => later.push((t, ready)),
+            _ => {}
+        }
+    }
+    let sent: Vec<Option<Target>> = futures::stream::iter(sending)
+        .map(|(t, ready)| async move { send(ctx, t, ready).await })
+        .buffer_unordered(SENDING_AT_ONCE)
+        .collect()
+        .await;
+    beat.abort();
+    let rest = sent
+        .into_iter()
+        .flatten()
+        .chain(later.into_iter().map(|(t, _)| t));
+    futures::stream::iter(rest)
+        .for_each_concurrent(ctx.concurrency, |t| async move {
+            let id = t.id.clone();
+            if let Err(e) = drive(ctx, t).await {
+                tracing::warn!(target_id = %id, error = format!("{e:#}"), "step failed; the claim was given back");
+            }
+        })
+        .await;
+    ctx.services.post_changed();
+}
+
+/// Sends one init marked as sending and settles TikTok's answer; answers the target, as stored
+/// now, when it goes on (to its upload) in this worker's hands.
+async fn send(ctx: &Ctx, t: Target, ready: Ready) -> Option<Target> {
+    let state = TargetState::Claimed;
+    let mut refreshed = false;
+    let outcome = ctx.send_init(&t, &ready).await;
+    match settle(ctx, &t, state, outcome, &mut refreshed).await {
+        Ok(Next::Continue) => match ctx.services.store.target(&t.id).await {
+            Ok(Some(next)) if next.claim_owner.as_deref() == Some(&ctx.owner) => Some(next),
+            Ok(_) => None,
+            Err(e) => {
+                tracing::warn!(target_id = %t.id, error = %e, "reading a target failed");
+                None
+            }
+        },
+        Ok(Next::Wait) | Err(crate::publish::Halt::Lost) => None,
+        Err(e) => {
+            tracing::warn!(target_id = %t.id, error = ?e, "sending an init failed; the claim was given back");
+            let _ = give_back(ctx, &t, state).await;
+            None
+        }
+    }
+}
+
+/// Sleeps until `due` by the worker's clock; false when the worker stops first.
+async fn wait_for(ctx: &Ctx, due: DateTime<Utc>) -> bool {
+    loop {
+        if ctx.stopping() {
+            return false;
+        }
+        let Ok(left) = (due - ctx.now()).to_std() else {
+            return true;
+        };
+        if left.is_zero() {
+            return true;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(left.min(Duration::from_millis(50))) => {}
+            () = ctx.stopped() => {}
+        }
+    }
+}
