@@ -2,8 +2,6 @@
 //! each post measured against its account's mean, each cell shrunk toward that mean when it has
 //! few posts.
 
-use super::stats::mean;
-
 /// Posts in the whole grid below which the answer says there is not enough data.
 pub const MIN_SAMPLES: usize = 20;
 /// Weight of the account's mean in every cell, in posts.
@@ -41,27 +39,64 @@ pub struct BestTimes {
     pub top: Vec<(u8, u8)>,
 }
 
+/// One account's posts in one weekday × hour: how many, and their summed performance (views).
+/// What a database can add up without sending every post.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SlotTotal {
+    pub weekday: u8,
+    pub hour: u8,
+    pub posts: u32,
+    pub performance: f64,
+}
+
 /// The grid over the posts of one or more accounts (one slice of samples per account).
 pub fn best_times(accounts: &[Vec<Sample>]) -> BestTimes {
+    let totals: Vec<Vec<SlotTotal>> = accounts
+        .iter()
+        .map(|posts| {
+            posts
+                .iter()
+                .filter(|s| s.weekday < 7 && s.hour < 24 && s.performance.is_finite())
+                .map(|s| SlotTotal {
+                    weekday: s.weekday,
+                    hour: s.hour,
+                    posts: 1,
+                    performance: s.performance.max(0.0),
+                })
+                .collect()
+        })
+        .collect();
+    best_times_from_totals(&totals)
+}
+
+/// The grid from per-slot totals (one slice per account; a slot may appear more than once).
+/// Each post counts relative to its account's mean, so a cell's sum is its slot's total over
+/// that mean.
+pub fn best_times_from_totals(accounts: &[Vec<SlotTotal>]) -> BestTimes {
     let mut sums = [[0.0f64; 24]; 7];
     let mut counts = [[0u32; 24]; 7];
     let mut samples = 0;
-    for posts in accounts {
-        let valid: Vec<&Sample> = posts
+    for slots in accounts {
+        let valid: Vec<&SlotTotal> = slots
             .iter()
-            .filter(|s| s.weekday < 7 && s.hour < 24 && s.performance.is_finite())
+            .filter(|s| s.weekday < 7 && s.hour < 24 && s.performance.is_finite() && s.posts > 0)
             .collect();
-        let perf: Vec<f64> = valid.iter().map(|s| s.performance.max(0.0)).collect();
-        let account_mean = mean(&perf).unwrap_or(0.0);
+        let posts: u32 = valid.iter().map(|s| s.posts).sum();
+        let total: f64 = valid.iter().map(|s| s.performance.max(0.0)).sum();
+        let account_mean = if posts > 0 {
+            total / f64::from(posts)
+        } else {
+            0.0
+        };
         for s in valid {
             let relative = if account_mean > 0.0 {
                 s.performance.max(0.0) / account_mean
             } else {
-                1.0
+                f64::from(s.posts)
             };
             sums[s.weekday as usize][s.hour as usize] += relative;
-            counts[s.weekday as usize][s.hour as usize] += 1;
-            samples += 1;
+            counts[s.weekday as usize][s.hour as usize] += s.posts;
+            samples += s.posts as usize;
         }
     }
     let mut cells = [[Cell::default(); 24]; 7];
@@ -172,6 +207,30 @@ mod tests {
             let gain = after.cells[d][h].expected / before.cells[d][h].expected;
             for cell in after.cells.iter().flatten().zip(before.cells.iter().flatten()) {
                 prop_assert!(gain + 1e-9 >= cell.0.expected / cell.1.expected);
+            }
+        }
+
+        #[test]
+        fn totals_per_slot_give_the_grid_of_their_posts(a in arb_posts(), b in arb_posts()) {
+            let total = |posts: &[Sample]| -> Vec<SlotTotal> {
+                let mut slots: Vec<SlotTotal> = Vec::new();
+                for p in posts {
+                    match slots.iter_mut().find(|t| t.weekday == p.weekday && t.hour == p.hour) {
+                        Some(t) => {
+                            t.posts += 1;
+                            t.performance += p.performance;
+                        }
+                        None => slots.push(SlotTotal { weekday: p.weekday, hour: p.hour, posts: 1, performance: p.performance }),
+                    }
+                }
+                slots
+            };
+            let from_posts = best_times(&[a.clone(), b.clone()]);
+            let from_totals = best_times_from_totals(&[total(&a), total(&b)]);
+            prop_assert_eq!(from_posts.samples, from_totals.samples);
+            for (x, y) in from_posts.cells.iter().flatten().zip(from_totals.cells.iter().flatten()) {
+                prop_assert_eq!(x.samples, y.samples);
+                prop_assert!((x.expected - y.expected).abs() < 1e-9 * x.expected.max(1.0));
             }
         }
 

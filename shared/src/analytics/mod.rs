@@ -7,11 +7,13 @@ pub mod curve;
 pub mod forecast;
 pub mod metrics;
 #[cfg(feature = "tz")]
+pub mod offsets;
+#[cfg(feature = "tz")]
 pub mod series;
 pub mod stats;
 pub mod viral;
 
-pub use best_times::{BestTimes, Cell, Sample, best_times};
+pub use best_times::{BestTimes, Cell, Sample, SlotTotal, best_times, best_times_from_totals};
 pub use curve::{Curve, views_at_age};
 pub use forecast::{Forecast, forecast};
 pub use metrics::{engagement_rate, growth, posts_per_week};

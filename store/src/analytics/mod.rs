@@ -14,7 +14,7 @@ use crate::entity::video_day;
 use crate::sync::VideoStats;
 
 pub(crate) use maintain::{bump_version_of_target, bump_versions};
-pub use read::{AccountDay, FailureRow, UpcomingRow, VideoRow};
+pub use read::{AccountDay, FailureRow, SlotRow, UpcomingRow, VideoRow};
 
 /// Earlier posts each viral score compares against.
 pub const BASELINE_POSTS: u64 = 20;

@@ -3,8 +3,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use multitok_shared::TargetState;
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+    ColumnTrait, Condition, DatabaseBackend, EntityTrait, FromQueryResult, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait, Statement,
 };
 
 use crate::entity::{account_day, post, post_target, video};
@@ -22,6 +22,15 @@ pub struct AccountDay {
     pub likes_count: i64,
     pub video_count: i64,
     pub view_count: i64,
+}
+
+/// An account's videos posted in one local weekday × hour ([`Store::posting_totals`]).
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct SlotRow {
+    pub account_id: String,
+    pub slot: i64,
+    pub posts: i64,
+    pub views: i64,
 }
 
 /// A target waiting to publish.
@@ -108,24 +117,62 @@ impl Store {
             .await?)
     }
 
-    /// (account, posted at, views) of the accounts' videos posted in `[from, to)`: all that the
-    /// best times need, without the rest of each row.
-    pub async fn posting_performance(
+    /// Per account and local weekday × hour of posting, the videos posted in `[from, to)` and
+    /// their views, added up by the database. `spans` are the zone's offsets from UTC over the
+    /// range (each `(start, seconds)` holds until the next start); `slot` is
+    /// `((epoch seconds + offset) / 3600 + 72) % 168`, hours since a local Monday midnight.
+    pub async fn posting_totals(
         &self,
         accounts: &[String],
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> Result<Vec<(String, DateTime<Utc>, i64)>, StoreError> {
-        use video::Column as C;
-        Ok(video::Entity::find()
-            .select_only()
-            .columns([C::AccountId, C::PostedAt, C::ViewCount])
-            .filter(C::AccountId.is_in(accounts.iter().cloned()))
-            .filter(C::PostedAt.gte(from))
-            .filter(C::PostedAt.lt(to))
-            .into_tuple()
-            .all(&self.db)
-            .await?)
+        spans: &[(DateTime<Utc>, i32)],
+    ) -> Result<Vec<SlotRow>, StoreError> {
+        if accounts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let backend = self.db.get_database_backend();
+        let postgres = backend == DatabaseBackend::Postgres;
+        let mut values: Vec<sea_orm::Value> = Vec::new();
+        let mut param = |v: sea_orm::Value| {
+            values.push(v);
+            if postgres {
+                format!("${}", values.len())
+            } else {
+                "?".to_owned()
+            }
+        };
+        let epoch = if postgres {
+            "CAST(FLOOR(EXTRACT(EPOCH FROM posted_at)) AS BIGINT)"
+        } else {
+            "CAST(strftime('%s', posted_at) AS INTEGER)"
+        };
+        let last = spans.last().map_or(0, |s| s.1).to_string();
+        let offset = if spans.len() < 2 {
+            last
+        } else {
+            let mut case = String::from("CASE");
+            for pair in spans.windows(2) {
+                let until = param(pair[1].0.into());
+                case += &format!(" WHEN posted_at < {until} THEN {}", pair[0].1);
+            }
+            case + " ELSE " + &last + " END"
+        };
+        let ids: Vec<String> = accounts.iter().map(|a| param(a.clone().into())).collect();
+        let (from, to) = (param(from.into()), param(to.into()));
+        let sql = format!(
+            "SELECT account_id, (({epoch} + {offset}) / 3600 + 72) % 168 AS slot, \
+             COUNT(*) AS posts, \
+             CAST(SUM(CASE WHEN view_count > 0 THEN view_count ELSE 0 END) AS BIGINT) AS views \
+             FROM videos WHERE account_id IN ({}) AND posted_at >= {from} AND posted_at < {to} \
+             GROUP BY account_id, slot",
+            ids.join(", ")
+        );
+        Ok(
+            SlotRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+                .all(&self.db)
+                .await?,
+        )
     }
 
     /// The accounts' videos posted since `since` with the most views, or (`by_score`) the

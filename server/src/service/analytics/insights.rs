@@ -1,8 +1,11 @@
 //! Insights: a video's growth curve, viral score and forecasts, and the best times to post.
 
-use chrono::{Datelike, TimeDelta, Timelike};
+use chrono::TimeDelta;
 use multitok_proto::v1 as pb;
-use multitok_shared::analytics::{Sample, best_times, engagement_rate, forecast, viral_score};
+use multitok_shared::analytics::offsets::{offset_spans, weekday_hour};
+use multitok_shared::analytics::{
+    SlotTotal, best_times_from_totals, engagement_rate, forecast, viral_score,
+};
 use multitok_store::analytics::{BASELINE_POSTS, VideoRow, curve};
 
 use super::cache::Kind;
@@ -74,26 +77,32 @@ impl Access<View> {
                 let now = s.now();
                 let (from, to) = range.instants();
                 let to = to.min(now - TimeDelta::days(MATURE_DAYS));
-                let posts = s.store.posting_performance(&scope.ids(), from, to).await?;
+                let spans: Vec<(chrono::DateTime<chrono::Utc>, i32)> =
+                    offset_spans(zone, from, to.max(from))
+                        .into_iter()
+                        .map(|span| (span.start, span.offset_seconds))
+                        .collect();
+                let rows = s.store.posting_totals(&scope.ids(), from, to, &spans).await?;
                 let index: std::collections::HashMap<&str, usize> = scope
                     .accounts
                     .iter()
                     .enumerate()
                     .map(|(i, a)| (a.id.as_str(), i))
                     .collect();
-                let mut per_account: Vec<Vec<Sample>> = vec![Vec::new(); scope.accounts.len()];
-                for (account, posted_at, views) in &posts {
-                    let Some(&i) = index.get(account.as_str()) else {
+                let mut per_account: Vec<Vec<SlotTotal>> = vec![Vec::new(); scope.accounts.len()];
+                for row in &rows {
+                    let Some(&i) = index.get(row.account_id.as_str()) else {
                         continue;
                     };
-                    let local = posted_at.with_timezone(&zone);
-                    per_account[i].push(Sample {
-                        weekday: local.weekday().num_days_from_monday() as u8,
-                        hour: local.hour() as u8,
-                        performance: *views as f64,
+                    let (weekday, hour) = weekday_hour(row.slot);
+                    per_account[i].push(SlotTotal {
+                        weekday,
+                        hour,
+                        posts: u32::try_from(row.posts).unwrap_or(0),
+                        performance: row.views as f64,
                     });
                 }
-                let grid = best_times(&per_account);
+                let grid = best_times_from_totals(&per_account);
                 let cell = |d: usize, h: usize| {
                     let c = grid.cells[d][h];
                     pb::BestTimeCell {
