@@ -15,7 +15,9 @@ use multitok_store::posts::Target;
 use tokio::task::JoinSet;
 
 use crate::context::Ctx;
-use crate::publish::{Next, Ready};
+use multitok_tiktok::{InitResponse, TikTokError};
+
+use crate::publish::{Halt, Next, Ready};
 use crate::run::{drive, give_back, heartbeat, settle};
 
 /// Targets claimed ahead per look.
@@ -119,9 +121,20 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
             _ => {}
         }
     }
+    // Only the requests are limited; storing the answers queues for the database meanwhile.
+    let in_flight = tokio::sync::Semaphore::new(SENDING_AT_ONCE);
     let sent: Vec<Option<Target>> = futures::stream::iter(sending)
-        .map(|(t, ready)| async move { send(ctx, t, ready).await })
-        .buffer_unordered(SENDING_AT_ONCE)
+        .map(|(t, ready)| {
+            let in_flight = &in_flight;
+            async move {
+                let answer = match in_flight.acquire().await {
+                    Ok(_permit) => ctx.request_init(&t, &ready).await,
+                    Err(_) => return None,
+                };
+                settle_sent(ctx, t, answer).await
+            }
+        })
+        .buffer_unordered(usize::MAX)
         .collect()
         .await;
     beat.abort();
@@ -140,12 +153,19 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
     ctx.services.post_changed();
 }
 
-/// Sends one init marked as sending and settles TikTok's answer; answers the target, as stored
-/// now, when it goes on (to its upload) in this worker's hands.
-async fn send(ctx: &Ctx, t: Target, ready: Ready) -> Option<Target> {
+/// Stores and settles TikTok's answer to an init marked as sending; answers the target, as
+/// stored now, when it goes on (to its upload) in this worker's hands.
+async fn settle_sent(
+    ctx: &Ctx,
+    t: Target,
+    answer: Result<Result<InitResponse, TikTokError>, Halt>,
+) -> Option<Target> {
     let state = TargetState::Claimed;
     let mut refreshed = false;
-    let outcome = ctx.send_init(&t, &ready).await;
+    let outcome = match answer {
+        Ok(answer) => ctx.record_init(&t, answer).await,
+        Err(halt) => Err(halt),
+    };
     match settle(ctx, &t, state, outcome, &mut refreshed).await {
         Ok(Next::Continue) => match ctx.services.store.target(&t.id).await {
             Ok(Some(next)) if next.claim_owner.as_deref() == Some(&ctx.owner) => Some(next),
@@ -155,7 +175,7 @@ async fn send(ctx: &Ctx, t: Target, ready: Ready) -> Option<Target> {
                 None
             }
         },
-        Ok(Next::Wait) | Err(crate::publish::Halt::Lost) => None,
+        Ok(Next::Wait) | Err(Halt::Lost) => None,
         Err(e) => {
             tracing::warn!(target_id = %t.id, error = ?e, "sending an init failed; the claim was given back");
             let _ = give_back(ctx, &t, state).await;

@@ -15,7 +15,9 @@ use multitok_store::claims::Step;
 use multitok_store::inits::{InitRequest, InitStart};
 use multitok_store::media::Media;
 use multitok_store::posts::{Post, Target};
-use multitok_tiktok::{ErrorClass, PostInfo, PublishStatus, TikTokError, VideoSource};
+use multitok_tiktok::{
+    ErrorClass, InitResponse, PostInfo, PublishStatus, TikTokError, VideoSource,
+};
 use oauth2::AccessToken;
 
 use crate::context::Ctx;
@@ -262,7 +264,16 @@ impl Ctx {
     /// Sends an init already marked as sending, once, and stores TikTok's answer: `publish_id`
     /// and the upload address with the move to `initialized`.
     pub(crate) async fn send_init(&self, t: &Target, ready: &Ready) -> StepResult {
-        let from = TargetState::Claimed;
+        let answer = self.request_init(t, ready).await?;
+        self.record_init(t, answer).await
+    }
+
+    /// The init request itself, sent once; nothing is stored.
+    pub(crate) async fn request_init(
+        &self,
+        t: &Target,
+        ready: &Ready,
+    ) -> Result<Result<InitResponse, TikTokError>, Halt> {
         let (token, plan) = (&ready.token, &ready.plan);
         let source = VideoSource::FileUpload {
             video_size: plan.video_size,
@@ -270,13 +281,24 @@ impl Ctx {
             total_chunk_count: plan.total_chunk_count,
         };
         let client = self.services.tiktok()?;
-        let answer = if t.inbox_draft {
+        Ok(if t.inbox_draft {
             client.init_inbox_video(token, &source).await
         } else {
             client
                 .init_direct_video(token, &post_info(t, ready.caption.clone()), &source)
                 .await
-        };
+        })
+    }
+
+    /// Stores TikTok's answer to an init: `initialized` with `publish_id` and the sealed upload
+    /// address; a lost answer leaves `init_sent_at` (the target will need attention); a refusal
+    /// clears it, as nothing was created.
+    pub(crate) async fn record_init(
+        &self,
+        t: &Target,
+        answer: Result<InitResponse, TikTokError>,
+    ) -> StepResult {
+        let from = TargetState::Claimed;
         match answer {
             Ok(init) => {
                 let url = init.upload_url.unwrap_or_default();
