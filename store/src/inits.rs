@@ -1,5 +1,5 @@
 //! Starting inits within TikTok's quotas, for one target or a batch due at the same second: in
-//! one transaction the accounts are locked (row locks on PostgreSQL; SQLite's writer lock), the
+//! one transaction the accounts are locked (advisory locks on PostgreSQL; SQLite's writer lock), the
 //! inits TikTok counted and those in flight are read, and the targets that fit are marked as
 //! sending (`init_sent_at`) with their history lines. An init is therefore counted by every
 //! worker before it goes out, and never sent twice.
@@ -9,13 +9,13 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_shared::TargetState;
 use multitok_shared::schedule::{Quota, grant_inits};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, UnionType};
 use sea_orm::{
-    ColumnTrait, DatabaseBackend, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait, Set,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QuerySelect, QueryTrait, RelationTrait, Set, Statement,
 };
 
-use crate::entity::{post_target, publish_event, tiktok_account};
+use crate::entity::{post_target, publish_event};
 use crate::{Store, StoreError};
 
 /// A target that wants to send its init now.
@@ -59,17 +59,26 @@ impl Store {
         let ids: Vec<String> = requests.iter().map(|r| r.target_id.clone()).collect();
         let txn = self.begin_write().await?;
         if self.db.get_database_backend() == DatabaseBackend::Postgres {
-            tiktok_account::Entity::find()
-                .select_only()
-                .column(tiktok_account::Column::Id)
-                .filter(tiktok_account::Column::Id.is_in(accounts.iter().cloned()))
-                .order_by_asc(tiktok_account::Column::Id)
-                .lock_exclusive()
-                .into_tuple::<String>()
-                .all(&txn)
-                .await?;
+            // One advisory lock per account, taken in ascending order (the array's) so that batches
+            // never deadlock;
+            // unlike row locks they do not wait for other writes to the accounts' rows.
+            let keys: Vec<i64> = accounts
+                .iter()
+                .map(|a| init_lock_key(a))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let sql = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k";
+            txn.execute_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                sql,
+                [keys.into()],
+            ))
+            .await?;
         }
-        let past: Vec<(String, DateTime<Utc>)> = publish_event::Entity::find()
+        // One statement, so one snapshot: a target whose answer is stored meanwhile is counted
+        // once, either in flight or initialized.
+        let mut counted = publish_event::Entity::find()
             .select_only()
             .column(C::AccountId)
             .column(publish_event::Column::At)
@@ -80,19 +89,29 @@ impl Store {
             .filter(C::AccountId.is_in(accounts.iter().cloned()))
             .filter(publish_event::Column::ToState.eq(TargetState::Initialized.as_str()))
             .filter(publish_event::Column::At.gte(now - TimeDelta::hours(24)))
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        let in_flight: Vec<String> = post_target::Entity::find()
+            .into_query();
+        let flying = post_target::Entity::find()
             .select_only()
             .column(C::AccountId)
+            .expr_as(Expr::cust("NULL"), "at")
             .filter(C::AccountId.is_in(accounts.iter().cloned()))
             .filter(C::State.eq(TargetState::Claimed.as_str()))
             .filter(C::InitSentAt.is_not_null())
             .filter(C::Id.is_not_in(ids.iter().cloned()))
-            .into_tuple()
+            .into_query();
+        counted.union(UnionType::All, flying);
+        let rows = Counted::find_by_statement(self.db.get_database_backend().build(&counted))
             .all(&txn)
             .await?;
+        let past: Vec<(&str, DateTime<Utc>)> = rows
+            .iter()
+            .filter_map(|r| r.at.map(|at| (r.account_id.as_str(), at)))
+            .collect();
+        let in_flight: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.at.is_none())
+            .map(|r| r.account_id.as_str())
+            .collect();
         let mut answers = vec![InitStart::Lost; requests.len()];
         let mut granted = Vec::new();
         for account in &accounts {
@@ -101,10 +120,10 @@ impl Store {
                 .collect();
             let times: Vec<DateTime<Utc>> = past
                 .iter()
-                .filter(|(a, _)| a == account)
+                .filter(|(a, _)| *a == account)
                 .map(|(_, at)| *at)
                 .collect();
-            let flying = in_flight.iter().filter(|a| *a == account).count();
+            let flying = in_flight.iter().filter(|a| **a == account).count();
             let (n, next) = grant_inits(&times, flying, mine.len(), now, quota);
             for (k, i) in mine.into_iter().enumerate() {
                 if k < n {
@@ -148,14 +167,31 @@ impl Store {
             events.push(event(id, TargetState::Claimed, SENDING, now));
         }
         if !events.is_empty() {
+            // The accounts' analytics version is raised by the answer's step, moments later.
             publish_event::Entity::insert_many(events)
                 .exec_without_returning(&txn)
                 .await?;
-            crate::analytics::bump_versions(&txn, sent.into_values()).await?;
         }
         txn.commit().await?;
         Ok(answers)
     }
+}
+
+/// An init TikTok counted (`at`), or one in flight (no `at`), of an account.
+#[derive(Debug, FromQueryResult)]
+struct Counted {
+    account_id: String,
+    at: Option<DateTime<Utc>>,
+}
+
+/// The advisory lock key of an account's inits: a stable 64-bit hash of its id.
+fn init_lock_key(account_id: &str) -> i64 {
+    // FNV-1a: stable across processes and releases, unlike the standard library's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in b"multitok-init:".iter().chain(account_id.as_bytes()) {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    i64::from_le_bytes(h.to_le_bytes())
 }
 
 /// A history line for a move into `claimed`.

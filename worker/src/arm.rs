@@ -65,6 +65,7 @@ pub async fn arm_once(
 async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
     let ids: Vec<String> = targets.iter().map(|t| t.id.clone()).collect();
     let beat = heartbeat(ctx, ids.clone());
+    let armed_at = std::time::Instant::now();
     let prepared: Vec<(Target, Option<Ready>)> = futures::stream::iter(targets)
         .map(|t| async move {
             // A target that cannot be prepared takes the ordinary path at its second, which
@@ -75,6 +76,7 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
         .buffered(PREPARING_AT_ONCE)
         .collect()
         .await;
+    let prepared_in = armed_at.elapsed();
     if !wait_for(ctx, due).await {
         if let Err(e) = ctx.services.store.release_claims(&ctx.owner, &ids).await {
             tracing::warn!(error = format!("{e:#}"), "giving back claims failed");
@@ -109,6 +111,7 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
             );
             vec![InitStart::WaitUntil(now); requests.len()]
         });
+    let started_in = ctx.now() - due;
     let mut sending = Vec::new();
     for ((mut t, ready), start) in ready.into_iter().zip(started) {
         match (start, ready) {
@@ -137,6 +140,15 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
         .buffer_unordered(usize::MAX)
         .collect()
         .await;
+    tracing::info!(
+        %due,
+        targets = ids.len(),
+        sent = sent.iter().filter(|t| t.is_some()).count(),
+        prepared_ms = prepared_in.as_millis() as u64,
+        started_after_ms = started_in.num_milliseconds(),
+        sent_after_ms = (ctx.now() - due).num_milliseconds(),
+        "inits sent on their second"
+    );
     beat.abort();
     let rest = sent
         .into_iter()

@@ -343,6 +343,8 @@ impl World {
     pub fn spawn_worker(&self, binary: &std::path::Path, flags: &[&str]) -> std::process::Child {
         let keys = self.settings.media_dir.with_file_name("token-keys");
         std::fs::write(&keys, TOKEN_KEY).unwrap();
+        // `WORKER_LOG=info` shows the workers' logs.
+        let log = std::env::var("WORKER_LOG").ok();
         std::process::Command::new(binary)
             .arg("run")
             .args(flags)
@@ -358,8 +360,12 @@ impl World {
             )
             .env("MULTITOK_TIKTOK__API_BASE", &self.settings.tiktok.api_base)
             .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", &keys)
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
+            .env("RUST_LOG", log.as_deref().unwrap_or("warn"))
+            .stdout(if log.is_some() {
+                std::process::Stdio::inherit()
+            } else {
+                std::process::Stdio::null()
+            })
             .spawn()
             .expect("start multitok-worker")
     }
