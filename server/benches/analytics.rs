@@ -3,7 +3,8 @@
 //! days of account rows), then every analytics RPC is timed against the release server, cold
 //! (each call after the workspace's analytics versions changed, so the cache misses) and warm
 //! (the same call again), on SQLite and, when `BENCH_DATABASE_URL` (or `TEST_DATABASE_URL`) is
-//! set, PostgreSQL. `BENCH_ANALYTICS_ACCOUNTS` scales the data down for a quick look.
+//! set, PostgreSQL. The workspace is in Europe/Berlin. `BENCH_ANALYTICS_ACCOUNTS` scales the data
+//! down for a quick look.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod support;
@@ -15,6 +16,7 @@ use std::time::Instant;
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::analytics_service_client::AnalyticsServiceClient;
+use multitok_proto::v1::workspace_service_client::WorkspaceServiceClient;
 use multitok_store::Store;
 use multitok_store::accounts::ConnectedAccount;
 use multitok_store::entity::{account_day, account_snapshot, video, video_day, video_snapshot};
@@ -335,6 +337,14 @@ async fn rows(b: &Bench) -> Vec<(&'static str, (f64, f64), (f64, f64))> {
 async fn bench_backend(label: &str, database_url: &str) -> String {
     let server = support::start(database_url, "analytics").await;
     let workspace_id = server.workspace_id.clone();
+    // A zone with daylight saving time, as most workspaces have: best times read local hours.
+    WorkspaceServiceClient::new(server.channel.clone())
+        .set_time_zone(server.request(pb::SetTimeZoneRequest {
+            workspace_id: workspace_id.clone(),
+            time_zone: "Europe/Berlin".into(),
+        }))
+        .await
+        .unwrap();
     let store = Store::connect(database_url, 4).await.unwrap();
     let db = sea_orm::Database::connect(database_url).await.unwrap();
     let now = Utc::now();

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_shared::TargetState;
 use multitok_shared::schedule::{Quota, grant_inits};
+use sea_orm::DatabaseTransaction;
 use sea_orm::sea_query::{Expr, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, JoinType,
@@ -57,8 +58,11 @@ impl Store {
         }
         let accounts: BTreeSet<String> = requests.iter().map(|r| r.account_id.clone()).collect();
         let ids: Vec<String> = requests.iter().map(|r| r.target_id.clone()).collect();
+        let backend = self.db.get_database_backend();
+        let pg = backend == DatabaseBackend::Postgres;
+        let account_ids = || accounts.iter().cloned();
         let txn = self.begin_write().await?;
-        if self.db.get_database_backend() == DatabaseBackend::Postgres {
+        if pg {
             // One advisory lock per account, taken in ascending order (the array's) so that batches
             // never deadlock;
             // unlike row locks they do not wait for other writes to the accounts' rows.
@@ -86,7 +90,7 @@ impl Store {
                 JoinType::InnerJoin,
                 publish_event::Relation::PostTarget.def(),
             )
-            .filter(C::AccountId.is_in(accounts.iter().cloned()))
+            .filter(one_of(pg, C::AccountId, account_ids()))
             .filter(publish_event::Column::ToState.eq(TargetState::Initialized.as_str()))
             .filter(publish_event::Column::At.gte(now - TimeDelta::hours(24)))
             .into_query();
@@ -94,13 +98,17 @@ impl Store {
             .select_only()
             .column(C::AccountId)
             .expr_as(Expr::cust("NULL"), "at")
-            .filter(C::AccountId.is_in(accounts.iter().cloned()))
+            .filter(one_of(pg, C::AccountId, account_ids()))
             .filter(C::State.eq(TargetState::Claimed.as_str()))
             .filter(C::InitSentAt.is_not_null())
-            .filter(C::Id.is_not_in(ids.iter().cloned()))
+            .filter(if pg {
+                C::Id.ne_all(ids.iter().cloned())
+            } else {
+                C::Id.is_not_in(ids.iter().cloned())
+            })
             .into_query();
         counted.union(UnionType::All, flying);
-        let rows = Counted::find_by_statement(self.db.get_database_backend().build(&counted))
+        let rows = Counted::find_by_statement(backend.build(&counted))
             .all(&txn)
             .await?;
         let past: Vec<(&str, DateTime<Utc>)> = rows
@@ -137,7 +145,11 @@ impl Store {
             .col_expr(C::State, Expr::value(TargetState::Claimed.as_str()))
             .col_expr(C::InitSentAt, Expr::value(Some(now)))
             .col_expr(C::UpdatedAt, Expr::value(now))
-            .filter(C::Id.is_in(granted.iter().map(|i| requests[*i].target_id.clone())))
+            .filter(one_of(
+                pg,
+                C::Id,
+                granted.iter().map(|i| requests[*i].target_id.clone()),
+            ))
             .filter(C::State.eq(from.as_str()))
             .filter(C::ClaimOwner.eq(owner))
             .filter(C::InitSentAt.is_null());
@@ -162,16 +174,12 @@ impl Store {
             }
             answers[i] = InitStart::Send;
             if from == TargetState::Scheduled {
-                events.push(event(id, TargetState::Scheduled, TOOK, now));
+                events.push((id.clone(), TargetState::Scheduled, TOOK));
             }
-            events.push(event(id, TargetState::Claimed, SENDING, now));
+            events.push((id.clone(), TargetState::Claimed, SENDING));
         }
-        if !events.is_empty() {
-            // The accounts' analytics version is raised by the answer's step, moments later.
-            publish_event::Entity::insert_many(events)
-                .exec_without_returning(&txn)
-                .await?;
-        }
+        // The accounts' analytics version is raised by the answer's step, moments later.
+        insert_events(&txn, backend, events, now).await?;
         txn.commit().await?;
         Ok(answers)
     }
@@ -194,20 +202,60 @@ fn init_lock_key(account_id: &str) -> i64 {
     i64::from_le_bytes(h.to_le_bytes())
 }
 
-/// A history line for a move into `claimed`.
-fn event(
-    target_id: &str,
-    from: TargetState,
-    detail: &str,
-    at: DateTime<Utc>,
-) -> publish_event::ActiveModel {
-    publish_event::ActiveModel {
-        target_id: Set(target_id.to_owned()),
-        at: Set(at),
-        from_state: Set(from.as_str().to_owned()),
-        to_state: Set(TargetState::Claimed.as_str().to_owned()),
-        detail: Set(detail.to_owned()),
-        tiktok_code: Set(String::new()),
-        ..Default::default()
+/// `column IN (…)`; on PostgreSQL `column = ANY($n)`, one array parameter, so that the statement
+/// is the same for any number of values and is not planned again for each length.
+fn one_of<C: ColumnTrait>(pg: bool, column: C, values: impl IntoIterator<Item = String>) -> Expr {
+    if pg {
+        column.eq_any(values)
+    } else {
+        column.is_in(values)
     }
+}
+
+/// Appends history lines for moves into `claimed`: (target, from, detail), all at `at`. On
+/// PostgreSQL one statement over arrays, whatever their number.
+async fn insert_events(
+    txn: &DatabaseTransaction,
+    backend: DatabaseBackend,
+    events: Vec<(String, TargetState, &str)>,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let to = TargetState::Claimed.as_str();
+    if backend == DatabaseBackend::Postgres {
+        let sql = "INSERT INTO publish_events \
+                   (target_id, at, from_state, to_state, detail, tiktok_code) \
+                   SELECT t, $1, f, $2, d, '' \
+                   FROM unnest($3::text[], $4::text[], $5::text[]) AS e(t, f, d)";
+        let column = |pick: fn(&(String, TargetState, &str)) -> String| -> sea_orm::Value {
+            events.iter().map(pick).collect::<Vec<String>>().into()
+        };
+        let values = [
+            at.into(),
+            to.into(),
+            column(|e| e.0.clone()),
+            column(|e| e.1.as_str().to_owned()),
+            column(|e| e.2.to_owned()),
+        ];
+        txn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+        return Ok(());
+    }
+    let rows = events
+        .into_iter()
+        .map(|(id, from, detail)| publish_event::ActiveModel {
+            target_id: Set(id),
+            at: Set(at),
+            from_state: Set(from.as_str().to_owned()),
+            to_state: Set(to.to_owned()),
+            detail: Set(detail.to_owned()),
+            tiktok_code: Set(String::new()),
+            ..Default::default()
+        });
+    publish_event::Entity::insert_many(rows)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(())
 }

@@ -191,10 +191,18 @@ async fn main() {
          |---|---|---|---|---|---|---|---|---|---|\n",
         ACCOUNTS * PER_ACCOUNT
     );
-    report += &scenario("SQLite", false, 1).await;
+    // `BENCH_SCENARIO=postgres-1` (say) runs only that one.
+    let only = std::env::var("BENCH_SCENARIO").ok();
+    let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    if wanted("sqlite-1") {
+        report += &scenario("SQLite", false, 1).await;
+    }
     if std::env::var("TEST_DATABASE_URL").is_ok() {
-        report += &scenario("PostgreSQL", true, 1).await;
-        report += &scenario("PostgreSQL", true, 4).await;
+        for workers in [1, 4] {
+            if wanted(&format!("postgres-{workers}")) {
+                report += &scenario("PostgreSQL", true, workers).await;
+            }
+        }
     } else {
         report += "\n(PostgreSQL skipped: set TEST_DATABASE_URL)\n";
     }

@@ -342,7 +342,12 @@ impl World {
     /// Starts a worker process (`binary`) with this world's settings and the given flags.
     pub fn spawn_worker(&self, binary: &std::path::Path, flags: &[&str]) -> std::process::Child {
         let keys = self.settings.media_dir.with_file_name("token-keys");
-        std::fs::write(&keys, TOKEN_KEY).unwrap();
+        if std::fs::read_to_string(&keys).ok().as_deref() != Some(TOKEN_KEY) {
+            // Written aside and renamed, so a worker starting meanwhile never reads half a file.
+            let partial = keys.with_extension("partial");
+            std::fs::write(&partial, TOKEN_KEY).unwrap();
+            std::fs::rename(&partial, &keys).unwrap();
+        }
         // `WORKER_LOG=info` shows the workers' logs.
         let log = std::env::var("WORKER_LOG").ok();
         std::process::Command::new(binary)
