@@ -20,8 +20,10 @@ use multitok_tiktok::{InitResponse, TikTokError};
 use crate::publish::{Halt, Next, Ready};
 use crate::run::{drive, give_back, heartbeat, settle};
 
-/// Targets claimed ahead per look.
-pub const ARM_BATCH: u64 = 500;
+/// Targets claimed ahead per look at most, so that a second's targets form one group.
+pub const ARM_LIMIT: u64 = 2_000;
+/// Targets claimed ahead per statement.
+const ARM_BATCH: u64 = 500;
 /// Inits in flight at the same time at a due second.
 const SENDING_AT_ONCE: usize = 64;
 /// Targets prepared at the same time.
@@ -37,17 +39,25 @@ pub async fn arm_once(
     if ctx.lookahead <= chrono::TimeDelta::zero() {
         return Ok(0);
     }
-    let claimed = ctx
-        .services
-        .store
-        .claim_upcoming(
-            &ctx.owner,
-            now,
-            now + ctx.lookahead,
-            now + ctx.lease,
-            ARM_BATCH,
-        )
-        .await?;
+    let mut claimed = Vec::new();
+    while (claimed.len() as u64) < ARM_LIMIT {
+        let batch = ctx
+            .services
+            .store
+            .claim_upcoming(
+                &ctx.owner,
+                now,
+                now + ctx.lookahead,
+                now + ctx.lease,
+                ARM_BATCH,
+            )
+            .await?;
+        let full = batch.len() as u64 == ARM_BATCH;
+        claimed.extend(batch);
+        if !full {
+            break;
+        }
+    }
     let count = claimed.len();
     let mut groups: BTreeMap<DateTime<Utc>, Vec<Target>> = BTreeMap::new();
     for t in claimed {

@@ -188,7 +188,7 @@ pub async fn run(
         }
         while armed.try_join_next().is_some() {}
         match crate::arm::arm_once(&ctx, ctx.now(), &mut armed).await {
-            Ok(n) if n as u64 >= crate::arm::ARM_BATCH => continue,
+            Ok(n) if n as u64 >= crate::arm::ARM_LIMIT => continue,
             Ok(_) => {}
             Err(e) => tracing::warn!(error = format!("{e:#}"), "claiming ahead failed; retrying"),
         }
