@@ -6,9 +6,10 @@
 use chrono::{DateTime, Utc};
 use multitok_shared::TargetState;
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect, Statement};
+use sea_orm::{ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::entity::post_target;
+use crate::params::Params;
 use crate::posts::{Change, Target, append_event};
 use crate::{Store, StoreError};
 
@@ -95,26 +96,19 @@ impl Store {
     ) -> Result<Vec<Target>, StoreError> {
         let backend = self.db.get_database_backend();
         let postgres = backend == DatabaseBackend::Postgres;
-        let mut values: Vec<sea_orm::Value> = vec![owner.into(), until.into()];
-        let mut param = |v: sea_orm::Value| {
-            values.push(v);
-            if postgres {
-                format!("${}", values.len())
-            } else {
-                "?".to_owned()
-            }
-        };
-        let (owner_p, until_p) = if postgres { ("$1", "$2") } else { ("?", "?") };
+        let mut params = Params::new(backend);
+        let owner_p = params.push(owner);
+        let until_p = params.push(until);
         // Placeholders are bound in the order they appear: `{now}` before `{horizon}`.
         let mut condition = condition.to_owned();
         if condition.contains("{now}") {
-            condition = condition.replace("{now}", &param(now.into()));
+            condition = condition.replace("{now}", &params.push(now));
         }
         if condition.contains("{horizon}") {
-            condition = condition.replace("{horizon}", &param(horizon.into()));
+            condition = condition.replace("{horizon}", &params.push(horizon));
         }
-        let free = param(now.into());
-        let limit = param(i64::try_from(limit).unwrap_or(i64::MAX).into());
+        let free = params.push(now);
+        let limit = params.push(i64::try_from(limit).unwrap_or(i64::MAX));
         let skip = if postgres {
             " FOR UPDATE SKIP LOCKED"
         } else {
@@ -128,7 +122,7 @@ impl Store {
              RETURNING *"
         );
         Ok(post_target::Entity::find()
-            .from_raw_sql(Statement::from_sql_and_values(backend, sql, values))
+            .from_raw_sql(params.statement(sql))
             .all(&self.db)
             .await?)
     }

@@ -11,6 +11,7 @@ pub mod inits;
 mod leases;
 pub mod media;
 pub mod notify;
+mod params;
 pub mod posts;
 pub mod sync;
 mod tokens;

@@ -6,9 +6,8 @@
 mod harness;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use harness::{TestClock, World, authed, sandbox_config, state};
+use harness::{TestClock, World, sandbox_config, state};
 use multitok_proto::v1 as pb;
-use multitok_proto::v1::scheduling_service_client::SchedulingServiceClient;
 use multitok_worker::arm::arm_once;
 use multitok_worker::run_once;
 use tokio::task::JoinSet;
@@ -96,32 +95,9 @@ async fn cancel_and_move_win_over_targets_claimed_ahead() {
     let ctx = w.worker(clock.clock()).await;
     let mut armed = JoinSet::new();
     assert_eq!(arm_once(&ctx, clock.now(), &mut armed).await.unwrap(), 2);
-    let mut api = SchedulingServiceClient::new(w.channel.clone());
-    api.cancel(authed(
-        &w.token,
-        pb::CancelRequest {
-            workspace_id: w.workspace_id.clone(),
-            post_id: cancelled.id.clone(),
-            target_id: String::new(),
-        },
-    ))
-    .await
-    .unwrap();
+    w.cancel(&cancelled.id).await;
     let new_time = later(90);
-    api.reschedule(authed(
-        &w.token,
-        pb::RescheduleRequest {
-            workspace_id: w.workspace_id.clone(),
-            post_id: moved.id.clone(),
-            at: Some(pb::LocalTime {
-                local: new_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
-                time_zone: "UTC".into(),
-            }),
-            accept_quota_warning: true,
-        },
-    ))
-    .await
-    .unwrap();
+    w.reschedule(&moved.id, new_time).await;
     clock.set(at);
     finish(&mut armed).await;
     assert_eq!(w.counters("sbx-open-ana").await.0, 0, "nothing was sent");

@@ -283,32 +283,9 @@ async fn cancel_and_reschedule_win_over_a_claim_in_hand() {
         .await
         .unwrap();
     assert_eq!(claimed.len(), 2);
-    let mut api = SchedulingServiceClient::new(w.channel.clone());
-    api.cancel(authed(
-        &w.token,
-        pb::CancelRequest {
-            workspace_id: w.workspace_id.clone(),
-            post_id: cancelled.id.clone(),
-            target_id: String::new(),
-        },
-    ))
-    .await
-    .unwrap();
+    w.cancel(&cancelled.id).await;
     let new_time = later(90);
-    api.reschedule(authed(
-        &w.token,
-        pb::RescheduleRequest {
-            workspace_id: w.workspace_id.clone(),
-            post_id: moved.id.clone(),
-            at: Some(pb::LocalTime {
-                local: new_time.format("%Y-%m-%dT%H:%M:%S").to_string(),
-                time_zone: "UTC".into(),
-            }),
-            accept_quota_warning: true,
-        },
-    ))
-    .await
-    .unwrap();
+    w.reschedule(&moved.id, new_time).await;
     for t in claimed {
         multitok_worker::run::drive(&ctx, t).await.unwrap();
     }

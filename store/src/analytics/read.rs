@@ -4,10 +4,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use multitok_shared::TargetState;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseBackend, EntityTrait, FromQueryResult, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait, Statement,
+    QueryOrder, QuerySelect, RelationTrait,
 };
 
 use crate::entity::{account_day, post, post_target, video};
+use crate::params::Params;
 use crate::{Store, StoreError};
 
 pub use crate::entity::video::Model as VideoRow;
@@ -133,15 +134,7 @@ impl Store {
         }
         let backend = self.db.get_database_backend();
         let postgres = backend == DatabaseBackend::Postgres;
-        let mut values: Vec<sea_orm::Value> = Vec::new();
-        let mut param = |v: sea_orm::Value| {
-            values.push(v);
-            if postgres {
-                format!("${}", values.len())
-            } else {
-                "?".to_owned()
-            }
-        };
+        let mut params = Params::new(backend);
         let epoch = if postgres {
             "CAST(FLOOR(EXTRACT(EPOCH FROM posted_at)) AS BIGINT)"
         } else {
@@ -153,13 +146,13 @@ impl Store {
         } else {
             let mut case = String::from("CASE");
             for pair in spans.windows(2) {
-                let until = param(pair[1].0.into());
+                let until = params.push(pair[1].0);
                 case += &format!(" WHEN posted_at < {until} THEN {}", pair[0].1);
             }
             case + " ELSE " + &last + " END"
         };
-        let ids: Vec<String> = accounts.iter().map(|a| param(a.clone().into())).collect();
-        let (from, to) = (param(from.into()), param(to.into()));
+        let ids: Vec<String> = accounts.iter().map(|a| params.push(a.clone())).collect();
+        let (from, to) = (params.push(from), params.push(to));
         let sql = format!(
             "SELECT account_id, (({epoch} + {offset}) / 3600 + 72) % 168 AS slot, \
              COUNT(*) AS posts, \
@@ -168,11 +161,9 @@ impl Store {
              GROUP BY account_id, slot",
             ids.join(", ")
         );
-        Ok(
-            SlotRow::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
-                .all(&self.db)
-                .await?,
-        )
+        Ok(SlotRow::find_by_statement(params.statement(sql))
+            .all(&self.db)
+            .await?)
     }
 
     /// The accounts' videos posted since `since` with the most views, or (`by_score`) the

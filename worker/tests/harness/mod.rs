@@ -305,10 +305,10 @@ impl World {
         ctx
     }
 
-    /// Every creator's counters in the sandbox: `{open_id: {init_calls, published, refreshes}}`.
-    pub async fn all_counters(&self) -> serde_json::Value {
+    /// Reads one of the sandbox's admin answers (`path` such as `/admin/counters`).
+    async fn admin_json(&self, path: &str) -> serde_json::Value {
         self.http
-            .get(format!("{}/admin/counters", self.sandbox.url()))
+            .get(format!("{}{path}", self.sandbox.url()))
             .send()
             .await
             .unwrap()
@@ -317,16 +317,48 @@ impl World {
             .unwrap()
     }
 
+    /// Every creator's counters in the sandbox: `{open_id: {init_calls, published, refreshes}}`.
+    pub async fn all_counters(&self) -> serde_json::Value {
+        self.admin_json("/admin/counters").await
+    }
+
     /// When the sandbox received each accepted init, per creator (ms since the epoch).
     pub async fn init_arrivals(&self) -> std::collections::HashMap<String, Vec<i64>> {
-        self.http
-            .get(format!("{}/admin/inits", self.sandbox.url()))
-            .send()
+        serde_json::from_value(self.admin_json("/admin/inits").await).unwrap()
+    }
+
+    /// Cancels the post through the API, as a person would.
+    pub async fn cancel(&self, post_id: &str) {
+        SchedulingServiceClient::new(self.channel.clone())
+            .cancel(authed(
+                &self.token,
+                pb::CancelRequest {
+                    workspace_id: self.workspace_id.clone(),
+                    post_id: post_id.into(),
+                    target_id: String::new(),
+                },
+            ))
             .await
-            .unwrap()
-            .json()
+            .unwrap();
+    }
+
+    /// Moves the post to `at` (UTC) through the API, quota warnings accepted.
+    pub async fn reschedule(&self, post_id: &str, at: DateTime<Utc>) {
+        SchedulingServiceClient::new(self.channel.clone())
+            .reschedule(authed(
+                &self.token,
+                pb::RescheduleRequest {
+                    workspace_id: self.workspace_id.clone(),
+                    post_id: post_id.into(),
+                    at: Some(pb::LocalTime {
+                        local: at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                        time_zone: "UTC".into(),
+                    }),
+                    accept_quota_warning: true,
+                },
+            ))
             .await
-            .unwrap()
+            .unwrap();
     }
 
     /// The sandbox's counters for a creator: (init calls, published).
