@@ -5,7 +5,9 @@
 //! the time from process start to serving.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -44,14 +46,6 @@ fn rss_kib(pid: u32) -> u64 {
         })
         .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
         .unwrap_or(0)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Runs `call` from CONCURRENCY tasks for DURATION and collects latencies.
@@ -104,26 +98,8 @@ where
 }
 
 async fn bench_backend(label: &str, database_url: &str) -> String {
-    let port = free_port();
-    let binary = std::env::var("BENCH_SERVER_BIN")
-        .unwrap_or_else(|_| "target/release/multitok-server".into());
     let started = Instant::now();
-    let mut server: Child = Command::new(&binary)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            database_url,
-        ])
-        .env("RUST_LOG", "warn")
-        .env(
-            "MULTITOK_AUTH__JWT_SECRET",
-            "benchmark signing key, 32 bytes or more",
-        )
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start the release server (cargo build --release -p multitok-server)");
+    let (mut server, port) = support::spawn(database_url);
     let endpoint = Channel::from_shared(format!("http://127.0.0.1:{port}")).unwrap();
     let first = loop {
         if let Ok(ch) = endpoint.connect().await

@@ -63,20 +63,17 @@ impl Store {
         let account_ids = || accounts.iter().cloned();
         let txn = self.begin_write().await?;
         if pg {
-            // One advisory lock per account, taken in ascending order (the array's) so that batches
-            // never deadlock;
-            // unlike row locks they do not wait for other writes to the accounts' rows.
-            let keys: Vec<i64> = accounts
-                .iter()
-                .map(|a| init_lock_key(a))
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect();
-            let sql = "SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k";
+            // One advisory lock per account (PostgreSQL's `hashtext` of its id), taken in
+            // ascending order so that batches never deadlock; unlike row locks they do not wait
+            // for other writes to the accounts' rows.
+            let sql = "SELECT pg_advisory_xact_lock(k) FROM \
+                       (SELECT DISTINCT hashtext('multitok-init:' || id) AS k \
+                        FROM unnest($1::text[]) AS a(id) ORDER BY k) AS keys";
+            let ids: Vec<String> = accounts.iter().cloned().collect();
             txn.execute_raw(Statement::from_sql_and_values(
                 DatabaseBackend::Postgres,
                 sql,
-                [keys.into()],
+                [ids.into()],
             ))
             .await?;
         }
@@ -190,16 +187,6 @@ impl Store {
 struct Counted {
     account_id: String,
     at: Option<DateTime<Utc>>,
-}
-
-/// The advisory lock key of an account's inits: a stable 64-bit hash of its id.
-fn init_lock_key(account_id: &str) -> i64 {
-    // FNV-1a: stable across processes and releases, unlike the standard library's hasher.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in b"multitok-init:".iter().chain(account_id.as_bytes()) {
-        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    i64::from_le_bytes(h.to_le_bytes())
 }
 
 /// `column IN (…)`; on PostgreSQL `column = ANY($n)`, one array parameter, so that the statement

@@ -26,9 +26,9 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Starts `BENCH_SERVER_BIN` (the release server) on `database_url` and registers a user
-/// `<tag>-<pid>@example.com`.
-pub async fn start(database_url: &str, tag: &str) -> BenchServer {
+/// Starts `BENCH_SERVER_BIN` (the release server) on `database_url` on a free port; answers the
+/// process and its port.
+pub fn spawn(database_url: &str) -> (Child, u16) {
     let port = free_port();
     let binary = std::env::var("BENCH_SERVER_BIN")
         .unwrap_or_else(|_| "target/release/multitok-server".into());
@@ -48,6 +48,13 @@ pub async fn start(database_url: &str, tag: &str) -> BenchServer {
         .stdout(Stdio::null())
         .spawn()
         .expect("start the release server (cargo build --release -p multitok-server)");
+    (child, port)
+}
+
+/// Starts `BENCH_SERVER_BIN` (the release server) on `database_url` and registers a user
+/// `<tag>-<pid>@example.com`.
+pub async fn start(database_url: &str, tag: &str) -> BenchServer {
+    let (child, port) = spawn(database_url);
     let endpoint = Channel::from_shared(format!("http://127.0.0.1:{port}")).unwrap();
     let started = Instant::now();
     let channel = loop {
