@@ -7,6 +7,7 @@ pub mod chart;
 pub mod chunk_plan;
 #[cfg(feature = "import")]
 pub mod csv_import;
+pub mod grpc_web;
 pub mod media_rules;
 pub mod post_rules;
 pub mod retry;

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use multitok_shared::grpc_web::{Status, code};
 use prost::Message;
-use tonic::{Code, Status};
 
 /// What a failed call means for the page.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -48,7 +48,7 @@ struct FieldViolation {
 /// Field violations inside a status's details, first message per field.
 fn field_violations(status: &Status) -> HashMap<String, String> {
     let mut fields = HashMap::new();
-    let Ok(details) = RpcStatus::decode(status.details()) else {
+    let Ok(details) = RpcStatus::decode(status.details.as_slice()) else {
         return fields;
     };
     for any in details
@@ -68,23 +68,23 @@ fn field_violations(status: &Status) -> HashMap<String, String> {
 impl From<Status> for ApiError {
     fn from(status: Status) -> ApiError {
         let fields = field_violations(&status);
-        let message = match status.code() {
-            Code::InvalidArgument if !fields.is_empty() => {
+        let message = match status.code {
+            code::INVALID_ARGUMENT if !fields.is_empty() => {
                 "Please correct the highlighted fields.".to_owned()
             }
-            Code::Unauthenticated if status.message().contains("wrong email or password") => {
+            code::UNAUTHENTICATED if status.message.contains("wrong email or password") => {
                 "Wrong email or password.".to_owned()
             }
-            Code::Unauthenticated => "Your session has ended; please log in again.".to_owned(),
-            Code::Unavailable | Code::Unknown => {
+            code::UNAUTHENTICATED => "Your session has ended; please log in again.".to_owned(),
+            code::UNAVAILABLE | code::UNKNOWN => {
                 "The server cannot be reached. Try again in a moment.".to_owned()
             }
-            _ => capitalize(status.message()),
+            _ => capitalize(&status.message),
         };
         ApiError {
             message,
             fields,
-            failed_precondition: status.code() == Code::FailedPrecondition,
+            failed_precondition: status.code == code::FAILED_PRECONDITION,
         }
     }
 }

@@ -1,25 +1,25 @@
 //! The browser path: grpc-web over HTTP/1.1, the refresh token as an HttpOnly cookie only.
 
-use bytes::{Buf, Bytes};
+use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use multitok_proto::v1 as pb;
+use multitok_shared::grpc_web::{Frame, Frames, Status, code, frame};
 use prost::Message;
+use tonic_types::StatusExt;
 
 use crate::helpers::{PASSWORD, TestApp, unique_email};
 
-/// One grpc-web call; returns the response headers, the message and the trailer text.
+/// One grpc-web call, framed and read as the web app does (`multitok_shared::grpc_web`);
+/// returns the response headers, the message and the status (from the trailers, else the
+/// headers).
 async fn grpc_web(
     app: &TestApp,
     path: &str,
     message: impl Message,
     cookie: Option<&str>,
-) -> (http::HeaderMap, Bytes, String) {
-    let encoded = message.encode_to_vec();
-    let mut frame = vec![0u8];
-    frame.extend_from_slice(&u32::try_from(encoded.len()).unwrap().to_be_bytes());
-    frame.extend_from_slice(&encoded);
+) -> (http::HeaderMap, Vec<u8>, Status) {
     let mut request = http::Request::post(format!("http://{}{path}", app.addr))
         .header("content-type", "application/grpc-web+proto")
         .header("x-grpc-web", "1");
@@ -27,30 +27,35 @@ async fn grpc_web(
         request = request.header("cookie", cookie);
     }
     let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    let body = Bytes::from(frame(&message.encode_to_vec()));
     let response = client
-        .request(request.body(Full::new(Bytes::from(frame))).unwrap())
+        .request(request.body(Full::new(body)).unwrap())
         .await
         .expect("http/1.1 call");
     assert_eq!(response.version(), http::Version::HTTP_11);
     let headers = response.headers().clone();
-    let mut body = response
+    let body = response
         .into_body()
         .collect()
         .await
         .expect("body")
         .to_bytes();
-    let (mut data, mut trailers) = (Bytes::new(), String::new());
-    while body.remaining() >= 5 {
-        let flag = body.get_u8();
-        let len = body.get_u32() as usize;
-        let chunk = body.split_to(len);
-        if flag & 0x80 == 0 {
-            data = chunk
-        } else {
-            trailers = String::from_utf8_lossy(&chunk).into_owned()
+    let mut frames = Frames::default();
+    frames.push(&body);
+    let (mut data, mut status) = (Vec::new(), None);
+    while let Some(f) = frames.next_frame() {
+        match f {
+            Frame::Message(m) => data = m,
+            Frame::Trailers(s) => status = Some(s),
         }
     }
-    (headers, data, trailers)
+    assert!(!frames.has_partial(), "a frame was cut off");
+    let status = status
+        .or_else(|| {
+            Status::from_fields(|n| headers.get(n).and_then(|v| v.to_str().ok()).map(Into::into))
+        })
+        .expect("a grpc-status in the trailers or the headers");
+    (headers, data, status)
 }
 
 #[tokio::test]
@@ -63,13 +68,10 @@ async fn browser_login_sets_an_httponly_cookie_and_refreshes_through_it() {
         email: email.clone(),
         password: PASSWORD.into(),
     };
-    let (headers, data, trailers) =
+    let (headers, data, status) =
         grpc_web(&app, "/multitok.v1.AuthService/Login", login, None).await;
-    assert!(
-        trailers.contains("grpc-status:0") || headers.get("grpc-status").is_some_and(|v| v == "0"),
-        "{trailers}"
-    );
-    let body = pb::LoginResponse::decode(data).expect("login response");
+    assert!(status.is_ok(), "{status:?}");
+    let body = pb::LoginResponse::decode(data.as_slice()).expect("login response");
     let session = body.session.expect("session");
     assert!(!session.access_token.is_empty());
     assert!(
@@ -99,7 +101,7 @@ async fn browser_login_sets_an_httponly_cookie_and_refreshes_through_it() {
         Some(&pair),
     )
     .await;
-    let refreshed = pb::RefreshResponse::decode(data)
+    let refreshed = pb::RefreshResponse::decode(data.as_slice())
         .expect("refresh response")
         .session
         .expect("session");
@@ -112,20 +114,41 @@ async fn browser_login_sets_an_httponly_cookie_and_refreshes_through_it() {
     assert_ne!(rotated.split(';').next().unwrap(), pair, "cookie rotated");
 
     // The old cookie again: reuse is detected.
-    let (headers, _, trailers) = grpc_web(
+    let (_, _, status) = grpc_web(
         &app,
         "/multitok.v1.AuthService/Refresh",
         pb::RefreshRequest::default(),
         Some(&pair),
     )
     .await;
-    let status = headers
-        .get("grpc-status")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or(trailers);
+    assert_eq!(status.code, code::UNAUTHENTICATED, "{status:?}");
+}
+
+#[tokio::test]
+async fn field_violations_reach_the_browser_in_the_status_details() {
+    let app = TestApp::spawn().await;
+    let register = pb::RegisterRequest {
+        email: "not an email".into(),
+        password: PASSWORD.into(),
+        ..Default::default()
+    };
+    let (_, data, status) =
+        grpc_web(&app, "/multitok.v1.AuthService/Register", register, None).await;
+    assert!(data.is_empty());
+    assert_eq!(status.code, code::INVALID_ARGUMENT, "{status:?}");
+    assert!(!status.message.is_empty());
+    let details = tonic::Status::with_details(
+        tonic::Code::InvalidArgument,
+        status.message.clone(),
+        status.details.clone().into(),
+    );
+    let bad = details
+        .get_details_bad_request()
+        .expect("google.rpc.BadRequest in grpc-status-details-bin");
     assert!(
-        status.contains("16"),
-        "Unauthenticated expected, got {status}"
+        bad.field_violations.iter().any(|v| v.field == "email"),
+        "{:?}",
+        bad.field_violations
     );
 }
 

@@ -1,21 +1,19 @@
 //! The grpc-web client, built from the page's own origin. Every call goes through one
-//! non-generic transport function (a bytes codec over `tonic-web-wasm-client`), which keeps the
+//! non-generic transport function over the browser's `fetch` ([`fetch`]), which keeps the
 //! bundle small: each RPC adds only its message encoding, not a copy of the call machinery.
 //!
 //! The access token lives in memory only; a call answered `Unauthenticated` refreshes once
 //! through the HttpOnly session cookie and is retried.
 
-mod codec;
+mod fetch;
 mod rpc;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use http::uri::PathAndQuery;
 use multitok_proto::v1 as pb;
+use multitok_shared::grpc_web::{Status, code};
 use prost::Message;
-use tonic::{Code, Request, Status};
-use tonic_web_wasm_client::Client;
 
 pub use rpc::Rpc;
 
@@ -24,7 +22,7 @@ use crate::error::ApiError;
 /// Handle to the server; cheap to clone, shared by every page.
 #[derive(Clone)]
 pub struct Api {
-    client: Client,
+    origin: Rc<str>,
     token: Rc<RefCell<Option<String>>>,
 }
 
@@ -41,7 +39,7 @@ impl Api {
             .and_then(|w| w.location().origin().ok())
             .unwrap_or_default();
         Api {
-            client: Client::new(origin),
+            origin: origin.into(),
             token: Rc::default(),
         }
     }
@@ -55,8 +53,7 @@ impl Api {
         let body = self
             .transport(R::PATH, request.encode_to_vec(), !R::PUBLIC)
             .await?;
-        R::Response::decode(body.as_slice())
-            .map_err(|_| ApiError::from(Status::internal("malformed response")))
+        R::Response::decode(body.as_slice()).map_err(|_| ApiError::from(malformed()))
     }
 
     /// Opens a server stream and hands each message to `each` until the stream ends. A stream
@@ -67,48 +64,24 @@ impl Api {
         mut each: impl FnMut(R::Response),
     ) -> Result<(), ApiError> {
         let body = request.encode_to_vec();
-        let mut stream = match self.open_stream(R::PATH, body.clone()).await {
-            Err(status) if status.code() == Code::Unauthenticated => {
+        let mut call = match self.open(R::PATH, &body).await {
+            Err(status) if status.code == code::UNAUTHENTICATED => {
                 self.refresh().await?;
-                self.open_stream(R::PATH, body).await?
+                self.open(R::PATH, &body).await?
             }
             other => other?,
         };
-        while let Some(message) = stream.message().await? {
-            let decoded = R::Response::decode(message.as_slice())
-                .map_err(|_| ApiError::from(Status::internal("malformed response")))?;
+        while let Some(message) = call.message().await? {
+            let decoded =
+                R::Response::decode(message.as_slice()).map_err(|_| ApiError::from(malformed()))?;
             each(decoded);
         }
         Ok(())
     }
 
-    async fn open_stream(
-        &self,
-        path: &'static str,
-        body: Vec<u8>,
-    ) -> Result<tonic::Streaming<Vec<u8>>, Status> {
-        let mut grpc = tonic::client::Grpc::new(self.client.clone());
-        grpc.ready()
-            .await
-            .map_err(|_| Status::unavailable("server unreachable"))?;
-        let response = grpc
-            .server_streaming(
-                self.authorized(body),
-                PathAndQuery::from_static(path),
-                codec::Bytes,
-            )
-            .await?;
-        Ok(response.into_inner())
-    }
-
-    fn authorized(&self, body: Vec<u8>) -> Request<Vec<u8>> {
-        let mut request = Request::new(body);
-        if let Some(token) = self.token.borrow().as_deref()
-            && let Ok(value) = format!("Bearer {token}").parse()
-        {
-            request.metadata_mut().insert("authorization", value);
-        }
-        request
+    async fn open(&self, path: &'static str, body: &[u8]) -> Result<fetch::Call, Status> {
+        let token = self.token.borrow().clone();
+        fetch::open(&format!("{}{path}", self.origin), token.as_deref(), body).await
     }
 
     /// Gets a new access token through the session cookie.
@@ -116,11 +89,10 @@ impl Api {
         let body = self
             .raw(
                 pb::RefreshRequest::PATH,
-                pb::RefreshRequest::default().encode_to_vec(),
+                &pb::RefreshRequest::default().encode_to_vec(),
             )
             .await?;
-        let response = pb::RefreshResponse::decode(body.as_slice())
-            .map_err(|_| Status::internal("malformed response"))?;
+        let response = pb::RefreshResponse::decode(body.as_slice()).map_err(|_| malformed())?;
         self.set_token(response.session.map(|s| s.access_token));
         Ok(())
     }
@@ -131,27 +103,26 @@ impl Api {
         body: Vec<u8>,
         retry: bool,
     ) -> Result<Vec<u8>, ApiError> {
-        match self.raw(path, body.clone()).await {
-            Err(status) if retry && status.code() == Code::Unauthenticated => {
+        match self.raw(path, &body).await {
+            Err(status) if retry && status.code == code::UNAUTHENTICATED => {
                 self.refresh().await?;
-                Ok(self.raw(path, body).await?)
+                Ok(self.raw(path, &body).await?)
             }
             other => Ok(other?),
         }
     }
 
-    async fn raw(&self, path: &'static str, body: Vec<u8>) -> Result<Vec<u8>, Status> {
-        let mut grpc = tonic::client::Grpc::new(self.client.clone());
-        grpc.ready()
-            .await
-            .map_err(|_| Status::unavailable("server unreachable"))?;
-        let response = grpc
-            .unary(
-                self.authorized(body),
-                PathAndQuery::from_static(path),
-                codec::Bytes,
-            )
-            .await?;
-        Ok(response.into_inner())
+    /// One message out, one back, then a clean end.
+    async fn raw(&self, path: &'static str, body: &[u8]) -> Result<Vec<u8>, Status> {
+        let mut call = self.open(path, body).await?;
+        let message = call.message().await?.ok_or_else(malformed)?;
+        match call.message().await? {
+            None => Ok(message),
+            Some(_) => Err(malformed()),
+        }
     }
+}
+
+fn malformed() -> Status {
+    Status::new(code::INTERNAL, "malformed response")
 }
