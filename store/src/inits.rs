@@ -52,9 +52,30 @@ impl Store {
         now: DateTime<Utc>,
         quota: Quota,
     ) -> Result<Vec<InitStart>, StoreError> {
+        let ready = std::future::ready(true);
+        Ok(self
+            .start_inits_when(owner, from, requests, now, quota, ready)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// [`Store::start_inits`] as of `now`, written ahead and committed only once `ready`
+    /// answers true; on false nothing changes (`None`). Until the commit the accounts stay
+    /// locked and the targets' rows too, so a cancel or a move waits for it and then finds the
+    /// init sending. On SQLite the open transaction stops every other writer: there, call it at
+    /// `now`.
+    pub async fn start_inits_when(
+        &self,
+        owner: &str,
+        from: TargetState,
+        requests: &[InitRequest],
+        now: DateTime<Utc>,
+        quota: Quota,
+        ready: impl Future<Output = bool>,
+    ) -> Result<Option<Vec<InitStart>>, StoreError> {
         use post_target::Column as C;
         if requests.is_empty() {
-            return Ok(Vec::new());
+            return Ok(Some(Vec::new()));
         }
         let accounts: BTreeSet<String> = requests.iter().map(|r| r.account_id.clone()).collect();
         let ids: Vec<String> = requests.iter().map(|r| r.target_id.clone()).collect();
@@ -177,8 +198,17 @@ impl Store {
         }
         // The accounts' analytics version is raised by the answer's step, moments later.
         insert_events(&txn, backend, events, now).await?;
+        if !ready.await {
+            txn.rollback().await?;
+            return Ok(None);
+        }
         txn.commit().await?;
-        Ok(answers)
+        Ok(Some(answers))
+    }
+
+    /// Other writers go on while a transaction is open (PostgreSQL); SQLite has one writer.
+    pub fn writers_run_concurrently(&self) -> bool {
+        self.db.get_database_backend() == DatabaseBackend::Postgres
     }
 }
 

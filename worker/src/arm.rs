@@ -87,10 +87,8 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
         .collect()
         .await;
     let prepared_in = armed_at.elapsed();
-    if !wait_for(ctx, due).await {
-        if let Err(e) = ctx.services.store.release_claims(&ctx.owner, &ids).await {
-            tracing::warn!(error = format!("{e:#}"), "giving back claims failed");
-        }
+    if !wait_for(ctx, due - ctx.start_lead(ids.len())).await {
+        give_back_group(ctx, &ids).await;
         beat.abort();
         return;
     }
@@ -102,25 +100,41 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
             account_id: t.account_id.clone(),
         })
         .collect();
-    let now = ctx.now();
+    // Written ahead (see `Ctx::start_lead`), committed at the second.
+    let now = ctx.now().max(due);
+    let writing = std::time::Instant::now();
+    let mut written_in = Duration::ZERO;
+    let at_the_second = async {
+        written_in = writing.elapsed();
+        wait_for(ctx, due).await
+    };
     let started = ctx
         .services
         .store
-        .start_inits(
+        .start_inits_when(
             &ctx.owner,
             TargetState::Scheduled,
             &requests,
             now,
             ctx.quota(),
+            at_the_second,
         )
-        .await
-        .unwrap_or_else(|e| {
+        .await;
+    let started = match started {
+        Ok(Some(started)) => started,
+        Ok(None) => {
+            give_back_group(ctx, &ids).await;
+            beat.abort();
+            return;
+        }
+        Err(e) => {
             tracing::warn!(
                 error = format!("{e:#}"),
                 "starting inits failed; one at a time"
             );
             vec![InitStart::WaitUntil(now); requests.len()]
-        });
+        }
+    };
     let started_in = ctx.now() - due;
     let mut sending = Vec::new();
     for ((mut t, ready), start) in ready.into_iter().zip(started) {
@@ -155,6 +169,7 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
         targets = ids.len(),
         sent = sent.iter().filter(|t| t.is_some()).count(),
         prepared_ms = prepared_in.as_millis() as u64,
+        written_ms = written_in.as_millis() as u64,
         started_after_ms = started_in.num_milliseconds(),
         sent_after_ms = (ctx.now() - due).num_milliseconds(),
         "inits sent on their second"
@@ -203,6 +218,13 @@ async fn settle_sent(
             let _ = give_back(ctx, &t, state).await;
             None
         }
+    }
+}
+
+/// Gives a group's claims back when the worker stops before its second.
+async fn give_back_group(ctx: &Ctx, ids: &[String]) {
+    if let Err(e) = ctx.services.store.release_claims(&ctx.owner, ids).await {
+        tracing::warn!(error = format!("{e:#}"), "giving back claims failed");
     }
 }
 

@@ -85,6 +85,18 @@ impl Ctx {
         self.clock.now()
     }
 
+    /// How long before their second the inits of a group of `n` targets are written (their
+    /// transaction then waits for the second and commits), so that only the commit is left at
+    /// the second: 50 ms plus 0.4 ms per target, at most 1 s. Zero where an open transaction
+    /// would stop every other writer (SQLite).
+    pub fn start_lead(&self, n: usize) -> TimeDelta {
+        if !self.services.store.writers_run_concurrently() {
+            return TimeDelta::zero();
+        }
+        let micros = 50_000 + 400 * i64::try_from(n).unwrap_or(i64::MAX / 800);
+        TimeDelta::microseconds(micros.min(1_000_000))
+    }
+
     /// Asks every step in hand to stop at its next safe point.
     pub fn stop(&self) {
         self.stopping.store(true, Ordering::SeqCst);

@@ -137,6 +137,47 @@ async fn stopping_gives_targets_claimed_ahead_back() {
 }
 
 #[tokio::test]
+async fn a_group_written_ahead_of_its_second_is_undone_by_a_stop() {
+    let w = World::new(sandbox_config()).await;
+    let ana = w.connect("sbx-open-ana").await;
+    let at = later(60);
+    let post = w.schedule(&[&ana], at).await;
+    // Inside the start lead on PostgreSQL: the inits are written and wait for the second
+    // uncommitted; on SQLite the group waits for the second before writing.
+    let clock = TestClock::at(at - TimeDelta::milliseconds(10));
+    let ctx = w.worker(clock.clock()).await;
+    let mut armed = JoinSet::new();
+    assert_eq!(arm_once(&ctx, clock.now(), &mut armed).await.unwrap(), 1);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let id = &post.targets[0].id;
+    let waiting = ctx.services.store.target(id).await.unwrap().unwrap();
+    assert_eq!(
+        waiting.state, "scheduled",
+        "nothing visible before the second"
+    );
+    assert_eq!(waiting.init_sent_at, None);
+    ctx.stop();
+    finish(&mut armed).await;
+    let t = ctx.services.store.target(id).await.unwrap().unwrap();
+    assert_eq!((t.state.as_str(), t.init_sent_at), ("scheduled", None));
+    assert_eq!(t.claim_owner, None, "given back");
+    assert_eq!(w.counters("sbx-open-ana").await.0, 0);
+    let other = w.worker(clock.clock()).await;
+    clock.set(at);
+    assert_eq!(run_once(&other, at).await.unwrap(), 1);
+    assert_eq!(w.counters("sbx-open-ana").await.0, 1);
+    let history = w.history(&post.id).await;
+    assert_eq!(
+        history
+            .iter()
+            .filter(|e| e.detail == "Sending the publish request to TikTok.")
+            .count(),
+        1,
+        "the undone start left no history line"
+    );
+}
+
+#[tokio::test]
 async fn a_group_at_its_second_keeps_to_six_inits_a_minute() {
     let w = World::new(sandbox_config()).await;
     let ana = w.connect("sbx-open-ana").await;
