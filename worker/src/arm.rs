@@ -26,6 +26,8 @@ pub const ARM_LIMIT: u64 = 2_000;
 const ARM_BATCH: u64 = 500;
 /// Inits in flight at the same time at a due second.
 const SENDING_AT_ONCE: usize = 64;
+/// Longest that a group's first answers wait for the rest of its inits to go out.
+const HOLD_ANSWERS: Duration = Duration::from_secs(1);
 /// Targets prepared at the same time.
 const PREPARING_AT_ONCE: usize = 8;
 
@@ -148,22 +150,32 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
             _ => {}
         }
     }
-    // Only the requests are limited; storing the answers queues for the database meanwhile.
-    let in_flight = tokio::sync::Semaphore::new(SENDING_AT_ONCE);
-    let sent: Vec<Option<Target>> = futures::stream::iter(sending)
-        .map(|(t, ready)| {
-            let in_flight = &in_flight;
-            async move {
-                let answer = match in_flight.acquire().await {
-                    Ok(_permit) => ctx.request_init(&t, &ready).await,
-                    Err(_) => return None,
-                };
-                settle_sent(ctx, t, answer).await
-            }
-        })
-        .buffer_unordered(usize::MAX)
-        .collect()
-        .await;
+    // Answers are stored once every init of the group is out (at most `HOLD_ANSWERS` after the
+    // first), so that storing them does not compete with sending; a worker that dies meanwhile
+    // leaves inits whose outcome is unknown, which reconciliation settles.
+    let (answered, answers) = futures::channel::mpsc::unbounded();
+    let (all_out, sent_all) = futures::channel::oneshot::channel::<()>();
+    let send_all = async move {
+        futures::stream::iter(sending)
+            .for_each_concurrent(SENDING_AT_ONCE, |(t, ready)| {
+                let answered = answered.clone();
+                async move {
+                    let answer = ctx.request_init(&t, &ready).await;
+                    let _ = answered.unbounded_send((t, answer));
+                }
+            })
+            .await;
+        let _ = all_out.send(());
+    };
+    let store_all = async {
+        let _ = tokio::time::timeout(HOLD_ANSWERS, sent_all).await;
+        answers
+            .map(|(t, answer)| settle_sent(ctx, t, answer))
+            .buffer_unordered(SENDING_AT_ONCE)
+            .collect::<Vec<Option<Target>>>()
+            .await
+    };
+    let ((), sent) = tokio::join!(send_all, store_all);
     tracing::info!(
         %due,
         targets = ids.len(),
