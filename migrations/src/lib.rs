@@ -10,6 +10,7 @@ mod m20261125_000004_posts;
 mod m20261125_000005_publishing;
 mod m20261125_000006_sync;
 mod m20261125_000007_analytics;
+mod m20261126_000008_videos_posting_index;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_publishing::Migration),
             Box::new(m20261125_000006_sync::Migration),
             Box::new(m20261125_000007_analytics::Migration),
+            Box::new(m20261126_000008_videos_posting_index::Migration),
         ]
     }
 }
