@@ -136,7 +136,8 @@ impl Store {
         let postgres = backend == DatabaseBackend::Postgres;
         let mut params = Params::new(backend);
         let epoch = if postgres {
-            "CAST(FLOOR(EXTRACT(EPOCH FROM posted_at)) AS BIGINT)"
+            // `date_part` is floating point; `EXTRACT` answers `numeric`, slower per row.
+            "CAST(FLOOR(date_part('epoch', posted_at)) AS BIGINT)"
         } else {
             "CAST(strftime('%s', posted_at) AS INTEGER)"
         };
