@@ -26,7 +26,7 @@ pub const ARM_LIMIT: u64 = 2_000;
 const ARM_BATCH: u64 = 500;
 /// Inits in flight at the same time at a due second.
 const SENDING_AT_ONCE: usize = 64;
-/// Longest that a group's first answers wait for the rest of its inits to go out.
+/// Longest that a group's answers wait, from its first send, for the rest of its inits to go out.
 const HOLD_ANSWERS: Duration = Duration::from_secs(1);
 /// Targets prepared at the same time.
 const PREPARING_AT_ONCE: usize = 8;
@@ -89,9 +89,14 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
         .collect()
         .await;
     let prepared_in = armed_at.elapsed();
-    if !wait_for(ctx, due - ctx.start_lead(ids.len())).await {
-        give_back_group(ctx, &ids).await;
+    let give_back_all = || async {
+        if let Err(e) = ctx.services.store.release_claims(&ctx.owner, &ids).await {
+            tracing::warn!(error = format!("{e:#}"), "giving back claims failed");
+        }
         beat.abort();
+    };
+    if !wait_for(ctx, due - ctx.start_lead(ids.len())).await {
+        give_back_all().await;
         return;
     }
     let (ready, mut later): (Vec<_>, Vec<_>) = prepared.into_iter().partition(|(_, r)| r.is_some());
@@ -125,8 +130,7 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
     let started = match started {
         Ok(Some(started)) => started,
         Ok(None) => {
-            give_back_group(ctx, &ids).await;
-            beat.abort();
+            give_back_all().await;
             return;
         }
         Err(e) => {
@@ -150,11 +154,10 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
             _ => {}
         }
     }
-    // Answers are stored once every init of the group is out (at most `HOLD_ANSWERS` after the
-    // first), so that storing them does not compete with sending; a worker that dies meanwhile
-    // leaves inits whose outcome is unknown, which reconciliation settles.
-    let (answered, answers) = futures::channel::mpsc::unbounded();
-    let (all_out, sent_all) = futures::channel::oneshot::channel::<()>();
+    // Answers are held until every init of the group is out (the channel closes) or for at most
+    // `HOLD_ANSWERS`, so that storing them does not compete with sending; a worker that dies
+    // meanwhile leaves inits whose outcome is unknown, which reconciliation settles.
+    let (answered, mut answers) = futures::channel::mpsc::unbounded();
     let send_all = async move {
         futures::stream::iter(sending)
             .for_each_concurrent(SENDING_AT_ONCE, |(t, ready)| {
@@ -165,11 +168,16 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
                 }
             })
             .await;
-        let _ = all_out.send(());
     };
     let store_all = async {
-        let _ = tokio::time::timeout(HOLD_ANSWERS, sent_all).await;
-        answers
+        let mut held = Vec::new();
+        let hold = (&mut answers).for_each(|a| {
+            held.push(a);
+            futures::future::ready(())
+        });
+        let _ = tokio::time::timeout(HOLD_ANSWERS, hold).await;
+        futures::stream::iter(held)
+            .chain(answers)
             .map(|(t, answer)| settle_sent(ctx, t, answer))
             .buffer_unordered(SENDING_AT_ONCE)
             .collect::<Vec<Option<Target>>>()
@@ -230,13 +238,6 @@ async fn settle_sent(
             let _ = give_back(ctx, &t, state).await;
             None
         }
-    }
-}
-
-/// Gives a group's claims back when the worker stops before its second.
-async fn give_back_group(ctx: &Ctx, ids: &[String]) {
-    if let Err(e) = ctx.services.store.release_claims(&ctx.owner, ids).await {
-        tracing::warn!(error = format!("{e:#}"), "giving back claims failed");
     }
 }
 

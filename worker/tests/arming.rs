@@ -114,59 +114,73 @@ async fn cancel_and_move_win_over_targets_claimed_ahead() {
     assert_eq!(w.counters("sbx-open-ana").await.0, 1);
 }
 
-#[tokio::test]
-async fn stopping_gives_targets_claimed_ahead_back() {
+/// One target of `sbx-open-ana` due at `at`, claimed ahead by `ctx`, whose clock reads `before`
+/// the second.
+struct ArmedOne {
+    w: World,
+    post: pb::Post,
+    at: DateTime<Utc>,
+    clock: TestClock,
+    ctx: multitok_worker::Ctx,
+    armed: JoinSet<()>,
+}
+
+async fn arm_one(before: TimeDelta) -> ArmedOne {
     let w = World::new(sandbox_config()).await;
     let ana = w.connect("sbx-open-ana").await;
     let at = later(60);
     let post = w.schedule(&[&ana], at).await;
-    let clock = TestClock::at(at - TimeDelta::seconds(3));
+    let clock = TestClock::at(at - before);
     let ctx = w.worker(clock.clock()).await;
     let mut armed = JoinSet::new();
     assert_eq!(arm_once(&ctx, clock.now(), &mut armed).await.unwrap(), 1);
-    ctx.stop();
-    finish(&mut armed).await;
-    let id = &post.targets[0].id;
-    let t = ctx.services.store.target(id).await.unwrap().unwrap();
-    assert_eq!(t.state, "scheduled");
+    ArmedOne {
+        w,
+        post,
+        at,
+        clock,
+        ctx,
+        armed,
+    }
+}
+
+/// Stops the worker: the target must be given back, and another worker publishes it once at its
+/// second.
+async fn stop_then_publish_elsewhere(one: &mut ArmedOne) {
+    one.ctx.stop();
+    finish(&mut one.armed).await;
+    let id = &one.post.targets[0].id;
+    let t = one.ctx.services.store.target(id).await.unwrap().unwrap();
+    assert_eq!((t.state.as_str(), t.init_sent_at), ("scheduled", None));
     assert_eq!(t.claim_owner, None, "given back");
-    let other = w.worker(clock.clock()).await;
-    clock.set(at);
-    assert_eq!(run_once(&other, at).await.unwrap(), 1);
-    assert_eq!(w.counters("sbx-open-ana").await.0, 1);
+    assert_eq!(one.w.counters("sbx-open-ana").await.0, 0);
+    let other = one.w.worker(one.clock.clock()).await;
+    one.clock.set(one.at);
+    assert_eq!(run_once(&other, one.at).await.unwrap(), 1);
+    assert_eq!(one.w.counters("sbx-open-ana").await.0, 1);
+}
+
+#[tokio::test]
+async fn stopping_gives_targets_claimed_ahead_back() {
+    let mut one = arm_one(TimeDelta::seconds(3)).await;
+    stop_then_publish_elsewhere(&mut one).await;
 }
 
 #[tokio::test]
 async fn a_group_written_ahead_of_its_second_is_undone_by_a_stop() {
-    let w = World::new(sandbox_config()).await;
-    let ana = w.connect("sbx-open-ana").await;
-    let at = later(60);
-    let post = w.schedule(&[&ana], at).await;
     // Inside the start lead on PostgreSQL: the inits are written and wait for the second
     // uncommitted; on SQLite the group waits for the second before writing.
-    let clock = TestClock::at(at - TimeDelta::milliseconds(10));
-    let ctx = w.worker(clock.clock()).await;
-    let mut armed = JoinSet::new();
-    assert_eq!(arm_once(&ctx, clock.now(), &mut armed).await.unwrap(), 1);
+    let mut one = arm_one(TimeDelta::milliseconds(10)).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    let id = &post.targets[0].id;
-    let waiting = ctx.services.store.target(id).await.unwrap().unwrap();
+    let id = &one.post.targets[0].id;
+    let waiting = one.ctx.services.store.target(id).await.unwrap().unwrap();
     assert_eq!(
         waiting.state, "scheduled",
         "nothing visible before the second"
     );
     assert_eq!(waiting.init_sent_at, None);
-    ctx.stop();
-    finish(&mut armed).await;
-    let t = ctx.services.store.target(id).await.unwrap().unwrap();
-    assert_eq!((t.state.as_str(), t.init_sent_at), ("scheduled", None));
-    assert_eq!(t.claim_owner, None, "given back");
-    assert_eq!(w.counters("sbx-open-ana").await.0, 0);
-    let other = w.worker(clock.clock()).await;
-    clock.set(at);
-    assert_eq!(run_once(&other, at).await.unwrap(), 1);
-    assert_eq!(w.counters("sbx-open-ana").await.0, 1);
-    let history = w.history(&post.id).await;
+    stop_then_publish_elsewhere(&mut one).await;
+    let history = one.w.history(&one.post.id).await;
     assert_eq!(
         history
             .iter()

@@ -64,13 +64,7 @@ impl Api {
         mut each: impl FnMut(R::Response),
     ) -> Result<(), ApiError> {
         let body = request.encode_to_vec();
-        let mut call = match self.open(R::PATH, &body).await {
-            Err(status) if status.code == code::UNAUTHENTICATED => {
-                self.refresh().await?;
-                self.open(R::PATH, &body).await?
-            }
-            other => other?,
-        };
+        let mut call = self.refreshing(true, || self.open(R::PATH, &body)).await?;
         while let Some(message) = call.message().await? {
             let decoded =
                 R::Response::decode(message.as_slice()).map_err(|_| ApiError::from(malformed()))?;
@@ -103,10 +97,20 @@ impl Api {
         body: Vec<u8>,
         retry: bool,
     ) -> Result<Vec<u8>, ApiError> {
-        match self.raw(path, &body).await {
+        self.refreshing(retry, || self.raw(path, &body)).await
+    }
+
+    /// Runs `attempt`, and once more after a refresh when it is refused as `Unauthenticated`
+    /// and `retry` holds.
+    async fn refreshing<T, F: Future<Output = Result<T, Status>>>(
+        &self,
+        retry: bool,
+        attempt: impl Fn() -> F,
+    ) -> Result<T, ApiError> {
+        match attempt().await {
             Err(status) if retry && status.code == code::UNAUTHENTICATED => {
                 self.refresh().await?;
-                Ok(self.raw(path, &body).await?)
+                Ok(attempt().await?)
             }
             other => Ok(other?),
         }
