@@ -62,29 +62,35 @@ impl Store {
             "state IN ({}) AND next_attempt_at <= {{now}}",
             work_states_sql()
         );
-        self.claim(owner, &due, now, now, until, limit).await
+        self.claim(owner, &due, now, now, until, limit, None).await
     }
 
-    /// Claims up to `limit` scheduled targets due after `now` and by `horizon`, earliest first, so
-    /// that their inits can be prepared ahead and sent on their second. The target stays
-    /// `scheduled` (a cancel or a move still wins) until it is taken.
+    /// Claims the scheduled targets due after `now` and by `horizon` of up to `accounts`
+    /// accounts (at most `limit` targets), earliest first, so that their inits can be prepared
+    /// ahead and sent on their second. An account's upcoming targets go to one worker: concurrent
+    /// claimers take different accounts (on PostgreSQL an advisory lock per account decides), so
+    /// their groups never wait for each other's quota locks. The target stays `scheduled` (a
+    /// cancel or a move still wins) until it is taken.
     pub async fn claim_upcoming(
         &self,
         owner: &str,
         now: DateTime<Utc>,
         horizon: DateTime<Utc>,
         until: DateTime<Utc>,
+        accounts: u64,
         limit: u64,
     ) -> Result<Vec<Target>, StoreError> {
         let upcoming = format!(
             "state = '{}' AND next_attempt_at > {{now}} AND next_attempt_at <= {{horizon}}",
             TargetState::Scheduled.as_str()
         );
-        self.claim(owner, &upcoming, now, horizon, until, limit)
+        self.claim(owner, &upcoming, now, horizon, until, limit, Some(accounts))
             .await
     }
 
-    /// Claims the free targets matching `condition` (which may use `{now}` and `{horizon}`).
+    /// Claims the free targets matching `condition` (which may use `{now}` and `{horizon}`),
+    /// with `accounts`, only whole accounts' targets of that many accounts at most.
+    #[allow(clippy::too_many_arguments)]
     async fn claim(
         &self,
         owner: &str,
@@ -93,21 +99,51 @@ impl Store {
         horizon: DateTime<Utc>,
         until: DateTime<Utc>,
         limit: u64,
+        accounts: Option<u64>,
     ) -> Result<Vec<Target>, StoreError> {
         let backend = self.db.get_database_backend();
         let postgres = backend == DatabaseBackend::Postgres;
+        // Placeholders are bound in the order they appear in the text.
         let mut params = Params::new(backend);
+        let mut free = |params: &mut Params| {
+            let mut sql = condition.to_owned();
+            if sql.contains("{now}") {
+                sql = sql.replace("{now}", &params.push(now));
+            }
+            if sql.contains("{horizon}") {
+                sql = sql.replace("{horizon}", &params.push(horizon));
+            }
+            let free = params.push(now);
+            format!("{sql} AND (lease_expires_at IS NULL OR lease_expires_at < {free})")
+        };
+        let mut chosen = String::new();
+        if let Some(accounts) = accounts {
+            let candidates = format!(
+                "SELECT account_id, MIN(next_attempt_at) AS earliest FROM post_targets WHERE {} \
+                 GROUP BY account_id ORDER BY earliest, account_id",
+                free(&mut params)
+            );
+            let n = params.push(i64::try_from(accounts).unwrap_or(i64::MAX));
+            // Evaluated once (`MATERIALIZED`); `OFFSET 0` keeps the lock out of the grouping, so
+            // it is tried on the candidates in order only until enough are taken. It is held
+            // until this statement commits; a claimer that takes it after that commit finds the
+            // targets claimed when it locks their rows.
+            chosen = if postgres {
+                format!(
+                    "WITH chosen AS MATERIALIZED (SELECT account_id FROM ({candidates} OFFSET 0) AS c \
+                     WHERE pg_try_advisory_xact_lock(hashtext('multitok-arm:' || account_id)) \
+                     LIMIT {n}) "
+                )
+            } else {
+                format!("WITH chosen AS (SELECT account_id FROM ({candidates}) AS c LIMIT {n}) ")
+            };
+        }
         let owner_p = params.push(owner);
         let until_p = params.push(until);
-        // Placeholders are bound in the order they appear: `{now}` before `{horizon}`.
-        let mut condition = condition.to_owned();
-        if condition.contains("{now}") {
-            condition = condition.replace("{now}", &params.push(now));
+        let mut pick = format!("SELECT id FROM post_targets WHERE {}", free(&mut params));
+        if !chosen.is_empty() {
+            pick.push_str(" AND account_id IN (SELECT account_id FROM chosen)");
         }
-        if condition.contains("{horizon}") {
-            condition = condition.replace("{horizon}", &params.push(horizon));
-        }
-        let free = params.push(now);
         let limit = params.push(i64::try_from(limit).unwrap_or(i64::MAX));
         let skip = if postgres {
             " FOR UPDATE SKIP LOCKED"
@@ -115,10 +151,8 @@ impl Store {
             ""
         };
         let sql = format!(
-            "UPDATE post_targets SET claim_owner = {owner_p}, lease_expires_at = {until_p} \
-             WHERE id IN (SELECT id FROM post_targets WHERE {condition} \
-               AND (lease_expires_at IS NULL OR lease_expires_at < {free}) \
-               ORDER BY next_attempt_at LIMIT {limit}{skip}) \
+            "{chosen}UPDATE post_targets SET claim_owner = {owner_p}, lease_expires_at = {until_p} \
+             WHERE id IN ({pick} ORDER BY next_attempt_at LIMIT {limit}{skip}) \
              RETURNING *"
         );
         Ok(post_target::Entity::find()

@@ -22,7 +22,10 @@ use crate::run::{drive, give_back, heartbeat, settle};
 
 /// Targets claimed ahead per look at most, so that a second's targets form one group.
 pub const ARM_LIMIT: u64 = 2_000;
-/// Targets claimed ahead per statement.
+/// Accounts whose upcoming targets are claimed per statement: each account's targets go to one
+/// worker, so that the groups of different workers lock different accounts.
+const ARM_ACCOUNTS: u64 = 50;
+/// Targets claimed ahead per statement at most.
 const ARM_BATCH: u64 = 500;
 /// Inits in flight at the same time at a due second.
 const SENDING_AT_ONCE: usize = 64;
@@ -51,14 +54,14 @@ pub async fn arm_once(
                 now,
                 now + ctx.lookahead,
                 now + ctx.lease,
+                ARM_ACCOUNTS,
                 ARM_BATCH,
             )
             .await?;
-        let full = batch.len() as u64 == ARM_BATCH;
-        claimed.extend(batch);
-        if !full {
+        if batch.is_empty() {
             break;
         }
+        claimed.extend(batch);
     }
     let count = claimed.len();
     let mut groups: BTreeMap<DateTime<Utc>, Vec<Target>> = BTreeMap::new();

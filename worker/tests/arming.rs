@@ -221,3 +221,40 @@ async fn a_group_at_its_second_keeps_to_six_inits_a_minute() {
         "{events:?}"
     );
 }
+
+#[tokio::test]
+async fn claiming_ahead_takes_whole_accounts() {
+    let w = World::new(sandbox_config()).await;
+    let ana = w.connect("sbx-open-ana").await;
+    let ben = w.connect("sbx-open-ben").await;
+    let at = later(60);
+    w.schedule(&[&ana, &ben], at).await;
+    w.schedule(&[&ana, &ben], at + TimeDelta::seconds(1)).await;
+    let clock = TestClock::at(at - TimeDelta::seconds(5));
+    let ctx = w.worker(clock.clock()).await;
+    let now = clock.now();
+    let claim = |owner: &'static str| {
+        ctx.services.store.claim_upcoming(
+            owner,
+            now,
+            now + TimeDelta::seconds(10),
+            now + TimeDelta::minutes(1),
+            1,
+            500,
+        )
+    };
+    let accounts = |targets: &[multitok_store::posts::Target]| {
+        let mut ids: Vec<String> = targets.iter().map(|t| t.account_id.clone()).collect();
+        ids.dedup();
+        ids
+    };
+    let first = claim("worker-one").await.unwrap();
+    let second = claim("worker-two").await.unwrap();
+    assert_eq!(first.len(), 2, "both of one account's targets: {first:?}");
+    assert_eq!(second.len(), 2, "both of the other's: {second:?}");
+    let (first, second) = (accounts(&first), accounts(&second));
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(second.len(), 1, "{second:?}");
+    assert_ne!(first, second, "each account goes to one worker");
+    assert!(claim("worker-three").await.unwrap().is_empty());
+}

@@ -34,6 +34,12 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
     let (addr, tiktok) = (free_port()?, free_port()?);
     let database = format!("sqlite://{}?mode=rwc", work.join("browser.db").display());
     let dist = root().join("web/dist").to_string_lossy().into_owned();
+    // Migrated before anything starts: the server listens before it migrates, and the worker
+    // refuses a database with pending migrations.
+    status(&mut cmd(
+        root().join("target/debug/multitok-server"),
+        &["migrate", "--database-url", &database],
+    ))?;
     let webhook = format!("http://{addr}/webhooks/tiktok");
     let mut sandbox = cmd(
         root().join("target/debug/multitok-sandbox"),

@@ -90,7 +90,7 @@ pub fn run(ci: bool) -> anyhow::Result<()> {
 
 /// Test databases are created per test; drop the ones earlier runs left behind.
 fn drop_stale_test_databases(url: &str) {
-    let list = "SELECT string_agg(format('DROP DATABASE IF EXISTS %I;', datname), ' ') FROM pg_database WHERE datname LIKE 'mt\\_test\\_%'";
+    let list = "SELECT string_agg(format('DROP DATABASE IF EXISTS %I;', datname), ' ') FROM pg_database WHERE datname LIKE 'mt\\_test\\_%' OR datname LIKE 'mt\\_worker\\_%'";
     let Some(drops) = crate::run::output(&mut cmd("psql", &[url, "-tAc", list])) else {
         return;
     };
