@@ -105,7 +105,7 @@ impl Store {
         let postgres = backend == DatabaseBackend::Postgres;
         // Placeholders are bound in the order they appear in the text.
         let mut params = Params::new(backend);
-        let mut free = |params: &mut Params| {
+        let free = |params: &mut Params| {
             let mut sql = condition.to_owned();
             if sql.contains("{now}") {
                 sql = sql.replace("{now}", &params.push(now));
