@@ -117,6 +117,7 @@ async fn seed_account(
             video_id: Set(format!("{}{:06}", seed, i)),
             title: Set(format!("Video {i} #bench")),
             posted_at: Set(posted),
+            posted_slot: Set(multitok_shared::analytics::offsets::utc_slot(posted)),
             duration_sec: Set(30),
             share_url: Set(String::new()),
             next_refresh_at: Set(None),

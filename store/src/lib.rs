@@ -114,6 +114,13 @@ impl Store {
             .map_err(StoreError::unexpected)
     }
 
+    /// Rolls back the newest `steps` migrations (tests of a migration's data changes).
+    pub async fn migrate_down(&self, steps: u32) -> Result<(), StoreError> {
+        Migrator::down(&self.db, Some(steps))
+            .await
+            .map_err(StoreError::unexpected)
+    }
+
     /// Checks that the database answers (readiness).
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.db.ping().await.map_err(StoreError::unexpected)

@@ -26,6 +26,10 @@ impl Params {
         }
     }
 
+    pub(crate) fn backend(&self) -> DatabaseBackend {
+        self.backend
+    }
+
     pub(crate) fn statement(self, sql: String) -> Statement {
         Statement::from_sql_and_values(self.backend, sql, self.values)
     }

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use multitok_shared::TargetState;
+use multitok_shared::analytics::offsets::utc_slot;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -213,6 +214,7 @@ impl Store {
                 video_id: Set(v.video_id.clone()),
                 title: Set(v.title.clone()),
                 posted_at: Set(v.posted_at),
+                posted_slot: Set(utc_slot(v.posted_at)),
                 duration_sec: Set(v.duration_sec),
                 share_url: Set(v.share_url.clone()),
                 next_refresh_at: Set(v.next_refresh_at),

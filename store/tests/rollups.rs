@@ -1,5 +1,6 @@
-//! Analytics rollups: kept by the sync path, equal to a rebuild from raw snapshots, and kept
-//! after raw snapshots are pruned (SQLite by default, PostgreSQL when `TEST_BACKEND=postgres`).
+//! Analytics storage: rollups kept by the sync path, equal to a rebuild from raw snapshots, and
+//! kept after raw snapshots are pruned; posting sums by local weekday × hour that agree with the
+//! calendar (SQLite by default, PostgreSQL when `TEST_BACKEND=postgres`).
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod common;
@@ -135,4 +136,86 @@ async fn rollups_survive_pruning_and_match_a_rebuild() {
         days
     );
     assert_eq!(store.day_views(video_ids).await.unwrap(), curves);
+}
+
+#[tokio::test]
+async fn posting_totals_agree_with_the_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = migrated_store(dir.path()).await;
+    let year = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let a = account(&store, year).await;
+    // 400 posts at scattered instants through 2026, by a fixed linear congruential sequence.
+    let mut seed: u64 = 7;
+    let mut videos = Vec::new();
+    for i in 0..400 {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let at = year + TimeDelta::seconds((seed >> 33) as i64 % (365 * 86_400));
+        videos.push(stats(&format!("{i}"), at, i64::from(i % 17) * 10));
+    }
+    store.save_videos(&a, &videos, year).await.unwrap();
+    // First with the slots stored as the videos were saved, then with the newest migration
+    // undone and redone, which computes them again from the instants, in SQL.
+    for redone in [false, true] {
+        if redone {
+            store.migrate_down(1).await.unwrap();
+            store.migrate().await.unwrap();
+        }
+        check_posting_totals(&store, &a, &videos).await;
+    }
+}
+
+async fn check_posting_totals(store: &Store, a: &str, videos: &[VideoStats]) {
+    use multitok_shared::analytics::offsets::{offset_spans, weekday_hour};
+    use std::collections::BTreeMap;
+    let year = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    let ranges = [
+        (year, year + TimeDelta::days(365)),
+        // Around Europe's and America's spring change of 2026.
+        (
+            Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 4, 15, 0, 0, 0).unwrap(),
+        ),
+    ];
+    let zones = [
+        chrono_tz::UTC,
+        chrono_tz::Europe::Berlin,
+        chrono_tz::America::New_York,
+        chrono_tz::Asia::Kolkata,
+        chrono_tz::Asia::Tokyo,
+    ];
+    for (from, to) in ranges {
+        for zone in zones {
+            let spans: Vec<(DateTime<Utc>, i32)> = offset_spans(zone, from, to)
+                .into_iter()
+                .map(|s| (s.start, s.offset_seconds))
+                .collect();
+            let rows = store
+                .posting_totals(&[a.to_owned()], from, to, &spans)
+                .await
+                .unwrap();
+            let mut got: BTreeMap<(u8, u8), (i64, i64)> = BTreeMap::new();
+            for row in rows {
+                let cell = got.entry(weekday_hour(row.slot)).or_default();
+                cell.0 += row.posts;
+                cell.1 += row.views;
+            }
+            let mut expected: BTreeMap<(u8, u8), (i64, i64)> = BTreeMap::new();
+            for v in videos
+                .iter()
+                .filter(|v| v.posted_at >= from && v.posted_at < to)
+            {
+                use chrono::{Datelike, Timelike};
+                let local = v.posted_at.with_timezone(&zone);
+                let key = (
+                    local.weekday().num_days_from_monday() as u8,
+                    local.hour() as u8,
+                );
+                let cell = expected.entry(key).or_default();
+                cell.0 += 1;
+                cell.1 += v.views;
+            }
+            assert!(!expected.is_empty());
+            assert_eq!(got, expected, "{zone} from {from} to {to}");
+        }
+    }
 }

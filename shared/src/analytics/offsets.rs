@@ -61,6 +61,19 @@ pub fn weekday_hour(slot: i64) -> (u8, u8) {
     ((slot / 24) as u8, (slot % 24) as u8)
 }
 
+/// The slot of an instant in UTC, `(epoch hours + 72) % 168`: hours since a Monday midnight,
+/// UTC. Where a zone's offset is whole hours, the local slot is this plus the offset's hours.
+pub fn utc_slot(at: DateTime<Utc>) -> i16 {
+    (at.timestamp().div_euclid(3600) + 72).rem_euclid(168) as i16
+}
+
+/// The local slot of UTC slot `utc_slot` under a whole-hours offset; `None` for an offset with
+/// minutes (India, Nepal, parts of Australia), where the hour depends on more than the slot.
+pub fn shifted_slot(utc_slot: i64, offset_seconds: i32) -> Option<i64> {
+    (offset_seconds % 3600 == 0)
+        .then(|| (utc_slot + i64::from(offset_seconds / 3600)).rem_euclid(168))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +127,19 @@ mod tests {
             let local = at.with_timezone(&zone);
             prop_assert_eq!(weekday as u32, local.weekday().num_days_from_monday());
             prop_assert_eq!(hour as u32, local.hour());
+            if let Some(slot) = shifted_slot(utc_slot(at).into(), span.offset_seconds) {
+                prop_assert_eq!(weekday_hour(slot), (weekday, hour));
+            } else {
+                prop_assert!(span.offset_seconds % 3600 != 0);
+            }
+        }
+
+        #[test]
+        fn the_utc_slot_is_the_utc_weekday_and_hour(secs in -4_000_000_000i64..4_000_000_000) {
+            let at = DateTime::from_timestamp(secs, 0).unwrap();
+            let (weekday, hour) = weekday_hour(utc_slot(at).into());
+            prop_assert_eq!(weekday as u32, at.weekday().num_days_from_monday());
+            prop_assert_eq!(hour as u32, at.hour());
         }
     }
 }

@@ -121,7 +121,8 @@ impl Store {
     /// Per account and local weekday × hour of posting, the videos posted in `[from, to)` and
     /// their views, added up by the database. `spans` are the zone's offsets from UTC over the
     /// range (each `(start, seconds)` holds until the next start); `slot` is
-    /// `((epoch seconds + offset) / 3600 + 72) % 168`, hours since a local Monday midnight.
+    /// `((epoch seconds + offset) / 3600 + 72) % 168`, hours since a local Monday midnight. An
+    /// account and slot may come in several rows (one per span), to be added up.
     pub async fn posting_totals(
         &self,
         accounts: &[String],
@@ -129,39 +130,19 @@ impl Store {
         to: DateTime<Utc>,
         spans: &[(DateTime<Utc>, i32)],
     ) -> Result<Vec<SlotRow>, StoreError> {
-        if accounts.is_empty() {
+        if accounts.is_empty() || from >= to {
             return Ok(Vec::new());
         }
         let backend = self.db.get_database_backend();
-        let postgres = backend == DatabaseBackend::Postgres;
         let mut params = Params::new(backend);
-        let epoch = if postgres {
-            // `date_part` is floating point; `EXTRACT` answers `numeric`, slower per row.
-            "CAST(FLOOR(date_part('epoch', posted_at)) AS BIGINT)"
-        } else {
-            "CAST(strftime('%s', posted_at) AS INTEGER)"
-        };
-        let last = spans.last().map_or(0, |s| s.1).to_string();
-        let offset = if spans.len() < 2 {
-            last
-        } else {
-            let mut case = String::from("CASE");
-            for pair in spans.windows(2) {
-                let until = params.push(pair[1].0);
-                case += &format!(" WHEN posted_at < {until} THEN {}", pair[0].1);
+        let sql = if spans.iter().all(|s| s.1 % 3600 == 0) {
+            match totals_by_stored_slot(&mut params, accounts, from, to, spans) {
+                Some(sql) => sql,
+                None => return Ok(Vec::new()),
             }
-            case + " ELSE " + &last + " END"
+        } else {
+            totals_by_instant(&mut params, accounts, from, to, spans)
         };
-        let ids: Vec<String> = accounts.iter().map(|a| params.push(a.clone())).collect();
-        let (from, to) = (params.push(from), params.push(to));
-        let sql = format!(
-            "SELECT account_id, (({epoch} + {offset}) / 3600 + 72) % 168 AS slot, \
-             COUNT(*) AS posts, \
-             CAST(SUM(CASE WHEN view_count > 0 THEN view_count ELSE 0 END) AS BIGINT) AS views \
-             FROM videos WHERE account_id IN ({}) AND posted_at >= {from} AND posted_at < {to} \
-             GROUP BY account_id, slot",
-            ids.join(", ")
-        );
         Ok(SlotRow::find_by_statement(params.statement(sql))
             .all(&self.db)
             .await?)
@@ -300,4 +281,72 @@ impl Store {
             .all(&self.db)
             .await?)
     }
+}
+
+const VIEWS: &str = "CAST(SUM(CASE WHEN view_count > 0 THEN view_count ELSE 0 END) AS BIGINT)";
+
+/// Whole-hour offsets: per span, the stored UTC slots shifted by the span's hours, read from the
+/// index (account, posted at, slot, views) alone. `None` when no span overlaps the range.
+fn totals_by_stored_slot(
+    params: &mut Params,
+    accounts: &[String],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    spans: &[(DateTime<Utc>, i32)],
+) -> Option<String> {
+    let mut parts = Vec::new();
+    for (i, &(start, offset)) in spans.iter().enumerate() {
+        let end = spans.get(i + 1).map_or(to, |next| next.0).min(to);
+        let start = start.max(from);
+        if start >= end {
+            continue;
+        }
+        let shift = i64::from(offset / 3600).rem_euclid(168);
+        let ids: Vec<String> = accounts.iter().map(|a| params.push(a.clone())).collect();
+        let (start, end) = (params.push(start), params.push(end));
+        parts.push(format!(
+            "SELECT account_id, CAST((posted_slot + {shift}) % 168 AS BIGINT) AS slot, \
+             COUNT(*) AS posts, {VIEWS} AS views FROM videos \
+             WHERE account_id IN ({}) AND posted_at >= {start} AND posted_at < {end} \
+             GROUP BY account_id, posted_slot",
+            ids.join(", ")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(" UNION ALL "))
+}
+
+/// Offsets with minutes: each instant turned into its local slot, one offset per span.
+fn totals_by_instant(
+    params: &mut Params,
+    accounts: &[String],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    spans: &[(DateTime<Utc>, i32)],
+) -> String {
+    let epoch = if params.backend() == DatabaseBackend::Postgres {
+        // `date_part` is floating point; `EXTRACT` answers `numeric`, slower per row.
+        "CAST(FLOOR(date_part('epoch', posted_at)) AS BIGINT)"
+    } else {
+        "CAST(strftime('%s', posted_at) AS INTEGER)"
+    };
+    let last = spans.last().map_or(0, |s| s.1).to_string();
+    let offset = if spans.len() < 2 {
+        last
+    } else {
+        let mut case = String::from("CASE");
+        for pair in spans.windows(2) {
+            let until = params.push(pair[1].0);
+            case += &format!(" WHEN posted_at < {until} THEN {}", pair[0].1);
+        }
+        case + " ELSE " + &last + " END"
+    };
+    let ids: Vec<String> = accounts.iter().map(|a| params.push(a.clone())).collect();
+    let (from, to) = (params.push(from), params.push(to));
+    format!(
+        "SELECT account_id, (({epoch} + {offset}) / 3600 + 72) % 168 AS slot, \
+         COUNT(*) AS posts, {VIEWS} AS views \
+         FROM videos WHERE account_id IN ({}) AND posted_at >= {from} AND posted_at < {to} \
+         GROUP BY account_id, slot",
+        ids.join(", ")
+    )
 }

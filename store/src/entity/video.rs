@@ -12,6 +12,8 @@ pub struct Model {
     pub video_id: String,
     pub title: String,
     pub posted_at: DateTimeUtc,
+    /// Hour of the week it was posted in UTC: `(epoch hours + 72) % 168`, 0 = Monday 00:00.
+    pub posted_slot: i16,
     pub duration_sec: i32,
     pub share_url: String,
     /// When its statistics are read again between nightly syncs; none once it is old.
