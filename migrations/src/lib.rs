@@ -10,8 +10,7 @@ mod m20261125_000004_posts;
 mod m20261125_000005_publishing;
 mod m20261125_000006_sync;
 mod m20261125_000007_analytics;
-mod m20261126_000008_videos_posting_index;
-mod m20261126_000009_videos_posting_slot;
+mod m20261126_000008_videos_posting_slot;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -28,8 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_publishing::Migration),
             Box::new(m20261125_000006_sync::Migration),
             Box::new(m20261125_000007_analytics::Migration),
-            Box::new(m20261126_000008_videos_posting_index::Migration),
-            Box::new(m20261126_000009_videos_posting_slot::Migration),
+            Box::new(m20261126_000008_videos_posting_slot::Migration),
         ]
     }
 }

@@ -67,11 +67,11 @@ pub fn utc_slot(at: DateTime<Utc>) -> i16 {
     (at.timestamp().div_euclid(3600) + 72).rem_euclid(168) as i16
 }
 
-/// The local slot of UTC slot `utc_slot` under a whole-hours offset; `None` for an offset with
-/// minutes (India, Nepal, parts of Australia), where the hour depends on more than the slot.
-pub fn shifted_slot(utc_slot: i64, offset_seconds: i32) -> Option<i64> {
-    (offset_seconds % 3600 == 0)
-        .then(|| (utc_slot + i64::from(offset_seconds / 3600)).rem_euclid(168))
+/// The hours (0–167) to add to a UTC slot, modulo 168, for the local slot under a whole-hours
+/// offset; `None` for an offset with minutes (India, Nepal, parts of Australia), where the
+/// local hour depends on more than the UTC slot.
+pub fn whole_hour_shift(offset_seconds: i32) -> Option<i64> {
+    (offset_seconds % 3600 == 0).then(|| i64::from(offset_seconds / 3600).rem_euclid(168))
 }
 
 #[cfg(test)]
@@ -127,7 +127,8 @@ mod tests {
             let local = at.with_timezone(&zone);
             prop_assert_eq!(weekday as u32, local.weekday().num_days_from_monday());
             prop_assert_eq!(hour as u32, local.hour());
-            if let Some(slot) = shifted_slot(utc_slot(at).into(), span.offset_seconds) {
+            if let Some(shift) = whole_hour_shift(span.offset_seconds) {
+                let slot = (i64::from(utc_slot(at)) + shift) % 168;
                 prop_assert_eq!(weekday_hour(slot), (weekday, hour));
             } else {
                 prop_assert!(span.offset_seconds % 3600 != 0);

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use multitok_shared::TargetState;
+use multitok_shared::analytics::offsets::whole_hour_shift;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseBackend, EntityTrait, FromQueryResult, JoinType, QueryFilter,
     QueryOrder, QuerySelect, RelationTrait,
@@ -135,13 +136,15 @@ impl Store {
         }
         let backend = self.db.get_database_backend();
         let mut params = Params::new(backend);
-        let sql = if spans.iter().all(|s| s.1 % 3600 == 0) {
-            match totals_by_stored_slot(&mut params, accounts, from, to, spans) {
-                Some(sql) => sql,
-                None => return Ok(Vec::new()),
+        let shifts: Option<Vec<i64>> = spans.iter().map(|s| whole_hour_shift(s.1)).collect();
+        let sql = match shifts {
+            Some(shifts) => {
+                match totals_by_stored_slot(&mut params, accounts, from, to, spans, &shifts) {
+                    Some(sql) => sql,
+                    None => return Ok(Vec::new()),
+                }
             }
-        } else {
-            totals_by_instant(&mut params, accounts, from, to, spans)
+            None => totals_by_instant(&mut params, accounts, from, to, spans),
         };
         Ok(SlotRow::find_by_statement(params.statement(sql))
             .all(&self.db)
@@ -285,23 +288,24 @@ impl Store {
 
 const VIEWS: &str = "CAST(SUM(CASE WHEN view_count > 0 THEN view_count ELSE 0 END) AS BIGINT)";
 
-/// Whole-hour offsets: per span, the stored UTC slots shifted by the span's hours, read from the
-/// index (account, posted at, slot, views) alone. `None` when no span overlaps the range.
+/// Whole-hour offsets: per span, the stored UTC slots shifted by the span's hours (`shifts`, one
+/// per span), read from the index (account, posted at, slot, views) alone. `None` when no span
+/// overlaps the range.
 fn totals_by_stored_slot(
     params: &mut Params,
     accounts: &[String],
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     spans: &[(DateTime<Utc>, i32)],
+    shifts: &[i64],
 ) -> Option<String> {
     let mut parts = Vec::new();
-    for (i, &(start, offset)) in spans.iter().enumerate() {
+    for (i, (&(start, _), shift)) in spans.iter().zip(shifts).enumerate() {
         let end = spans.get(i + 1).map_or(to, |next| next.0).min(to);
         let start = start.max(from);
         if start >= end {
             continue;
         }
-        let shift = i64::from(offset / 3600).rem_euclid(168);
         let ids: Vec<String> = accounts.iter().map(|a| params.push(a.clone())).collect();
         let (start, end) = (params.push(start), params.push(end));
         parts.push(format!(

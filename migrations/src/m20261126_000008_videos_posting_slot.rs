@@ -1,7 +1,8 @@
-//! Best times add posts up by hour of the week without turning each instant into a local hour:
-//! each video keeps `posted_slot`, the hour of the week it was posted in UTC (`(epoch hours + 72)
-//! % 168`, hours since a Monday midnight), and the index (account, posted at, views) becomes
-//! (account, posted at, slot, views), so the sums come from the index alone.
+//! Best times add posts up by hour of the week from an index alone, without turning each
+//! instant into a local hour: each video keeps `posted_slot`, the hour of the week it was posted
+//! in UTC (`(epoch hours + 72) % 168`, hours since a Monday midnight), and the index (account,
+//! posted at) becomes (account, posted at, slot, views), which also serves every range read
+//! the old one did.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DatabaseBackend;
@@ -19,7 +20,7 @@ enum Videos {
 }
 
 const INDEX: &str = "idx_videos_account_posted_slot_views";
-const OLD_INDEX: &str = "idx_videos_account_posted_views";
+const OLD_INDEX: &str = "idx_videos_account_posted";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -77,7 +78,6 @@ impl MigrationTrait for Migration {
                     .table(Videos::Table)
                     .col(Videos::AccountId)
                     .col(Videos::PostedAt)
-                    .col(Videos::ViewCount)
                     .to_owned(),
             )
             .await?;
