@@ -223,6 +223,17 @@ test('a post scheduled a few seconds ahead goes live on the Post page without a 
   await shot('11-post-published');
 });
 
+test('leaving a page with live updates closes its stream, so later pages still load', async () => {
+  // Over HTTP/1.1 a browser holds six connections per server: eight visits to the Post page
+  // whose streams stayed open would stall every later call.
+  for (let i = 0; i < 8; i++) {
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.goBack();
+    await page.getByText('Going live in a moment').waitFor();
+  }
+});
+
 test('the dashboard and analytics pages draw charts with data, the heatmap shows, an export downloads', async () => {
   await page.getByRole('link', { name: 'Dashboard' }).click();
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();

@@ -19,6 +19,17 @@ pub use rpc::Rpc;
 
 use crate::error::ApiError;
 
+/// Runs `task` until it ends or until the returned function is called (an effect's cleanup), so
+/// that leaving a page cancels its streams' fetches: a browser holds only a few connections per
+/// server over HTTP/1.1, and streams left open would stall every later call.
+pub fn spawn_cancellable(task: impl Future<Output = ()> + 'static) -> impl FnOnce() {
+    let (task, handle) = futures::future::abortable(task);
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = task.await;
+    });
+    move || handle.abort()
+}
+
 /// Handle to the server; cheap to clone, shared by every page.
 #[derive(Clone)]
 pub struct Api {

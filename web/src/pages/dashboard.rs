@@ -7,6 +7,7 @@ use multitok_shared::chart::{compact, percent, signed};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::api::spawn_cancellable;
 use crate::components::chart::{Line, LineChart};
 use crate::components::field::ErrorBanner;
 use crate::error::ApiError;
@@ -88,17 +89,12 @@ pub fn dashboard() -> Html {
                 workspace_id: ws.clone(),
                 period_days: *period,
             };
-            // Leaving the page (or changing the period) aborts the stream, which cancels its
-            // fetch: a browser holds only a few connections per server over HTTP/1.1.
-            let (watch, handle) = futures::future::abortable(async move {
+            // Leaving the page (or changing the period) cancels the stream.
+            spawn_cancellable(async move {
                 if let Err(e) = api.watch(request, |d| data.set(d.dashboard)).await {
                     error.set(Some(e));
                 }
-            });
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = watch.await;
-            });
-            move || handle.abort()
+            })
         });
     }
     let on_period = {

@@ -4,6 +4,7 @@
 use multitok_proto::v1 as pb;
 use yew::prelude::*;
 
+use crate::api::spawn_cancellable;
 use crate::components::field::ErrorBanner;
 use crate::error::ApiError;
 use crate::hooks::use_session;
@@ -50,8 +51,9 @@ pub fn post_page() -> Html {
             ws.clone(),
             post_id.clone(),
         );
+        // Leaving the page (or reloading it after an action) cancels the stream.
         use_effect_with((id.clone(), *version), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
+            spawn_cancellable(async move {
                 let loaded = async {
                     let a = api
                         .send(pb::ListAccountsRequest {
@@ -99,7 +101,7 @@ pub fn post_page() -> Html {
                 if let Err(e) = loaded.await {
                     error.set(Some(e));
                 }
-            });
+            })
         });
     }
     let act = |kind: &'static str| {
