@@ -200,21 +200,25 @@ test('compose for two accounts with different privacy, see it on the calendar, d
   assert.match(await to.first().innerText(), /@ana\.bakes/, 'the filter shows one account');
 });
 
-test('a post scheduled a few seconds ahead goes live on the Post page without a reload', async () => {
+/** Schedules the clip for @ana.bakes (private) at `at` (UTC) from Compose; ends on its Post page. */
+async function scheduleClip(caption, at) {
   await page.getByRole('link', { name: 'Compose' }).click();
   await page.getByRole('heading', { name: 'Compose' }).waitFor();
   const clip = await page.locator('#compose-media option', { hasText: 'clip-720x1280-30fps.mp4' }).getAttribute('value');
   await page.selectOption('#compose-media', clip);
-  await page.fill('#compose-caption', 'Going live in a moment');
+  await page.fill('#compose-caption', caption);
   await page.locator('input[data-account="ana.bakes"]').check();
   await page.locator('select[name="privacy-ana.bakes"]').selectOption('SELF_ONLY');
-  const soon = new Date(Date.now() + 6000).toISOString().slice(0, 19);
   await page.fill('#compose-zone', 'UTC');
-  await page.fill('#compose-when', soon);
+  await page.fill('#compose-when', at.toISOString().slice(0, 19));
   await page.locator('#compose-submit').click();
   await page.waitForURL('**/post?id=*');
+  await page.getByText(caption).waitFor();
+}
+
+test('a post scheduled a few seconds ahead goes live on the Post page without a reload', async () => {
+  await scheduleClip('Going live in a moment', new Date(Date.now() + 6000));
   const url = page.url();
-  await page.getByText('Going live in a moment').waitFor();
   const badge = page.locator('.target-row', { hasText: '@ana.bakes' }).locator('.target-state');
   await badge.filter({ hasText: 'Scheduled' }).waitFor();
   await badge.filter({ hasText: 'Published' }).waitFor({ timeout: 60000 });
@@ -224,13 +228,14 @@ test('a post scheduled a few seconds ahead goes live on the Post page without a 
 });
 
 test('leaving a page with live updates closes its stream, so later pages still load', async () => {
-  // Over HTTP/1.1 a browser holds six connections per server: eight visits to the Post page
-  // whose streams stayed open would stall every later call.
+  // A post still waiting keeps its Post page's stream open. Over HTTP/1.1 a browser holds six
+  // connections per server: eight visits whose streams stayed open would stall every later call.
+  await scheduleClip('Waiting for next week', new Date(Date.now() + 7 * 86400000));
   for (let i = 0; i < 8; i++) {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await page.goBack();
-    await page.getByText('Going live in a moment').waitFor();
+    await page.getByText('Waiting for next week').waitFor();
   }
 });
 
