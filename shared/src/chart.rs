@@ -157,6 +157,38 @@ pub fn heat(value: f64, lo: f64, hi: f64) -> (u8, u8, u8) {
     (mix(238.0, 13.0), mix(242.0, 110.0), mix(255.0, 253.0))
 }
 
+/// Line colors, in order (RGB).
+pub const PALETTE: [(u8, u8, u8); 10] = [
+    (13, 110, 253),
+    (220, 53, 69),
+    (25, 135, 84),
+    (253, 126, 20),
+    (111, 66, 193),
+    (32, 201, 151),
+    (214, 51, 132),
+    (102, 16, 242),
+    (13, 202, 240),
+    (108, 117, 125),
+];
+
+/// Low and high edges of a shaded band, a value (or a gap) per x.
+pub type Band = (Vec<Option<f64>>, Vec<Option<f64>>);
+
+/// The outline of a band between `low` and `high` (a value or a gap per x): along the high edge
+/// left to right, then back along the low edge. Fewer than 3 points means nothing to shade.
+pub fn band_outline(low: &[Option<f64>], high: &[Option<f64>]) -> Vec<(f64, f64)> {
+    let upper = high
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| Some((i as f64, (*v)?)));
+    let lower = low
+        .iter()
+        .enumerate()
+        .rev()
+        .filter_map(|(i, v)| Some((i as f64, (*v)?)));
+    upper.chain(lower).collect()
+}
+
 /// A post's views by day of age (0 to `days`), and its forecast: the expected line and the low
 /// and high edges, from its current (day, views) through each (day, expected, low, high).
 pub struct ForecastLines {
@@ -216,6 +248,17 @@ pub fn forecast_lines(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_band_goes_out_along_the_high_edge_and_back_along_the_low_one() {
+        let low = [None, Some(1.0), Some(2.0), None];
+        let high = [None, Some(3.0), Some(5.0), Some(6.0)];
+        assert_eq!(
+            band_outline(&low, &high),
+            vec![(1.0, 3.0), (2.0, 5.0), (3.0, 6.0), (2.0, 2.0), (1.0, 1.0)]
+        );
+        assert!(band_outline(&[None; 3], &[None; 3]).is_empty());
+    }
 
     #[test]
     fn known_values() {

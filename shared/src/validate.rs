@@ -42,6 +42,19 @@ impl Violations {
         }
     }
 
+    /// The same violations with their fields under `parent` (`range.from` → `compare.range.from`).
+    pub fn nested(self, parent: &str) -> Violations {
+        Violations(
+            self.0
+                .into_iter()
+                .map(|v| FieldViolation {
+                    field: format!("{parent}.{}", v.field),
+                    description: v.description,
+                })
+                .collect(),
+        )
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -168,6 +181,14 @@ mod tests {
     #[case("a@b..com", None)]
     fn email_rules(#[case] input: &str, #[case] expected: Option<&str>) {
         assert_eq!(email(input).ok().as_deref(), expected);
+    }
+
+    #[test]
+    fn nested_violations_name_the_field_under_its_parent() {
+        let mut v = Violations::one("range.from", "must be a day");
+        v.add("metric", "is not a known metric");
+        let fields: Vec<String> = v.nested("compare").0.into_iter().map(|f| f.field).collect();
+        assert_eq!(fields, ["compare.range.from", "compare.metric"]);
     }
 
     #[test]

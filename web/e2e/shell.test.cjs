@@ -239,7 +239,13 @@ test('leaving a page with live updates closes its stream, so later pages still l
   }
 });
 
-test('the dashboard and analytics pages draw charts with data, the heatmap shows, an export downloads', async () => {
+/** Clicks `button` and answers the file it downloads: its name and bytes. */
+async function downloaded(button) {
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return { name: download.suggestedFilename(), bytes: fs.readFileSync(await download.path()) };
+}
+
+test('the dashboard and analytics pages draw charts with data, the heatmap shows, exports and chart images download', async () => {
   await page.getByRole('link', { name: 'Dashboard' }).click();
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   // The account was synced when it was connected; WatchDashboard brings its counts.
@@ -264,19 +270,23 @@ test('the dashboard and analytics pages draw charts with data, the heatmap shows
   await series.waitFor();
   assert.ok(await inked(series) > 200);
   await shot('13-analytics');
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    page.getByRole('button', { name: 'Daily counts (CSV)' }).click(),
-  ]);
-  assert.match(download.suggestedFilename(), /^multitok-account-days-.*\.csv$/);
-  const csv = fs.readFileSync(await download.path(), 'utf8');
+  const daily = await downloaded(page.getByRole('button', { name: 'Daily counts (CSV)' }));
+  assert.match(daily.name, /^multitok-account-days-.*\.csv$/);
+  const csv = daily.bytes.toString('utf8');
   assert.match(csv, /^account_id,account_name,day,followers/);
   assert.ok(csv.trim().split('\n').length >= 2, 'at least one day of data');
+  const heatmapPng = await downloaded(
+    page.locator('section', { hasText: 'Best times to post' }).getByRole('button', { name: 'Chart (PNG)' }));
+  assert.match(heatmapPng.name, /^multitok-best-times-.*\.png$/);
+  assert.equal(heatmapPng.bytes.subarray(1, 4).toString(), 'PNG');
 
   await page.getByRole('button', { name: 'Compare' }).click();
   await page.locator('canvas[aria-label="Accounts compared"]').waitFor();
   await page.locator('table.data tbody tr').first().waitFor();
   await shot('14-compare');
+  const comparePng = await downloaded(page.getByRole('button', { name: 'Chart (PNG)' }));
+  assert.match(comparePng.name, /^multitok-compare-followers-.*\.png$/);
+  assert.equal(comparePng.bytes.subarray(1, 4).toString(), 'PNG');
 });
 
 test('log out ends the session, also after a reload', async () => {

@@ -12,6 +12,7 @@ use super::{caller, convert, posts, status};
 use crate::error::AppError;
 use crate::service::Services;
 use crate::service::access::{Access, EditContent, Permission, View};
+use crate::service::analytics::charts::ChartQuery;
 use crate::service::analytics::input::{self, DayRange};
 use crate::service::analytics::render;
 use crate::service::analytics::series::SeriesQuery;
@@ -55,6 +56,87 @@ fn required_range(v: &mut Violations, range: Option<pb::DateRange>) -> Option<Da
             None
         }
     }
+}
+
+/// A post or a video of a post analytics request or chart.
+fn post_subject(post_id: Option<&str>, video_id: Option<&str>) -> Result<PostSubject, Violations> {
+    match (post_id, video_id) {
+        (Some(id), _) => Ok(PostSubject::Post(convert::id("post_id", id)?)),
+        (_, Some(id)) if !id.is_empty() && id.len() <= 64 => Ok(PostSubject::Video(id.to_owned())),
+        _ => Err(Violations::one("subject", "name a post_id or a video_id")),
+    }
+}
+
+/// The chart a RenderChart request names, checked; violations name the fields of the chart's
+/// message (`compare.account_ids[0]`).
+fn chart_query(r: &pb::RenderChartRequest) -> Result<ChartQuery, Violations> {
+    use pb::render_chart_request::Chart;
+    let range = |range: &Option<pb::DateRange>| range.clone().unwrap_or_default();
+    Ok(match &r.chart {
+        None => {
+            let account_id = convert::id("account_id", &r.account_id)?;
+            let range = range(&r.range);
+            let q = SeriesQuery::parse(&[r.metric], &range.from, &range.to, r.granularity)?;
+            ChartQuery::Series { account_id, q }
+        }
+        Some(Chart::Post(p)) => {
+            use pb::post_chart::Subject;
+            let subject = match &p.subject {
+                Some(Subject::PostId(id)) => post_subject(Some(id), None),
+                Some(Subject::VideoId(id)) => post_subject(None, Some(id)),
+                None => post_subject(None, None),
+            };
+            ChartQuery::Post(subject.map_err(|v| v.nested("post"))?)
+        }
+        Some(Chart::BestTimes(b)) => {
+            let mut v = Violations::new();
+            if !b.account_id.is_empty() {
+                v.check("account_id", validate::uuid_text(&b.account_id));
+            }
+            let range = required_range(&mut v, b.range.clone());
+            v.into_result().map_err(|v| v.nested("best_times"))?;
+            let range = range.ok_or_else(|| Violations::one("best_times.range", "is required"))?;
+            ChartQuery::BestTimes {
+                account_id: b.account_id.clone(),
+                range,
+            }
+        }
+        Some(Chart::Compare(c)) => {
+            let mut v = Violations::new();
+            let account_ids = posts::id_list(&mut v, "account_ids", &c.account_ids);
+            let metric = input::metric(&mut v, "metric", c.metric);
+            let granularity = input::granularity(&mut v, "granularity", c.granularity);
+            let range = range(&c.range);
+            let range = input::range(&mut v, "range", &range.from, &range.to);
+            v.into_result().map_err(|v| v.nested("compare"))?;
+            let range = range.ok_or_else(|| Violations::one("compare.range", "is required"))?;
+            ChartQuery::Compare {
+                account_ids,
+                q: SeriesQuery {
+                    metrics: metric.into_iter().collect(),
+                    range,
+                    granularity,
+                },
+            }
+        }
+        Some(Chart::Dashboard(d)) => {
+            let mut v = Violations::new();
+            let metric = match d.metric {
+                1 => Some(input::Metric::Followers),
+                5 => Some(input::Metric::Views),
+                _ => {
+                    v.add("metric", "must be followers or views");
+                    None
+                }
+            };
+            input::period(&mut v, "period_days", d.period_days);
+            v.into_result().map_err(|v| v.nested("dashboard"))?;
+            ChartQuery::Dashboard {
+                metric: metric.unwrap_or(input::Metric::Followers),
+                period_days: d.period_days,
+            }
+        }
+    })
 }
 
 /// A channel of answers as a gRPC stream.
@@ -118,20 +200,12 @@ impl AnalyticsService for Analytics {
         use pb::get_post_analytics_request::Subject;
         let caller = caller(&request)?;
         let r = request.into_inner();
-        let subject = match r.subject {
-            Some(Subject::PostId(id)) => {
-                PostSubject::Post(convert::id("post_id", &id).map_err(status)?)
-            }
-            Some(Subject::VideoId(id)) if !id.is_empty() && id.len() <= 64 => {
-                PostSubject::Video(id)
-            }
-            _ => {
-                return Err(status(Violations::one(
-                    "subject",
-                    "name a post_id or a video_id",
-                )));
-            }
-        };
+        let subject = match &r.subject {
+            Some(Subject::PostId(id)) => post_subject(Some(id), None),
+            Some(Subject::VideoId(id)) => post_subject(None, Some(id)),
+            None => post_subject(None, None),
+        }
+        .map_err(status)?;
         let access: Access<View> = self
             .access(&caller, &r.workspace_id, None, Violations::new())
             .await?;
@@ -312,16 +386,21 @@ impl AnalyticsService for Analytics {
     ) -> Result<Response<pb::RenderChartResponse>, Status> {
         let caller = caller(&request)?;
         let r = request.into_inner();
-        let account = convert::id("account_id", &r.account_id).map_err(status)?;
-        let range = r.range.unwrap_or_default();
-        let q = SeriesQuery::parse(&[r.metric], &range.from, &range.to, r.granularity)
-            .map_err(status)?;
-        let size = render::size(r.width, r.height).map_err(status)?;
+        let size = render::size(r.width, r.height);
+        let query = chart_query(&r);
+        let (size, query) = match (size, query) {
+            (Ok(size), Ok(query)) => (size, query),
+            (size, query) => {
+                let mut v = size.err().unwrap_or_default();
+                v.0.extend(query.err().map(|q| q.0).unwrap_or_default());
+                return Err(status(v));
+            }
+        };
         let access: Access<View> = self
             .access(&caller, &r.workspace_id, None, Violations::new())
             .await?;
         let answer = access
-            .render_chart(&self.services, &account, q, size)
+            .render_chart(&self.services, query, size)
             .await
             .map_err(status)?;
         Ok(Response::new(answer))

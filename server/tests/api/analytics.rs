@@ -724,30 +724,129 @@ async fn the_dashboard_stream_follows_a_sync() {
     assert_eq!(next.totals.unwrap().followers, 275);
 }
 
+/// The width and height in a PNG's header.
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let at = |i: usize| u32::from_be_bytes([png[i], png[i + 1], png[i + 2], png[i + 3]]);
+    (at(16), at(20))
+}
+
+impl Seeded {
+    async fn chart(
+        &self,
+        chart: Option<pb::render_chart_request::Chart>,
+        (width, height): (i32, i32),
+    ) -> Result<pb::RenderChartResponse, tonic::Status> {
+        let request = pb::RenderChartRequest {
+            workspace_id: self.ws(),
+            account_id: self.a.clone(),
+            metric: pb::Metric::Followers.into(),
+            range: range(&day(-10), &day(0)),
+            granularity: 0,
+            width,
+            height,
+            chart,
+        };
+        let answer = client(&self.w.app)
+            .render_chart(authed(self.token(), request))
+            .await?;
+        Ok(answer.into_inner())
+    }
+}
+
 #[tokio::test]
-async fn a_chart_renders_as_png_and_bad_sizes_are_invalid() {
+async fn every_chart_renders_as_png_and_bad_charts_are_invalid() {
+    use pb::render_chart_request::Chart;
     let s = seeded().await;
-    let render = |width: i32, height: i32| {
-        let mut c = client(&s.w.app);
-        let request = authed(
-            s.token(),
-            pb::RenderChartRequest {
-                workspace_id: s.ws(),
-                account_id: s.a.clone(),
-                metric: pb::Metric::Followers.into(),
-                range: range(&day(-10), &day(0)),
-                granularity: 0,
-                width,
-                height,
-            },
-        );
-        async move { c.render_chart(request).await }
-    };
-    let chart = render(640, 300).await.unwrap().into_inner();
-    assert_eq!(&chart.png[..8], b"\x89PNG\r\n\x1a\n");
-    let width = u32::from_be_bytes([chart.png[16], chart.png[17], chart.png[18], chart.png[19]]);
-    assert_eq!(width, 640);
-    assert!(chart.file_name.ends_with(".png"), "{}", chart.file_name);
-    let err = render(10, 9000).await.unwrap_err();
+    let series = s.chart(None, (640, 300)).await.unwrap();
+    assert_eq!(png_size(&series.png), (640, 300));
+    assert!(
+        series.file_name.starts_with("multitok-followers-"),
+        "{}",
+        series.file_name
+    );
+    let charts = [
+        Chart::Post(pb::PostChart {
+            subject: Some(pb::post_chart::Subject::VideoId("101".into())),
+        }),
+        Chart::BestTimes(pb::BestTimesChart {
+            account_id: String::new(),
+            range: range(&day(-30), &day(0)),
+        }),
+        Chart::Compare(pb::CompareChart {
+            account_ids: vec![s.a.clone(), s.b.clone()],
+            metric: pb::Metric::Followers.into(),
+            range: range(&day(-10), &day(0)),
+            granularity: 0,
+        }),
+        Chart::Dashboard(pb::DashboardChart {
+            metric: pb::Metric::Views.into(),
+            period_days: 0,
+        }),
+    ];
+    let mut names = Vec::new();
+    for chart in charts {
+        let answer = s.chart(Some(chart), (0, 0)).await.unwrap();
+        assert_eq!(png_size(&answer.png), (800, 400), "{}", answer.file_name);
+        // Kept for a look, as the browser tests keep their screenshots.
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/charts");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(&answer.file_name), &answer.png).unwrap();
+        names.push(answer.file_name);
+    }
+    assert_eq!(names[0], "multitok-video-101.png");
+    assert!(names[1].starts_with("multitok-best-times-"), "{}", names[1]);
+    assert!(
+        names[2].starts_with("multitok-compare-followers-"),
+        "{}",
+        names[2]
+    );
+    assert_eq!(names[3], "multitok-dashboard-views-30-days.png");
+
+    let err = s.chart(None, (10, 9000)).await.unwrap_err();
     assert_eq!(violated_fields(&err), ["width", "height"]);
+    let bad = [
+        (
+            Chart::Compare(pb::CompareChart {
+                account_ids: vec!["nope".into()],
+                metric: 42,
+                range: None,
+                granularity: 0,
+            }),
+            vec![
+                "compare.account_ids[0]",
+                "compare.metric",
+                "compare.range.from",
+                "compare.range.to",
+            ],
+        ),
+        (
+            Chart::Dashboard(pb::DashboardChart {
+                metric: pb::Metric::Likes.into(),
+                period_days: 400,
+            }),
+            vec!["dashboard.metric", "dashboard.period_days"],
+        ),
+        (
+            Chart::BestTimes(pb::BestTimesChart {
+                account_id: "x".into(),
+                range: None,
+            }),
+            vec!["best_times.account_id", "best_times.range"],
+        ),
+        (
+            Chart::Post(pb::PostChart { subject: None }),
+            vec!["post.subject"],
+        ),
+    ];
+    for (chart, fields) in bad {
+        let err = s.chart(Some(chart), (0, 0)).await.unwrap_err();
+        assert_eq!(err.code(), tonic::Code::InvalidArgument);
+        assert_eq!(violated_fields(&err), fields);
+    }
+    let unknown = Chart::Post(pb::PostChart {
+        subject: Some(pb::post_chart::Subject::VideoId("999".into())),
+    });
+    let err = s.chart(Some(unknown), (0, 0)).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::NotFound);
 }

@@ -67,18 +67,53 @@ async fn grpcurl_lists_describes_and_calls_with_an_api_token() {
     assert!(described.contains("rpc SetTimeZone"), "{described}");
 
     let header = format!("authorization: Bearer {secret}");
-    let me = tokio::task::spawn_blocking(move || {
-        grpcurl(&[
-            "-plaintext",
-            "-H",
-            &header,
-            &addr,
-            "multitok.v1.AuthService/Me",
-        ])
+    let me = tokio::task::spawn_blocking({
+        let (header, addr) = (header.clone(), addr.clone());
+        move || {
+            grpcurl(&[
+                "-plaintext",
+                "-H",
+                &header,
+                &addr,
+                "multitok.v1.AuthService/Me",
+            ])
+        }
     })
     .await
     .unwrap();
     let json: serde_json::Value = serde_json::from_str(&me).expect("json");
     assert_eq!(json["user"]["id"], user.id.as_str());
     assert_eq!(json["workspaces"][0]["role"], "ROLE_OWNER");
+
+    // A chart named by its `oneof` field, as in README: the PNG comes back base64-encoded.
+    let ws = json["workspaces"][0]["workspace"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let request = format!(
+        r#"{{"workspace_id":"{ws}","best_times":{{"range":{{"from":"2026-01-01","to":"2026-06-30"}}}}}}"#
+    );
+    let chart = tokio::task::spawn_blocking(move || {
+        grpcurl(&[
+            "-plaintext",
+            "-H",
+            &header,
+            "-d",
+            &request,
+            &addr,
+            "multitok.v1.AnalyticsService/RenderChart",
+        ])
+    })
+    .await
+    .unwrap();
+    let json: serde_json::Value = serde_json::from_str(&chart).expect("json");
+    let png = json["png"].as_str().unwrap_or_default();
+    assert!(
+        png.starts_with("iVBORw0KGgo"),
+        "a PNG signature: {chart:.200}"
+    );
+    assert_eq!(
+        json["fileName"],
+        "multitok-best-times-2026-01-01-2026-06-30.png"
+    );
 }

@@ -2,33 +2,18 @@
 //! round ticks, dates on the x axis, gaps left as gaps, an optional band (a forecast interval),
 //! a legend and the values under the pointer written by the browser below it.
 
-use multitok_shared::chart::{axis_label, compact, nearest_index, segments, ticks, value_range};
+use multitok_shared::chart::{
+    Band, PALETTE, axis_label, band_outline, compact, nearest_index, segments, ticks, value_range,
+};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-/// Line colors, in order.
-pub const PALETTE: [(u8, u8, u8); 10] = [
-    (13, 110, 253),
-    (220, 53, 69),
-    (25, 135, 84),
-    (253, 126, 20),
-    (111, 66, 193),
-    (32, 201, 151),
-    (214, 51, 132),
-    (102, 16, 242),
-    (13, 202, 240),
-    (108, 117, 125),
-];
-
 const HEIGHT: u32 = 260;
 const MARGIN: u32 = 10;
 const Y_AXIS: u32 = 52;
 const X_AXIS: u32 = 26;
-
-/// Low and high edges of a shaded band, a value (or a gap) per label.
-pub type Band = (Vec<Option<f64>>, Vec<Option<f64>>);
 
 /// One line: its name and a value (or a gap) per label.
 #[derive(Clone, PartialEq)]
@@ -92,18 +77,7 @@ fn draw(canvas: &HtmlCanvasElement, p: &LineChartProps) -> Option<()> {
         .draw()
         .ok()?;
     if let Some((low, high)) = &p.band {
-        let upper: Vec<(f64, f64)> = high
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| Some((i as f64, (*v)?)))
-            .collect();
-        let lower: Vec<(f64, f64)> = low
-            .iter()
-            .enumerate()
-            .rev()
-            .filter_map(|(i, v)| Some((i as f64, (*v)?)))
-            .collect();
-        let shape: Vec<(f64, f64)> = upper.into_iter().chain(lower).collect();
+        let shape = band_outline(low, high);
         if shape.len() >= 3 {
             chart
                 .draw_series(std::iter::once(Polygon::new(

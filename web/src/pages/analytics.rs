@@ -3,13 +3,14 @@
 //! accounts; and, at `?video=ID`, one post's growth curve with its forecast band.
 
 use multitok_proto::v1 as pb;
+use multitok_proto::v1::render_chart_request::Chart;
 use multitok_shared::chart::{compact, forecast_lines, percent, signed};
-use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::api::Api;
 use crate::components::chart::{Line, LineChart};
+use crate::components::download::{PngButton, save_file};
 use crate::components::field::ErrorBanner;
 use crate::components::heatmap::Heatmap;
 use crate::error::ApiError;
@@ -80,20 +81,6 @@ async fn download(api: &Api, request: pb::ExportAnalyticsRequest) -> Result<(), 
     .await?;
     save_file(&name, &kind, &data);
     Ok(())
-}
-
-fn save_file(name: &str, kind: &str, bytes: &[u8]) -> Option<()> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(kind);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let document = web_sys::window()?.document()?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url).ok()
 }
 
 /// The metric picker, setting `metric`.
@@ -308,37 +295,19 @@ fn account_view() -> Html {
         });
         html! { <button class="secondary" {onclick}>{ label }</button> }
     };
-    let png = {
-        let (api, error, ws, account, days, metric, granularity) = (
-            session.api.clone(),
-            error.clone(),
-            ws.clone(),
-            (*account).clone(),
-            *days,
-            *metric,
-            *granularity,
-        );
-        let onclick = Callback::from(move |_| {
-            let (api, error) = (api.clone(), error.clone());
-            let request = pb::RenderChartRequest {
-                workspace_id: ws.clone(),
-                account_id: account.clone(),
-                metric: metric.into(),
-                range: last_days(days),
-                granularity: granularity.into(),
-                width: 0,
-                height: 0,
-            };
-            wasm_bindgen_futures::spawn_local(async move {
-                match api.send(request).await {
-                    Ok(r) => {
-                        save_file(&r.file_name, "image/png", &r.png);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        });
-        html! { <button class="secondary" {onclick}>{ "Chart (PNG)" }</button> }
+    let png = pb::RenderChartRequest {
+        account_id: (*account).clone(),
+        metric: (*metric).into(),
+        range: last_days(*days),
+        granularity: (*granularity).into(),
+        ..Default::default()
+    };
+    let heatmap_png = pb::RenderChartRequest {
+        chart: Some(Chart::BestTimes(pb::BestTimesChart {
+            account_id: (*account).clone(),
+            range: last_days(365),
+        })),
+        ..Default::default()
     };
     let sort = |o: pb::VideoOrder, label: &'static str| {
         let order = order.clone();
@@ -379,13 +348,14 @@ fn account_view() -> Html {
                     { sort(pb::VideoOrder::Engagement, "Engagement") }{ sort(pb::VideoOrder::Unspecified, "Newest") }</div></div>
                 { posts_table(&videos, &zone) }</section>
             <section class="card"><h2>{ "Best times to post" }</h2>
-                if let Some(g) = &*grid { <Heatmap grid={g.clone()} /> } else { <p class="muted">{ "Loading…" }</p> }</section>
+                if let Some(g) = &*grid { <Heatmap grid={g.clone()} /><div class="actions"><PngButton request={heatmap_png} /></div> }
+                else { <p class="muted">{ "Loading…" }</p> }</section>
             <section class="card"><h2>{ "Export" }</h2><div class="actions">
                 { export(pb::Dataset::AccountDays, pb::ExportFormat::Csv, "Daily counts (CSV)") }
                 { export(pb::Dataset::AccountDays, pb::ExportFormat::Json, "Daily counts (JSON)") }
                 { export(pb::Dataset::Videos, pb::ExportFormat::Csv, "Posts (CSV)") }
                 { export(pb::Dataset::Videos, pb::ExportFormat::Json, "Posts (JSON)") }
-                { png }
+                <PngButton request={png} />
             </div></section>
         </>
     }
@@ -451,6 +421,12 @@ fn video_detail(props: &VideoDetailProps) -> Html {
             values: lines.expected,
         },
     ];
+    let png = pb::RenderChartRequest {
+        chart: Some(Chart::Post(pb::PostChart {
+            subject: Some(pb::post_chart::Subject::VideoId(v.video_id.clone())),
+        })),
+        ..Default::default()
+    };
     let forecast_text = v.forecasts.iter().map(|f| html! {
         <li>{ format!("{:.0} days: {} expected ({} to {}), from {} earlier posts",
             f.horizon_hours / 24.0, compact(f.expected), compact(f.low), compact(f.high), f.basis) }</li>
@@ -467,6 +443,7 @@ fn video_detail(props: &VideoDetailProps) -> Html {
             <section class="card"><h2>{ "Growth and forecast" }</h2>
                 <LineChart title="Views by day since posting, with the forecast band" {labels} lines={chart_lines}
                     band={Some((lines.low, lines.high))} />
+                <div class="actions"><PngButton request={png} /></div>
                 <p>{ &v.note }</p>
                 <ul>{ for forecast_text }</ul>
             </section>

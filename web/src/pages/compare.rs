@@ -5,6 +5,7 @@ use multitok_shared::chart::{compact, percent, signed};
 use yew::prelude::*;
 
 use crate::components::chart::{Line, LineChart};
+use crate::components::download::PngButton;
 use crate::components::field::ErrorBanner;
 use crate::error::ApiError;
 use crate::hooks::use_session;
@@ -108,6 +109,15 @@ pub fn compare() -> Html {
         ),
         None => (vec![], vec![], vec![]),
     };
+    let png = pb::RenderChartRequest {
+        chart: Some(pb::render_chart_request::Chart::Compare(pb::CompareChart {
+            account_ids: (*chosen).clone(),
+            metric: (*metric).into(),
+            range: last_days(*days),
+            granularity: pb::Granularity::Day.into(),
+        })),
+        ..Default::default()
+    };
     let rows = rows.iter().map(|m| html! {
         <tr><td>{ &m.display_name }</td><td class="num">{ compact(m.followers as f64) }</td>
             <td class="num">{ signed(m.followers_change) }</td><td class="num">{ compact(m.views as f64) }</td>
@@ -121,7 +131,8 @@ pub fn compare() -> Html {
                 { metric_picker(&metric) }
                 { range_picker(&days) }
             </div>
-            <section class="card"><LineChart title="Accounts compared" {labels} {lines} /></section>
+            <section class="card"><LineChart title="Accounts compared" {labels} {lines} />
+                <div class="actions"><PngButton request={png} /></div></section>
             <section class="card"><div class="table-scroll"><table class="data">
                 <thead><tr><th>{ "Account" }</th><th class="num">{ "Followers" }</th><th class="num">{ "Change" }</th>
                     <th class="num">{ "Views" }</th><th class="num">{ "Engagement" }</th><th class="num">{ "Posts" }</th></tr></thead>

@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::api::spawn_cancellable;
 use crate::components::chart::{Line, LineChart};
+use crate::components::download::PngButton;
 use crate::components::field::ErrorBanner;
 use crate::error::ApiError;
 use crate::hooks::use_session;
@@ -123,6 +124,15 @@ pub fn dashboard() -> Html {
     let t = d.totals.unwrap_or_default();
     let (labels, followers) = series_line("Followers", &d.followers);
     let (_, views) = series_line("Views", &d.views);
+    let png = |metric: pb::Metric| pb::RenderChartRequest {
+        chart: Some(pb::render_chart_request::Chart::Dashboard(
+            pb::DashboardChart {
+                metric: metric.into(),
+                period_days: d.period_days,
+            },
+        )),
+        ..Default::default()
+    };
     let upcoming = d.upcoming.iter().map(|u| {
         let at = u.scheduled_at.as_ref().map(|t| local_text(t.seconds, &zone)).unwrap_or_default();
         html! { <li><a href={format!("/post?id={}", u.post_id)}>{ at }</a>{ format!(" · {} · {}", u.account_name, u.caption) }</li> }
@@ -146,9 +156,11 @@ pub fn dashboard() -> Html {
             </div>
             <div class="charts">
                 <section class="card"><h2>{ "Followers, all accounts" }</h2>
-                    <LineChart title="Followers across accounts by day" labels={labels.clone()} lines={vec![followers]} /></section>
+                    <LineChart title="Followers across accounts by day" labels={labels.clone()} lines={vec![followers]} />
+                    <div class="actions"><PngButton request={png(pb::Metric::Followers)} /></div></section>
                 <section class="card"><h2>{ "Views, all accounts" }</h2>
-                    <LineChart title="Views across accounts by day" {labels} lines={vec![views]} /></section>
+                    <LineChart title="Views across accounts by day" {labels} lines={vec![views]} />
+                    <div class="actions"><PngButton request={png(pb::Metric::Views)} /></div></section>
             </div>
             <section class="card"><h2>{ "Top posts" }</h2>{ posts_table(&d.top_posts, &zone) }</section>
             <section class="card"><h2>{ "Rising posts" }</h2>{ posts_table(&d.rising_posts, &zone) }</section>

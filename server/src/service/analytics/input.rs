@@ -122,6 +122,15 @@ pub fn range(v: &mut Violations, field: &str, from: &str, to: &str) -> Option<Da
     Some(r)
 }
 
+/// One metric by its proto number.
+pub fn metric(v: &mut Violations, field: &str, number: i32) -> Option<Metric> {
+    let metric = Metric::ALL.into_iter().find(|m| m.number() == number);
+    if metric.is_none() {
+        v.add(field, "is not a known metric");
+    }
+    metric
+}
+
 /// Metrics by their proto numbers: at least one, each known, none twice.
 pub fn metrics(v: &mut Violations, field: &str, numbers: &[i32]) -> Vec<Metric> {
     if numbers.is_empty() {
@@ -129,8 +138,7 @@ pub fn metrics(v: &mut Violations, field: &str, numbers: &[i32]) -> Vec<Metric> 
     }
     let mut out = Vec::new();
     for (i, n) in numbers.iter().enumerate() {
-        let Some(m) = Metric::ALL.into_iter().find(|m| m.number() == *n) else {
-            v.add(&format!("{field}[{i}]"), "is not a known metric");
+        let Some(m) = metric(v, &format!("{field}[{i}]"), *n) else {
             continue;
         };
         if out.contains(&m) {

@@ -3,6 +3,7 @@
 //! their encoding; every answer is computed with a fixed number of queries.
 
 pub mod cache;
+pub mod charts;
 mod dashboard;
 mod export;
 pub mod input;

@@ -1,0 +1,194 @@
+//! RenderChart: any of the app's charts as a PNG, from the same answers the app draws (and the
+//! same cache), laid out as the app lays them out.
+
+use multitok_proto::v1 as pb;
+use multitok_shared::chart::forecast_lines;
+
+use super::PostSubject;
+use super::input::{DayRange, Metric};
+use super::render::{Drawing, Line};
+use super::series::SeriesQuery;
+use crate::error::AppError;
+use crate::service::Services;
+use crate::service::access::{Access, View};
+
+/// Days of age a post's growth chart spans.
+const GROWTH_DAYS: usize = 30;
+
+/// Which chart to draw.
+pub enum ChartQuery {
+    /// An account's first metric of the query.
+    Series { account_id: String, q: SeriesQuery },
+    /// A video's growth curve with its forecast band.
+    Post(PostSubject),
+    /// The best-times heatmap of one account, or of all when `account_id` is empty.
+    BestTimes { account_id: String, range: DayRange },
+    /// The first metric of the query, a line per account.
+    Compare {
+        account_ids: Vec<String>,
+        q: SeriesQuery,
+    },
+    /// The dashboard's daily followers or views across accounts.
+    Dashboard { metric: Metric, period_days: i32 },
+}
+
+fn values(series: &pb::Series) -> Vec<Option<f64>> {
+    series
+        .points
+        .iter()
+        .map(|p| p.value.map(|v| v as f64))
+        .collect()
+}
+
+fn starts(series: &pb::Series) -> Vec<String> {
+    series.points.iter().map(|p| p.start.clone()).collect()
+}
+
+fn line(name: impl Into<String>, values: Vec<Option<f64>>) -> Line {
+    Line {
+        name: name.into(),
+        values,
+    }
+}
+
+fn range_text(range: &DayRange) -> String {
+    format!("{} to {}", range.from, range.to)
+}
+
+/// A file name: `multitok-` and the words, with anything but letters, digits and `-` dropped.
+fn file_name(words: &[&str]) -> String {
+    let name: String = words
+        .join("-")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    format!("multitok-{name}.png")
+}
+
+impl Access<View> {
+    /// The chart as a PNG of `size` pixels.
+    pub async fn render_chart(
+        &self,
+        s: &Services,
+        query: ChartQuery,
+        size: (u32, u32),
+    ) -> Result<pb::RenderChartResponse, AppError> {
+        let (drawing, file_name) = self.drawing(s, query).await?;
+        let png = tokio::task::spawn_blocking(move || drawing.png(size))
+            .await
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("drawing the chart: {e}")))??;
+        Ok(pb::RenderChartResponse { png, file_name })
+    }
+
+    async fn drawing(
+        &self,
+        s: &Services,
+        query: ChartQuery,
+    ) -> Result<(Drawing, String), AppError> {
+        Ok(match query {
+            ChartQuery::Series { account_id, q } => {
+                let (range, name) = (q.range, q.metrics.first().map_or("metric", |m| m.name()));
+                let answer = self.time_series(s, &account_id, q).await?;
+                let series = answer.series.into_iter().next().unwrap_or_default();
+                let account = self.scope(s, &account_id).await?.name_of(&account_id);
+                let drawing = Drawing::Lines {
+                    title: format!("{account}: {name}, {}", range_text(&range)),
+                    labels: starts(&series),
+                    lines: vec![line(name, values(&series))],
+                    band: None,
+                };
+                let from_to = (range.from.to_string(), range.to.to_string());
+                (drawing, file_name(&[name, &from_to.0, &from_to.1]))
+            }
+            ChartQuery::Post(subject) => {
+                let answer = self.post_analytics(s, subject).await?;
+                let video = answer.videos.into_iter().next().unwrap_or_default();
+                let curve: Vec<(f64, f64)> = video
+                    .curve
+                    .iter()
+                    .map(|p| (p.age_hours, p.views as f64))
+                    .collect();
+                let forecasts: Vec<(f64, f64, f64, f64)> = video
+                    .forecasts
+                    .iter()
+                    .map(|f| (f.horizon_hours, f.expected, f.low, f.high))
+                    .collect();
+                let lines = forecast_lines(&curve, &forecasts, GROWTH_DAYS);
+                let title = if video.title.is_empty() {
+                    &video.video_id
+                } else {
+                    &video.title
+                };
+                let drawing = Drawing::Lines {
+                    title: format!("{title}: views by day since posting, with the forecast"),
+                    labels: (0..=GROWTH_DAYS).map(|d| format!("day {d}")).collect(),
+                    lines: vec![
+                        line("Views", lines.actual),
+                        line("Forecast", lines.expected),
+                    ],
+                    band: Some((lines.low, lines.high)),
+                };
+                (drawing, file_name(&["video", &video.video_id]))
+            }
+            ChartQuery::BestTimes { account_id, range } => {
+                let grid = self.best_times(s, &account_id, range).await?;
+                let whose = if account_id.is_empty() {
+                    "All accounts".to_owned()
+                } else {
+                    self.scope(s, &account_id).await?.name_of(&account_id)
+                };
+                let drawing = Drawing::Heatmap {
+                    title: format!("{whose}: best times to post, {}", range_text(&range)),
+                    grid,
+                };
+                let from_to = (range.from.to_string(), range.to.to_string());
+                (drawing, file_name(&["best-times", &from_to.0, &from_to.1]))
+            }
+            ChartQuery::Compare { account_ids, q } => {
+                let (range, name) = (q.range, q.metrics.first().map_or("metric", |m| m.name()));
+                let answer = self.compare(s, &account_ids, q).await?;
+                let lines = answer
+                    .accounts
+                    .iter()
+                    .map(|a| {
+                        line(
+                            &a.display_name,
+                            a.series.first().map(values).unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                let drawing = Drawing::Lines {
+                    title: format!("{name} compared, {}", range_text(&range)),
+                    labels: answer.starts,
+                    lines,
+                    band: None,
+                };
+                let from_to = (range.from.to_string(), range.to.to_string());
+                (
+                    drawing,
+                    file_name(&["compare", name, &from_to.0, &from_to.1]),
+                )
+            }
+            ChartQuery::Dashboard {
+                metric,
+                period_days,
+            } => {
+                let d = self.dashboard(s, period_days).await?;
+                let series = match metric {
+                    Metric::Views => d.views,
+                    _ => d.followers,
+                }
+                .unwrap_or_default();
+                let name = metric.name();
+                let drawing = Drawing::Lines {
+                    title: format!("All accounts: {name}, last {} days", d.period_days),
+                    labels: starts(&series),
+                    lines: vec![line(name, values(&series))],
+                    band: None,
+                };
+                let days = d.period_days.to_string();
+                (drawing, file_name(&["dashboard", name, &days, "days"]))
+            }
+        })
+    }
+}
