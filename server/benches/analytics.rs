@@ -316,6 +316,67 @@ async fn rows(b: &Bench) -> Vec<(&'static str, (f64, f64), (f64, f64))> {
                 .unwrap();
         }
     );
+    measure!(
+        "ListVideos (one account, 365 days, by viral score)",
+        || async {
+            b.client
+                .clone()
+                .list_videos(b.req(pb::ListVideosRequest {
+                    workspace_id: ws.clone(),
+                    account_id: a.clone(),
+                    range: range(365),
+                    order: pb::VideoOrder::ViralScore.into(),
+                    limit: 50,
+                }))
+                .await
+                .unwrap();
+        }
+    );
+    measure!(
+        "RenderChart (one account's followers, 365 days)",
+        || async {
+            b.client
+                .clone()
+                .render_chart(b.req(pb::RenderChartRequest {
+                    workspace_id: ws.clone(),
+                    account_id: a.clone(),
+                    metric: pb::Metric::Followers.into(),
+                    range: range(365),
+                    ..Default::default()
+                }))
+                .await
+                .unwrap();
+        }
+    );
+    measure!("RenderChart (best-times heatmap, all accounts)", || async {
+        b.client
+            .clone()
+            .render_chart(b.req(pb::RenderChartRequest {
+                workspace_id: ws.clone(),
+                chart: Some(pb::render_chart_request::Chart::BestTimes(
+                    pb::BestTimesChart {
+                        account_id: String::new(),
+                        range: range(365),
+                    },
+                )),
+                ..Default::default()
+            }))
+            .await
+            .unwrap();
+    });
+    measure!("WatchDashboard (first message)", || async {
+        let mut s = b
+            .client
+            .clone()
+            .watch_dashboard(b.req(pb::WatchDashboardRequest {
+                workspace_id: ws.clone(),
+                period_days: 30,
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        s.message().await.unwrap();
+    });
     measure!("ExportAnalytics (videos of one account, CSV)", || async {
         let mut s = b
             .client
