@@ -198,16 +198,20 @@ pub struct ForecastLines {
     pub high: Vec<Option<f64>>,
 }
 
-/// Lays a growth curve ((age in hours, views) points) and forecasts on days 0 to `days`.
+/// Days of age a post's growth chart spans (its 30-day forecast included).
+pub const GROWTH_DAYS: usize = 30;
+
+/// Lays a growth curve ((age in hours, views) points) and forecasts ((hours, expected, low,
+/// high)) on days 0 to `days`.
 pub fn forecast_lines(
-    curve: &[(f64, f64)],
-    forecasts: &[(f64, f64, f64, f64)],
+    curve: impl IntoIterator<Item = (f64, f64)>,
+    forecasts: impl IntoIterator<Item = (f64, f64, f64, f64)>,
     days: usize,
 ) -> ForecastLines {
     let mut actual = vec![None; days + 1];
     actual[0] = Some(0.0);
     let mut now = (0usize, 0.0f64);
-    for &(age, views) in curve {
+    for (age, views) in curve {
         if !(age.is_finite() && views.is_finite()) || age < 0.0 {
             continue;
         }
@@ -223,7 +227,7 @@ pub fn forecast_lines(
     let mut low = vec![None; days + 1];
     let mut high = vec![None; days + 1];
     let mut from = (now.0, now.1, now.1, now.1);
-    for &(hours, e, l, h) in forecasts {
+    for (hours, e, l, h) in forecasts {
         let to_day = (hours / 24.0).round() as usize;
         if to_day <= from.0 || to_day > days || ![e, l, h].iter().all(|v| v.is_finite()) {
             continue;
@@ -287,9 +291,9 @@ mod tests {
         assert_eq!(heat(0.0, 0.0, 2.0), (238, 242, 255));
         assert_eq!(heat(2.0, 0.0, 2.0), (13, 110, 253));
         let f = forecast_lines(
-            &[(24.0, 100.0), (48.0, 150.0)],
-            &[(168.0, 300.0, 200.0, 400.0)],
-            30,
+            [(24.0, 100.0), (48.0, 150.0)],
+            [(168.0, 300.0, 200.0, 400.0)],
+            GROWTH_DAYS,
         );
         assert_eq!(&f.actual[..3], &[Some(0.0), Some(100.0), Some(150.0)]);
         assert_eq!(f.expected[2], Some(150.0));

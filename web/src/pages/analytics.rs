@@ -4,7 +4,7 @@
 
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::render_chart_request::Chart;
-use multitok_shared::chart::{compact, forecast_lines, percent, signed};
+use multitok_shared::chart::{GROWTH_DAYS, compact, forecast_lines, percent, signed};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -399,18 +399,14 @@ fn video_detail(props: &VideoDetailProps) -> Html {
     let Some(v) = &*answer else {
         return html! { <><h1>{ "Post analytics" }</h1><ErrorBanner error={(*error).clone()} /><p class="muted">{ "Loading…" }</p></> };
     };
-    let curve: Vec<(f64, f64)> = v
-        .curve
-        .iter()
-        .map(|p| (p.age_hours, p.views as f64))
-        .collect();
-    let forecasts: Vec<(f64, f64, f64, f64)> = v
-        .forecasts
-        .iter()
-        .map(|f| (f.horizon_hours, f.expected, f.low, f.high))
-        .collect();
-    let lines = forecast_lines(&curve, &forecasts, 30);
-    let labels: Vec<String> = (0..=30).map(|d| format!("day {d}")).collect();
+    let lines = forecast_lines(
+        v.curve.iter().map(|p| (p.age_hours, p.views as f64)),
+        v.forecasts
+            .iter()
+            .map(|f| (f.horizon_hours, f.expected, f.low, f.high)),
+        GROWTH_DAYS,
+    );
+    let labels: Vec<String> = (0..=GROWTH_DAYS).map(|d| format!("day {d}")).collect();
     let chart_lines = vec![
         Line {
             name: "Views".into(),

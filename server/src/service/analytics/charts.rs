@@ -2,7 +2,7 @@
 //! same cache), laid out as the app lays them out.
 
 use multitok_proto::v1 as pb;
-use multitok_shared::chart::forecast_lines;
+use multitok_shared::chart::{GROWTH_DAYS, forecast_lines};
 
 use super::PostSubject;
 use super::input::{DayRange, Metric};
@@ -11,9 +11,6 @@ use super::series::SeriesQuery;
 use crate::error::AppError;
 use crate::service::Services;
 use crate::service::access::{Access, View};
-
-/// Days of age a post's growth chart spans.
-const GROWTH_DAYS: usize = 30;
 
 /// Which chart to draw.
 pub enum ChartQuery {
@@ -103,17 +100,14 @@ impl Access<View> {
             ChartQuery::Post(subject) => {
                 let answer = self.post_analytics(s, subject).await?;
                 let video = answer.videos.into_iter().next().unwrap_or_default();
-                let curve: Vec<(f64, f64)> = video
-                    .curve
-                    .iter()
-                    .map(|p| (p.age_hours, p.views as f64))
-                    .collect();
-                let forecasts: Vec<(f64, f64, f64, f64)> = video
-                    .forecasts
-                    .iter()
-                    .map(|f| (f.horizon_hours, f.expected, f.low, f.high))
-                    .collect();
-                let lines = forecast_lines(&curve, &forecasts, GROWTH_DAYS);
+                let lines = forecast_lines(
+                    video.curve.iter().map(|p| (p.age_hours, p.views as f64)),
+                    video
+                        .forecasts
+                        .iter()
+                        .map(|f| (f.horizon_hours, f.expected, f.low, f.high)),
+                    GROWTH_DAYS,
+                );
                 let title = if video.title.is_empty() {
                     &video.video_id
                 } else {
