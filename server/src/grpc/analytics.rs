@@ -121,14 +121,12 @@ fn chart_query(r: &pb::RenderChartRequest) -> Result<ChartQuery, Violations> {
         }
         Some(Chart::Dashboard(d)) => {
             let mut v = Violations::new();
-            let metric = match d.metric {
-                1 => Some(input::Metric::Followers),
-                5 => Some(input::Metric::Views),
-                _ => {
-                    v.add("metric", "must be followers or views");
-                    None
-                }
-            };
+            let metric = [input::Metric::Followers, input::Metric::Views]
+                .into_iter()
+                .find(|m| m.number() == d.metric);
+            if metric.is_none() {
+                v.add("metric", "must be followers or views");
+            }
             input::period(&mut v, "period_days", d.period_days);
             v.into_result().map_err(|v| v.nested("dashboard"))?;
             ChartQuery::Dashboard {

@@ -7,7 +7,7 @@ use multitok_proto::v1 as pb;
 
 use crate::helpers::{TestApp, authed, unique_email};
 
-fn grpcurl(args: &[&str]) -> String {
+fn grpcurl_blocking(args: &[&str]) -> String {
     let binary = std::env::var("GRPCURL").unwrap_or_else(|_| "grpcurl".into());
     let output = Command::new(&binary)
         .args(args)
@@ -19,6 +19,17 @@ fn grpcurl(args: &[&str]) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Runs grpcurl off the async runtime, which is serving the app under test.
+async fn grpcurl(args: &[&str]) -> String {
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        grpcurl_blocking(&args)
+    })
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -39,48 +50,31 @@ async fn grpcurl_lists_describes_and_calls_with_an_api_token() {
         .into_inner()
         .secret;
     let addr = app.addr.to_string();
-    let listing = tokio::task::spawn_blocking({
-        let addr = addr.clone();
-        move || grpcurl(&["-plaintext", &addr, "list"])
-    })
-    .await
-    .unwrap();
+    let listing = grpcurl(&["-plaintext", &addr, "list"]).await;
     assert!(
         listing.contains("multitok.v1.AuthService")
             && listing.contains("multitok.v1.WorkspaceService"),
         "{listing}"
     );
 
-    let described = tokio::task::spawn_blocking({
-        let addr = addr.clone();
-        move || {
-            grpcurl(&[
-                "-plaintext",
-                &addr,
-                "describe",
-                "multitok.v1.WorkspaceService",
-            ])
-        }
-    })
-    .await
-    .unwrap();
+    let described = grpcurl(&[
+        "-plaintext",
+        &addr,
+        "describe",
+        "multitok.v1.WorkspaceService",
+    ])
+    .await;
     assert!(described.contains("rpc SetTimeZone"), "{described}");
 
     let header = format!("authorization: Bearer {secret}");
-    let me = tokio::task::spawn_blocking({
-        let (header, addr) = (header.clone(), addr.clone());
-        move || {
-            grpcurl(&[
-                "-plaintext",
-                "-H",
-                &header,
-                &addr,
-                "multitok.v1.AuthService/Me",
-            ])
-        }
-    })
-    .await
-    .unwrap();
+    let me = grpcurl(&[
+        "-plaintext",
+        "-H",
+        &header,
+        &addr,
+        "multitok.v1.AuthService/Me",
+    ])
+    .await;
     let json: serde_json::Value = serde_json::from_str(&me).expect("json");
     assert_eq!(json["user"]["id"], user.id.as_str());
     assert_eq!(json["workspaces"][0]["role"], "ROLE_OWNER");
@@ -93,19 +87,16 @@ async fn grpcurl_lists_describes_and_calls_with_an_api_token() {
     let request = format!(
         r#"{{"workspace_id":"{ws}","best_times":{{"range":{{"from":"2026-01-01","to":"2026-06-30"}}}}}}"#
     );
-    let chart = tokio::task::spawn_blocking(move || {
-        grpcurl(&[
-            "-plaintext",
-            "-H",
-            &header,
-            "-d",
-            &request,
-            &addr,
-            "multitok.v1.AnalyticsService/RenderChart",
-        ])
-    })
-    .await
-    .unwrap();
+    let chart = grpcurl(&[
+        "-plaintext",
+        "-H",
+        &header,
+        "-d",
+        &request,
+        &addr,
+        "multitok.v1.AnalyticsService/RenderChart",
+    ])
+    .await;
     let json: serde_json::Value = serde_json::from_str(&chart).expect("json");
     let png = json["png"].as_str().unwrap_or_default();
     assert!(

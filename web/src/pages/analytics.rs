@@ -342,7 +342,8 @@ fn account_view() -> Html {
                 </div>
             }
             <section class="card"><h2>{ metric_name }</h2>
-                <LineChart title={format!("{metric_name} over time")} {labels} lines={vec![line]} /></section>
+                <LineChart title={format!("{metric_name} over time")} {labels} lines={vec![line]} />
+                <div class="actions"><PngButton request={png} /></div></section>
             <section class="card"><div class="row page-head"><h2>{ "Posts" }</h2>
                 <div class="tabs">{ sort(pb::VideoOrder::ViralScore, "Viral score") }{ sort(pb::VideoOrder::Views, "Views") }
                     { sort(pb::VideoOrder::Engagement, "Engagement") }{ sort(pb::VideoOrder::Unspecified, "Newest") }</div></div>
@@ -355,7 +356,6 @@ fn account_view() -> Html {
                 { export(pb::Dataset::AccountDays, pb::ExportFormat::Json, "Daily counts (JSON)") }
                 { export(pb::Dataset::Videos, pb::ExportFormat::Csv, "Posts (CSV)") }
                 { export(pb::Dataset::Videos, pb::ExportFormat::Json, "Posts (JSON)") }
-                <PngButton request={png} />
             </div></section>
         </>
     }

@@ -6,7 +6,7 @@ use multitok_shared::chart::{GROWTH_DAYS, forecast_lines};
 
 use super::PostSubject;
 use super::input::{DayRange, Metric};
-use super::render::{Drawing, Line};
+use super::render::{Drawing, Line, failed};
 use super::series::SeriesQuery;
 use crate::error::AppError;
 use crate::service::Services;
@@ -52,8 +52,13 @@ fn range_text(range: &DayRange) -> String {
     format!("{} to {}", range.from, range.to)
 }
 
-/// A file name: `multitok-` and the words, with anything but letters, digits and `-` dropped.
-fn file_name(words: &[&str]) -> String {
+/// A file name: `multitok-`, the words and the range's days, with anything but letters, digits
+/// and `-` dropped.
+fn file_name(words: &[&str], range: Option<&DayRange>) -> String {
+    let mut words: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+    if let Some(r) = range {
+        words.extend([r.from.to_string(), r.to.to_string()]);
+    }
     let name: String = words
         .join("-")
         .chars()
@@ -73,7 +78,7 @@ impl Access<View> {
         let (drawing, file_name) = self.drawing(s, query).await?;
         let png = tokio::task::spawn_blocking(move || drawing.png(size))
             .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("drawing the chart: {e}")))??;
+            .map_err(failed)??;
         Ok(pb::RenderChartResponse { png, file_name })
     }
 
@@ -85,17 +90,17 @@ impl Access<View> {
         Ok(match query {
             ChartQuery::Series { account_id, q } => {
                 let (range, name) = (q.range, q.metrics.first().map_or("metric", |m| m.name()));
-                let answer = self.time_series(s, &account_id, q).await?;
+                let scope = self.scope(s, &account_id).await?;
+                let answer = self.time_series_in(s, &scope, q).await?;
                 let series = answer.series.into_iter().next().unwrap_or_default();
-                let account = self.scope(s, &account_id).await?.name_of(&account_id);
+                let account = scope.name_of(&account_id);
                 let drawing = Drawing::Lines {
                     title: format!("{account}: {name}, {}", range_text(&range)),
                     labels: starts(&series),
                     lines: vec![line(name, values(&series))],
                     band: None,
                 };
-                let from_to = (range.from.to_string(), range.to.to_string());
-                (drawing, file_name(&[name, &from_to.0, &from_to.1]))
+                (drawing, file_name(&[name], Some(&range)))
             }
             ChartQuery::Post(subject) => {
                 let answer = self.post_analytics(s, subject).await?;
@@ -122,21 +127,21 @@ impl Access<View> {
                     ],
                     band: Some((lines.low, lines.high)),
                 };
-                (drawing, file_name(&["video", &video.video_id]))
+                (drawing, file_name(&["video", &video.video_id], None))
             }
             ChartQuery::BestTimes { account_id, range } => {
-                let grid = self.best_times(s, &account_id, range).await?;
+                let scope = self.scope(s, &account_id).await?;
+                let grid = self.best_times_in(s, &scope, range).await?;
                 let whose = if account_id.is_empty() {
                     "All accounts".to_owned()
                 } else {
-                    self.scope(s, &account_id).await?.name_of(&account_id)
+                    scope.name_of(&account_id)
                 };
                 let drawing = Drawing::Heatmap {
                     title: format!("{whose}: best times to post, {}", range_text(&range)),
                     grid,
                 };
-                let from_to = (range.from.to_string(), range.to.to_string());
-                (drawing, file_name(&["best-times", &from_to.0, &from_to.1]))
+                (drawing, file_name(&["best-times"], Some(&range)))
             }
             ChartQuery::Compare { account_ids, q } => {
                 let (range, name) = (q.range, q.metrics.first().map_or("metric", |m| m.name()));
@@ -157,11 +162,7 @@ impl Access<View> {
                     lines,
                     band: None,
                 };
-                let from_to = (range.from.to_string(), range.to.to_string());
-                (
-                    drawing,
-                    file_name(&["compare", name, &from_to.0, &from_to.1]),
-                )
+                (drawing, file_name(&["compare", name], Some(&range)))
             }
             ChartQuery::Dashboard {
                 metric,
@@ -181,7 +182,10 @@ impl Access<View> {
                     band: None,
                 };
                 let days = d.period_days.to_string();
-                (drawing, file_name(&["dashboard", name, &days, "days"]))
+                (
+                    drawing,
+                    file_name(&["dashboard", name, &days, "days"], None),
+                )
             }
         })
     }

@@ -8,6 +8,7 @@ use multitok_shared::analytics::{
 };
 use multitok_store::analytics::{BASELINE_POSTS, VideoRow, curve};
 
+use super::Scope;
 use super::cache::Kind;
 use super::input::DayRange;
 use super::timestamp;
@@ -70,6 +71,16 @@ impl Access<View> {
         range: DayRange,
     ) -> Result<pb::GetBestTimesResponse, AppError> {
         let scope = self.scope(s, account_id).await?;
+        self.best_times_in(s, &scope, range).await
+    }
+
+    /// [`Self::best_times`] for accounts already looked up.
+    pub(super) async fn best_times_in(
+        &self,
+        s: &Services,
+        scope: &Scope,
+        range: DayRange,
+    ) -> Result<pb::GetBestTimesResponse, AppError> {
         let zone: chrono_tz::Tz = self.workspace.time_zone.parse().unwrap_or(chrono_tz::UTC);
         let key = scope.key(&format!("best:{}:{}:{}", range.from, range.to, zone));
         s.analytics_cache

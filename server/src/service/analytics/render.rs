@@ -30,7 +30,8 @@ fn font() {
     });
 }
 
-fn failed(e: impl std::fmt::Display) -> AppError {
+/// A drawing or encoding failure, as an internal error.
+pub fn failed(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(anyhow::anyhow!("drawing the chart: {e}"))
 }
 

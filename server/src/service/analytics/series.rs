@@ -94,10 +94,20 @@ impl Access<View> {
         q: SeriesQuery,
     ) -> Result<pb::GetAccountTimeSeriesResponse, AppError> {
         let scope = self.scope(s, account_id).await?;
+        self.time_series_in(s, &scope, q).await
+    }
+
+    /// [`Self::time_series`] for accounts already looked up.
+    pub(super) async fn time_series_in(
+        &self,
+        s: &Services,
+        scope: &Scope,
+        q: SeriesQuery,
+    ) -> Result<pb::GetAccountTimeSeriesResponse, AppError> {
         let key = scope.key(&format!("series:{}", q.key()));
         s.analytics_cache
             .get_or(Kind::Series, key, async {
-                let days = load(s, &scope, &q).await?;
+                let days = load(s, scope, &q).await?;
                 let starts = buckets(q.range.from, q.range.to, q.granularity);
                 let rows: Vec<&AccountDay> = days.iter().collect();
                 Ok(pb::GetAccountTimeSeriesResponse {
