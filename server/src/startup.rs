@@ -75,9 +75,49 @@ pub fn app(settings: &Settings, services: Services) -> anyhow::Result<Router> {
     Ok(app.layer(cors(&settings.cors_origins)?))
 }
 
-/// The web app's files, with `index.html` for every other path (client-side routes).
-fn spa(dir: &Path) -> ServeDir<ServeFile> {
-    ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))
+/// The web app's files, with `index.html` for every other path (client-side routes). Files
+/// are sent precompressed when the build wrote `.br` or `.gz` copies and the browser accepts
+/// them; names with a content hash are cached for good, everything else is revalidated.
+fn spa(dir: &Path) -> Router {
+    let files = ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(dir.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+    Router::new()
+        .fallback_service(files)
+        .layer(axum::middleware::map_response_with_state(
+            (),
+            |_: axum::extract::State<()>,
+             uri: http::Uri,
+             mut response: axum::response::Response| async move {
+                let policy = if content_hashed(uri.path()) {
+                    "public, max-age=31536000, immutable"
+                } else {
+                    "no-cache"
+                };
+                response.headers_mut().insert(
+                    http::header::CACHE_CONTROL,
+                    HeaderValue::from_static(policy),
+                );
+                response
+            },
+        ))
+}
+
+/// Whether a file name carries a content hash (Trunk's `name-0123456789abcdef.ext`, and its
+/// `…_bg.wasm` and snippet directories), so that its content never changes.
+fn content_hashed(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let stem = segment.split('.').next().unwrap_or_default();
+        let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+        stem.rsplit_once('-').is_some_and(|(_, hash)| {
+            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+    })
 }
 
 /// CORS for grpc-web from the configured origins only (same-origin needs none).
@@ -136,4 +176,32 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_hashed;
+
+    #[test]
+    fn only_names_with_a_content_hash_are_cached_for_good() {
+        for hashed in [
+            "/multitok-web-6d72be0a000f249d.js",
+            "/multitok-web-6d72be0a000f249d_bg.wasm",
+            "/style-3f429d33b22b8835.css",
+            "/snippets/multitok-web-f763383262f1dbee/inline0.js",
+        ] {
+            assert!(content_hashed(hashed), "{hashed}");
+        }
+        for fresh in [
+            "/",
+            "/index.html",
+            "/multitok-web-pages.js",
+            "/multitok-web-pages_bg.wasm",
+            "/analytics",
+            "/style-3f429d33b22b88.css",
+            "/style-3f429d33b22b88zz.css",
+        ] {
+            assert!(!content_hashed(fresh), "{fresh}");
+        }
+    }
 }

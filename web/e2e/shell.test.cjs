@@ -23,7 +23,12 @@ before(async () => {
   });
   page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(15000);
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
 });
+
+/** Paths the browser fetched from the server, in order. */
+const requested = [];
+const pagesModuleFetches = () => requested.filter((p) => p.startsWith('/multitok-web-pages')).length;
 
 after(async () => { if (browser) await browser.close(); });
 
@@ -76,6 +81,7 @@ test('register lands in the app with a personal workspace', async () => {
   assert.equal(workspace, "Browser Tester's workspace");
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   await shot('02-dashboard');
+  assert.equal(pagesModuleFetches(), 0, 'sign-in and the dashboard come with the first load');
 });
 
 test('log out, then log in again', async () => {
@@ -99,6 +105,8 @@ test('create an API token, shown once', async () => {
   assert.match(secret, /^mtk_[A-Za-z0-9_-]{40,}$/);
   await page.locator('.token-name', { hasText: 'deploy script' }).waitFor();
   await shot('03-settings-token');
+  // The settings page comes from the pages module: its JS and its wasm, fetched once.
+  assert.equal(pagesModuleFetches(), 2, requested.join(' '));
 });
 
 test('a reload keeps you logged in, and the secret is gone', async () => {

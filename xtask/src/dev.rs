@@ -9,7 +9,7 @@ use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::run::{cmd, output, root, status, with_sandbox};
+use crate::run::{cmd, root, status, with_sandbox};
 use crate::tools::Tools;
 
 const LISTEN: &str = "127.0.0.1:8080";
@@ -87,54 +87,76 @@ pub fn run() -> anyhow::Result<()> {
     served
 }
 
-/// Builds the web app in release mode into web/dist and prints its gzip and brotli sizes.
+/// Builds the web app in release mode into web/dist, precompresses its files, and prints their
+/// gzip and brotli sizes: the first load (the page, the shell's wasm and JS, the CSS) and the
+/// pages module, fetched when a page other than the dashboard is first opened.
 pub fn build_web(tools: &Tools) -> anyhow::Result<PathBuf> {
     status(cmd("trunk", &["build", "--release"]).env("PATH", tools.path()))?;
     let dist = root().join("web/dist");
-    let (mut total, mut total_br) = (0, 0);
-    for entry in std::fs::read_dir(&dist)? {
-        let path = entry?.path();
-        let kind = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default();
-        if matches!(kind, "wasm" | "js" | "css") {
-            let gz = gzip_size(&path)?;
-            let br = brotli_size(tools, &path)?;
-            println!(
-                "web bundle: {:<48} {:>8} bytes, {:>7} gzip, {:>7} brotli",
-                path.file_name().unwrap_or_default().to_string_lossy(),
-                std::fs::metadata(&path)?.len(),
-                gz,
-                br
-            );
-            total += gz;
-            total_br += br;
+    let mut paths = Vec::new();
+    let mut dirs = vec![dist.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            let kind = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if matches!(kind, "wasm" | "js" | "css" | "html") {
+                paths.push(path);
+            }
         }
     }
+    paths.sort();
+    // (gzip, brotli) of the first load and of the pages module.
+    let (mut first, mut later) = ((0, 0), (0, 0));
+    for path in &paths {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let (gz, br) = precompress(tools, path)?;
+        println!(
+            "web bundle: {:<48} {:>8} bytes, {:>7} gzip, {:>7} brotli",
+            name,
+            std::fs::metadata(path)?.len(),
+            gz,
+            br
+        );
+        let part = if name.starts_with("multitok-web-pages") {
+            &mut later
+        } else {
+            &mut first
+        };
+        part.0 += gz;
+        part.1 += br;
+    }
+    let kb = |bytes: u64| bytes as f64 / 1000.0;
     println!(
-        "web bundle: total (wasm + js + css) {total} bytes gzip ({:.1} KB), {total_br} bytes brotli ({:.1} KB)",
-        total as f64 / 1000.0,
-        total_br as f64 / 1000.0
+        "web bundle: first load (index.html, shell wasm + js + snippets, css) {:.1} KB gzip, {:.1} KB brotli",
+        kb(first.0),
+        kb(first.1)
+    );
+    println!(
+        "web bundle: pages module (on first use) {:.1} KB gzip, {:.1} KB brotli",
+        kb(later.0),
+        kb(later.1)
     );
     Ok(dist)
 }
 
-/// Brotli at quality 11 (what a server precompresses with), by Node's zlib.
-fn brotli_size(tools: &Tools, path: &std::path::Path) -> anyhow::Result<u64> {
-    let script = "const z = require('zlib'); const b = require('fs').readFileSync(process.argv[1]); \
-        process.stdout.write(String(z.brotliCompressSync(b, { params: { \
-        [z.constants.BROTLI_PARAM_QUALITY]: 11 } }).length))";
-    let path = path.to_string_lossy();
-    let out =
-        output(cmd("node", &["-e", script, &path]).env("PATH", tools.path())).context("brotli")?;
-    out.trim().parse().context("brotli size")
-}
-
-fn gzip_size(path: &std::path::Path) -> anyhow::Result<u64> {
-    let script = format!("gzip -9 -c '{}' | wc -c", path.display());
-    let out = output(&mut cmd("sh", &["-c", &script])).context("gzip")?;
-    out.trim().parse().context("gzip size")
+/// Writes `<file>.br` (brotli at quality 11, by Node's zlib) and `<file>.gz` (`gzip -9`) beside
+/// the file, which the server sends to browsers that accept them; their sizes.
+fn precompress(tools: &Tools, path: &std::path::Path) -> anyhow::Result<(u64, u64)> {
+    let script = "const z = require('zlib'); const f = require('fs'); const p = process.argv[1]; \
+        f.writeFileSync(p + '.br', z.brotliCompressSync(f.readFileSync(p), { params: { \
+        [z.constants.BROTLI_PARAM_QUALITY]: 11 } }))";
+    let name = path.to_string_lossy();
+    status(cmd("node", &["-e", script, &name]).env("PATH", tools.path())).context("brotli")?;
+    status(&mut cmd("gzip", &["-9", "-k", "-f", "-n", &name])).context("gzip")?;
+    let size = |ext: &str| -> anyhow::Result<u64> {
+        Ok(std::fs::metadata(format!("{name}.{ext}"))?.len())
+    };
+    Ok((size("gz")?, size("br")?))
 }
 
 /// A random 32-byte key (base64url, after `prefix`) that survives restarts, so a restart of

@@ -174,3 +174,80 @@ async fn spa_routes_fall_back_to_index_html() {
         assert!(String::from_utf8_lossy(&body).contains(expected), "{path}");
     }
 }
+
+#[tokio::test]
+async fn web_files_come_precompressed_and_only_hashed_names_are_cached_for_good() {
+    let web = tempfile::tempdir().unwrap();
+    let shell = "multitok-web-0123456789abcdef_bg.wasm";
+    std::fs::write(web.path().join("index.html"), "<html>multitok shell</html>").unwrap();
+    std::fs::write(web.path().join("index.html.br"), "brotli index").unwrap();
+    std::fs::write(web.path().join(shell), "plain wasm").unwrap();
+    std::fs::write(web.path().join(format!("{shell}.br")), "brotli wasm").unwrap();
+    std::fs::write(web.path().join(format!("{shell}.gz")), "gzip wasm").unwrap();
+    std::fs::write(web.path().join("multitok-web-pages.js"), "pages").unwrap();
+    let dir = web.path().to_path_buf();
+    let app = TestApp::spawn_with(move |s| s.web_dir = Some(dir)).await;
+    let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    // (path, Accept-Encoding, body, Content-Encoding, Cache-Control)
+    let immutable = "public, max-age=31536000, immutable";
+    let cases = [
+        (
+            format!("/{shell}"),
+            "gzip, deflate, br",
+            "brotli wasm",
+            Some("br"),
+            immutable,
+        ),
+        (
+            format!("/{shell}"),
+            "gzip",
+            "gzip wasm",
+            Some("gzip"),
+            immutable,
+        ),
+        (
+            format!("/{shell}"),
+            "identity",
+            "plain wasm",
+            None,
+            immutable,
+        ),
+        (
+            "/multitok-web-pages.js".to_owned(),
+            "br",
+            "pages",
+            None,
+            "no-cache",
+        ),
+        ("/".to_owned(), "br", "brotli index", Some("br"), "no-cache"),
+        (
+            "/analytics".to_owned(),
+            "identity",
+            "<html>multitok shell</html>",
+            None,
+            "no-cache",
+        ),
+    ];
+    for (path, accept, body, encoding, cache) in cases {
+        let request = http::Request::get(format!("http://{}{path}", app.addr))
+            .header("accept-encoding", accept)
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+        let response = client.request(request).await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(
+            header("content-encoding").as_deref(),
+            encoding,
+            "{path} {accept}"
+        );
+        assert_eq!(header("cache-control").as_deref(), Some(cache), "{path}");
+        let got = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(String::from_utf8_lossy(&got), body, "{path} {accept}");
+    }
+}
