@@ -194,8 +194,8 @@ impl Store {
         Ok(())
     }
 
-    /// Stores the videos (new ones added, known ones updated) and a snapshot of each, in one
-    /// transaction.
+    /// Stores the videos (new ones added, known ones updated), a snapshot of each and the
+    /// account's posting profile, in one transaction.
     pub async fn save_videos(
         &self,
         account_id: &str,
@@ -272,6 +272,7 @@ impl Store {
             });
             crate::analytics::upsert_video_days(&txn, days).await?;
         }
+        crate::analytics::write_posting_profile(&txn, account_id).await?;
         crate::analytics::bump_versions(&txn, [account_id.to_owned()]).await?;
         txn.commit().await?;
         Ok(())

@@ -1,6 +1,6 @@
 //! Analytics storage: rollups kept by the sync path, equal to a rebuild from raw snapshots, and
-//! kept after raw snapshots are pruned; posting sums by local weekday × hour that agree with the
-//! calendar (SQLite by default, PostgreSQL when `TEST_BACKEND=postgres`).
+//! kept after raw snapshots are pruned; posting sums by local weekday × hour, from the database
+//! and from the posting profile, that agree with the calendar (SQLite by default, PostgreSQL when `TEST_BACKEND=postgres`).
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod common;
@@ -111,7 +111,14 @@ async fn rollups_survive_pruning_and_match_a_rebuild() {
     let first: Vec<i64> = curves[&video_ids[0]].iter().map(|p| p.1).collect();
     assert_eq!(first.len(), 4);
 
+    // The profile holds each video once, with its latest views.
+    let profile = store.posting_profiles(&ids).await.unwrap();
+    let posted = multitok_shared::analytics::posting::decode(&profile[0].1);
+    let latest: Vec<(i64, i64)> = posted.iter().map(|p| (p.at, p.views)).collect();
+    assert_eq!(latest, [(start.timestamp(), 405), (start.timestamp(), 810)]);
+
     assert_eq!(store.rebuild_rollups().await.unwrap(), (8, 4));
+    assert_eq!(store.posting_profiles(&ids).await.unwrap(), profile);
     assert_eq!(
         store
             .account_days(&ids, from, to, None, None)
@@ -153,19 +160,27 @@ async fn posting_totals_agree_with_the_calendar() {
         videos.push(stats(&format!("{i}"), at, i64::from(i % 17) * 10));
     }
     store.save_videos(&a, &videos, year).await.unwrap();
-    // First with the slots stored as the videos were saved, then with the newest migration
-    // undone and redone, which computes them again from the instants, in SQL.
+    // First with the slots stored and the posting profile written as the videos were saved,
+    // then with the stored slot's migration and the profiles' undone and redone: the slots are
+    // computed again from the instants in SQL, and no profile exists until the next save.
     for redone in [false, true] {
         if redone {
-            store.migrate_down(1).await.unwrap();
+            store.migrate_down(2).await.unwrap();
             store.migrate().await.unwrap();
         }
-        check_posting_totals(&store, &a, &videos).await;
+        check_posting_totals(&store, &a, &videos, !redone).await;
     }
+    store.save_videos(&a, &videos[..1], year).await.unwrap();
+    check_posting_totals(&store, &a, &videos, true).await;
 }
 
-async fn check_posting_totals(store: &Store, a: &str, videos: &[VideoStats]) {
+/// The database's sums and, when `profiled`, the posting profile's sums, against the calendar.
+async fn check_posting_totals(store: &Store, a: &str, videos: &[VideoStats], profiled: bool) {
     use multitok_shared::analytics::offsets::{offset_spans, weekday_hour};
+    use multitok_shared::analytics::posting;
+    let profiles = store.posting_profiles(&[a.to_owned()]).await.unwrap();
+    assert_eq!(profiles.len(), usize::from(profiled));
+    let profile = profiles.first().map(|(_, packed)| posting::decode(packed));
     use std::collections::BTreeMap;
     let year = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
     let ranges = [
@@ -216,6 +231,21 @@ async fn check_posting_totals(store: &Store, a: &str, videos: &[VideoStats]) {
             }
             assert!(!expected.is_empty());
             assert_eq!(got, expected, "{zone} from {from} to {to}");
+            if let Some(posts) = &profile {
+                let spans: Vec<(i64, i32)> = spans.iter().map(|s| (s.0.timestamp(), s.1)).collect();
+                let totals = posting::slot_totals(posts, from.timestamp(), to.timestamp(), &spans);
+                let from_profile: BTreeMap<(u8, u8), (i64, i64)> = (0..168)
+                    .filter(|&slot| totals[slot].0 > 0)
+                    .map(|slot| {
+                        let (posts, views) = totals[slot];
+                        (weekday_hour(slot as i64), (i64::from(posts), views))
+                    })
+                    .collect();
+                assert_eq!(
+                    from_profile, expected,
+                    "profile: {zone} from {from} to {to}"
+                );
+            }
         }
     }
 }

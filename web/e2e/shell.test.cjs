@@ -24,6 +24,9 @@ before(async () => {
   page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(15000);
   page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  // Errors in the page go to the test's output, where a failing run shows them.
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') console.error(`console error: ${m.text()}`); });
 });
 
 /** Paths the browser fetched from the server, in order. */

@@ -9,7 +9,7 @@ use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::run::{cmd, root, status, with_sandbox};
+use crate::run::{cmd, output, root, status, with_sandbox};
 use crate::tools::Tools;
 
 const LISTEN: &str = "127.0.0.1:8080";
@@ -151,8 +151,8 @@ fn precompress(tools: &Tools, path: &std::path::Path) -> anyhow::Result<(u64, u6
         f.writeFileSync(p + '.br', z.brotliCompressSync(f.readFileSync(p), { params: { \
         [z.constants.BROTLI_PARAM_QUALITY]: 11 } }))";
     let name = path.to_string_lossy();
-    status(cmd("node", &["-e", script, &name]).env("PATH", tools.path())).context("brotli")?;
-    status(&mut cmd("gzip", &["-9", "-k", "-f", "-n", &name])).context("gzip")?;
+    output(cmd("node", &["-e", script, &name]).env("PATH", tools.path())).context("brotli")?;
+    output(&mut cmd("gzip", &["-9", "-k", "-f", "-n", &name])).context("gzip")?;
     let size = |ext: &str| -> anyhow::Result<u64> {
         Ok(std::fs::metadata(format!("{name}.{ext}"))?.len())
     };

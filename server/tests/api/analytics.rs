@@ -257,6 +257,39 @@ async fn best_times_in_the_workspace_zone() {
     assert_eq!(grid.cells[5].samples, 0);
     assert_eq!(grid.cells[5].expected, 1.0);
     assert_eq!((grid.top[0].weekday, grid.top[0].hour), (0, 18));
+    // The whole workspace from the posting profiles, then again with them gone (as for accounts
+    // not synced since the profiles were added): the database's sums give the same grid.
+    let workspace_grid = || async {
+        client(&s.w.app)
+            .get_best_times(authed(
+                s.token(),
+                pb::GetBestTimesRequest {
+                    workspace_id: s.ws(),
+                    account_id: String::new(),
+                    range: range("2026-01-01", "2026-01-31"),
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+    };
+    use sea_orm::ConnectionTrait;
+    let profiled = workspace_grid().await;
+    assert_eq!(
+        profiled.cells, grid.cells,
+        "account A posted nothing in January"
+    );
+    let db = sea_orm::Database::connect(&s.w.app.database_url)
+        .await
+        .unwrap();
+    db.execute_unprepared("DELETE FROM posting_profiles")
+        .await
+        .unwrap();
+    s.store
+        .invalidate_analytics(&[s.a.clone(), s.b.clone()])
+        .await
+        .unwrap();
+    assert_eq!(workspace_grid().await, profiled);
     // Account A's three posts are too young and too few.
     let thin = client(&s.w.app)
         .get_best_times(authed(

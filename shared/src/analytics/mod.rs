@@ -8,6 +8,7 @@ pub mod forecast;
 pub mod metrics;
 #[cfg(feature = "tz")]
 pub mod offsets;
+pub mod posting;
 #[cfg(feature = "tz")]
 pub mod series;
 pub mod stats;

@@ -200,7 +200,7 @@ impl Store {
     }
 
     /// Recomputes the day rows of every account from the raw snapshots still kept (older days
-    /// stay as they are); answers (video days, account days) written.
+    /// stay as they are) and every posting profile; answers (video days, account days) written.
     pub async fn rebuild_rollups(&self) -> Result<(u64, u64), StoreError> {
         let accounts: Vec<String> = tiktok_account::Entity::find()
             .select_only()
@@ -215,6 +215,23 @@ impl Store {
             account_days += a;
         }
         Ok((video_days, account_days))
+    }
+
+    /// Rewrites every account's posting profile from its videos; answers how many.
+    pub async fn rebuild_posting_profiles(&self) -> Result<u64, StoreError> {
+        let accounts: Vec<String> = tiktok_account::Entity::find()
+            .select_only()
+            .column(tiktok_account::Column::Id)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        for account in &accounts {
+            let txn = self.begin_write().await?;
+            super::write_posting_profile(&txn, account).await?;
+            bump_versions(&txn, [account.clone()]).await?;
+            txn.commit().await?;
+        }
+        Ok(accounts.len() as u64)
     }
 
     async fn rebuild_account(&self, account_id: &str) -> Result<(u64, u64), StoreError> {
@@ -263,6 +280,7 @@ impl Store {
             upsert_video_days(&txn, rest).await?;
         }
         let account_days = rebuild_account_days(&txn, account_id).await?;
+        super::write_posting_profile(&txn, account_id).await?;
         bump_versions(&txn, [account_id.to_owned()]).await?;
         txn.commit().await?;
         Ok((video_days, account_days))

@@ -1,6 +1,6 @@
-//! Analytics storage: daily rollups kept up to date by the sync, the viral scores of young
-//! videos, pruning of raw snapshots, a rebuild of the rollups from raw snapshots, and the reads
-//! behind the analytics API.
+//! Analytics storage: daily rollups and posting profiles kept up to date by the sync, the viral
+//! scores of young videos, pruning of raw snapshots, a rebuild of the rollups from raw
+//! snapshots, and the reads behind the analytics API.
 
 mod maintain;
 mod read;
@@ -10,8 +10,9 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 use crate::StoreError;
-use crate::entity::video_day;
+use crate::entity::{posting_profile, video, video_day};
 use crate::sync::VideoStats;
+use multitok_shared::analytics::posting;
 
 pub(crate) use maintain::{bump_version_of_target, bump_versions};
 pub use read::{AccountDay, FailureRow, SlotRow, UpcomingRow, VideoRow};
@@ -20,6 +21,43 @@ pub use read::{AccountDay, FailureRow, SlotRow, UpcomingRow, VideoRow};
 pub const BASELINE_POSTS: u64 = 20;
 /// Videos younger than this get their viral score updated by each sync.
 pub const SCORED_DAYS: i64 = 7;
+
+/// Rewrites the account's posting profile from its videos
+/// ([`multitok_shared::analytics::posting`]).
+pub(crate) async fn write_posting_profile(
+    db: &impl ConnectionTrait,
+    account_id: &str,
+) -> Result<(), StoreError> {
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let videos: Vec<(DateTime<Utc>, i64)> = video::Entity::find()
+        .select_only()
+        .columns([video::Column::PostedAt, video::Column::ViewCount])
+        .filter(video::Column::AccountId.eq(account_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let posts = posting::encode(
+        videos
+            .into_iter()
+            .map(|(at, views)| posting::Posted {
+                at: at.timestamp(),
+                views,
+            })
+            .collect(),
+    );
+    posting_profile::Entity::insert(posting_profile::ActiveModel {
+        account_id: Set(account_id.to_owned()),
+        posts: Set(posts),
+    })
+    .on_conflict(
+        OnConflict::column(posting_profile::Column::AccountId)
+            .update_column(posting_profile::Column::Posts)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
 
 /// The UTC day of a time: the day of its rollup row.
 pub fn day_of(at: DateTime<Utc>) -> NaiveDate {

@@ -8,7 +8,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, RelationTrait,
 };
 
-use crate::entity::{account_day, post, post_target, video};
+use crate::entity::{account_day, post, post_target, posting_profile, video};
 use crate::params::Params;
 use crate::{Store, StoreError};
 
@@ -149,6 +149,24 @@ impl Store {
         Ok(SlotRow::find_by_statement(params.statement(sql))
             .all(&self.db)
             .await?)
+    }
+
+    /// The packed posting profiles of those of the accounts that have one, by account id.
+    pub async fn posting_profiles(
+        &self,
+        accounts: &[String],
+    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let mut out = Vec::with_capacity(accounts.len());
+        for chunk in accounts.chunks(500) {
+            out.extend(
+                posting_profile::Entity::find()
+                    .filter(posting_profile::Column::AccountId.is_in(chunk.iter().cloned()))
+                    .into_tuple::<(String, Vec<u8>)>()
+                    .all(&self.db)
+                    .await?,
+            );
+        }
+        Ok(out)
     }
 
     /// The accounts' videos posted since `since` with the most views, or (`by_score`) the

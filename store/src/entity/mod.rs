@@ -9,6 +9,7 @@ pub mod membership;
 pub mod oauth_state;
 pub mod post;
 pub mod post_target;
+pub mod posting_profile;
 pub mod publish_event;
 pub mod refresh_token;
 pub mod sync_run;

@@ -1,8 +1,11 @@
 //! Insights: a video's growth curve, viral score and forecasts, and the best times to post.
 
+use std::collections::HashMap;
+
 use chrono::TimeDelta;
 use multitok_proto::v1 as pb;
 use multitok_shared::analytics::offsets::{offset_spans, weekday_hour};
+use multitok_shared::analytics::posting;
 use multitok_shared::analytics::{
     SlotTotal, best_times_from_totals, engagement_rate, forecast, viral_score,
 };
@@ -93,26 +96,7 @@ impl Access<View> {
                         .into_iter()
                         .map(|span| (span.start, span.offset_seconds))
                         .collect();
-                let rows = s.store.posting_totals(&scope.ids(), from, to, &spans).await?;
-                let index: std::collections::HashMap<&str, usize> = scope
-                    .accounts
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| (a.id.as_str(), i))
-                    .collect();
-                let mut per_account: Vec<Vec<SlotTotal>> = vec![Vec::new(); scope.accounts.len()];
-                for row in &rows {
-                    let Some(&i) = index.get(row.account_id.as_str()) else {
-                        continue;
-                    };
-                    let (weekday, hour) = weekday_hour(row.slot);
-                    per_account[i].push(SlotTotal {
-                        weekday,
-                        hour,
-                        posts: u32::try_from(row.posts).unwrap_or(0),
-                        performance: row.views as f64,
-                    });
-                }
+                let per_account = slot_totals(s, scope, from, to, &spans).await?;
                 let grid = best_times_from_totals(&per_account);
                 let cell = |d: usize, h: usize| {
                     let c = grid.cells[d][h];
@@ -226,4 +210,63 @@ async fn video_analytics(s: &Services, v: VideoRow) -> Result<pb::VideoAnalytics
         forecasts,
         note,
     })
+}
+
+/// Each account's posts and views per local weekday × hour in `[from, to)`: from its posting
+/// profile, or, for an account without one yet, added up by the database.
+async fn slot_totals(
+    s: &Services,
+    scope: &Scope,
+    from: chrono::DateTime<chrono::Utc>,
+    to: chrono::DateTime<chrono::Utc>,
+    spans: &[(chrono::DateTime<chrono::Utc>, i32)],
+) -> Result<Vec<Vec<SlotTotal>>, AppError> {
+    let index: HashMap<&str, usize> = scope
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    let mut per_account: Vec<Vec<SlotTotal>> = vec![Vec::new(); scope.accounts.len()];
+    let mut profiled = vec![false; scope.accounts.len()];
+    let epoch_spans: Vec<(i64, i32)> = spans.iter().map(|(at, o)| (at.timestamp(), *o)).collect();
+    for (account, packed) in s.store.posting_profiles(&scope.ids()).await? {
+        let Some(&i) = index.get(account.as_str()) else {
+            continue;
+        };
+        profiled[i] = true;
+        let posts = posting::decode(&packed);
+        let totals = posting::slot_totals(&posts, from.timestamp(), to.timestamp(), &epoch_spans);
+        for (slot, &(posts, views)) in totals.iter().enumerate() {
+            if posts > 0 {
+                per_account[i].push(slot_total(slot as i64, posts, views));
+            }
+        }
+    }
+    let missing: Vec<String> = scope
+        .accounts
+        .iter()
+        .zip(&profiled)
+        .filter(|(_, done)| !**done)
+        .map(|(a, _)| a.id.clone())
+        .collect();
+    if !missing.is_empty() {
+        for row in s.store.posting_totals(&missing, from, to, spans).await? {
+            if let Some(&i) = index.get(row.account_id.as_str()) {
+                let posts = u32::try_from(row.posts).unwrap_or(0);
+                per_account[i].push(slot_total(row.slot, posts, row.views));
+            }
+        }
+    }
+    Ok(per_account)
+}
+
+fn slot_total(slot: i64, posts: u32, views: i64) -> SlotTotal {
+    let (weekday, hour) = weekday_hour(slot);
+    SlotTotal {
+        weekday,
+        hour,
+        posts,
+        performance: views as f64,
+    }
 }
