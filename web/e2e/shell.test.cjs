@@ -248,6 +248,15 @@ test('leaving a page with live updates closes its stream, so later pages still l
     await page.goBack();
     await page.getByText('Waiting for next week').waitFor();
   }
+  // Left sooner and sooner, also before the stream's answer has arrived: a fetch still waiting
+  // for its answer is aborted too.
+  for (let i = 0; i < 10; i++) {
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.goBack();
+    await page.waitForTimeout(25 * (9 - i));
+  }
+  await page.getByText('Waiting for next week').waitFor();
 });
 
 /** Clicks `button` and answers the file it downloads: its name and bytes. */

@@ -1,5 +1,6 @@
 //! One grpc-web call over the browser's `fetch`: the request as one frame, the answer read as a
-//! stream of frames (`multitok_shared::grpc_web`). Dropping a [`Call`] aborts its fetch.
+//! stream of frames (`multitok_shared::grpc_web`). Dropping a [`Call`], or the call while it
+//! waits for the answer, aborts its fetch.
 
 use js_sys::Uint8Array;
 use multitok_shared::grpc_web::{Frame, Frames, Status, code, code_for_http, frame};
@@ -10,10 +11,20 @@ use web_sys::{
     RequestCredentials, RequestInit, Response,
 };
 
+/// Aborts its fetch when dropped: while the answer's headers are awaited (a page left before
+/// its stream opened), and after, while the answer is read (see [`Call`]).
+struct Abort(AbortController);
+
+impl Drop for Abort {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// An answer being read.
 pub struct Call {
     reader: ReadableStreamDefaultReader,
-    abort: AbortController,
+    _abort: Abort,
     frames: Frames,
     /// The status came in the headers (an answer without trailers).
     header_status: Option<Status>,
@@ -37,13 +48,13 @@ pub async fn open(url: &str, token: Option<&str>, message: &[u8]) -> Result<Call
     for (name, value) in pairs {
         headers.set(name, &value).map_err(|_| unreachable())?;
     }
-    let abort = AbortController::new().map_err(|_| unreachable())?;
+    let abort = Abort(AbortController::new().map_err(|_| unreachable())?);
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_headers(&headers);
     init.set_body(&Uint8Array::from(frame(message).as_slice()));
     init.set_credentials(RequestCredentials::SameOrigin);
-    init.set_signal(Some(&abort.signal()));
+    init.set_signal(Some(&abort.0.signal()));
     let window = web_sys::window().ok_or_else(unreachable)?;
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
@@ -64,7 +75,7 @@ pub async fn open(url: &str, token: Option<&str>, message: &[u8]) -> Result<Call
     let body = response.body().ok_or_else(unreachable)?;
     Ok(Call {
         reader: body.get_reader().unchecked_into(),
-        abort,
+        _abort: abort,
         frames: Frames::default(),
         header_status,
     })
@@ -99,11 +110,5 @@ impl Call {
             self.frames
                 .push(&Uint8Array::new(&read.get_value()).to_vec());
         }
-    }
-}
-
-impl Drop for Call {
-    fn drop(&mut self) {
-        self.abort.abort();
     }
 }
