@@ -396,6 +396,38 @@ async fn rows(b: &Bench) -> Vec<(&'static str, (f64, f64), (f64, f64))> {
     out
 }
 
+/// Untimed: the whole workspace's best times from the posting profiles equal those from the
+/// database's sums (profiles removed, then written again); answers how many posts they cover.
+async fn check_best_times(b: &Bench, db: &DatabaseConnection) -> i32 {
+    use sea_orm::ConnectionTrait;
+    let grid = || async {
+        b.store.invalidate_analytics(&b.accounts).await.unwrap();
+        b.client
+            .clone()
+            .get_best_times(b.req(pb::GetBestTimesRequest {
+                workspace_id: b.workspace_id.clone(),
+                account_id: String::new(),
+                range: range(365),
+            }))
+            .await
+            .unwrap()
+            .into_inner()
+    };
+    let profiled = grid().await;
+    db.execute_unprepared("DELETE FROM posting_profiles")
+        .await
+        .unwrap();
+    let summed = grid().await;
+    b.store.rebuild_posting_profiles().await.unwrap();
+    assert_eq!(profiled.samples, summed.samples);
+    for (p, s) in profiled.cells.iter().zip(&summed.cells) {
+        assert_eq!(p.samples, s.samples);
+        assert!((p.expected - s.expected).abs() <= 1e-9 * s.expected.abs().max(1.0));
+    }
+    assert!(profiled.enough_data);
+    profiled.samples
+}
+
 async fn bench_backend(label: &str, database_url: &str) -> String {
     let server = support::start(database_url, "analytics").await;
     let workspace_id = server.workspace_id.clone();
@@ -460,8 +492,11 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
         video_id: "1000000500".into(),
         store,
     };
+    let posts = check_best_times(&b, &db).await;
     let mut report = format!(
         "\n### {label}: {snapshot_rows} snapshot rows, seeded in {:.0} s\n\n\
+         Best times for all accounts cover {posts} posts, and the posting profiles' answer equals \
+         the database's sums.\n\n\
          | RPC | cold p50 | cold p99 | warm p50 | warm p99 |\n|---|---|---|---|---|\n",
         seeded.as_secs_f64()
     );
