@@ -23,14 +23,31 @@ before(async () => {
   });
   page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(15000);
-  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  page.on('request', (r) => {
+    requested.push(new URL(r.url()).pathname);
+    inflight.set(r, `${new URL(r.url()).pathname} since ${new Date().toISOString()}`);
+  });
+  page.on('requestfinished', (r) => inflight.delete(r));
+  page.on('requestfailed', (r) => inflight.delete(r));
   // Errors in the page go to the test's output, where a failing run shows them.
   page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') console.error(`console error: ${m.text()}`); });
 });
 
-/** Paths the browser fetched from the server, in order. */
+/** Paths the browser fetched from the server, in order, and the requests not ended yet. */
 const requested = [];
+const inflight = new Map();
+
+/** Waits for `locator`; on a timeout, prints the open requests and the page's text first. */
+async function waitOrExplain(locator) {
+  try {
+    await locator.waitFor();
+  } catch (e) {
+    console.error(`open requests: ${[...inflight.values()].join('; ')}`);
+    console.error(`page text: ${(await page.locator('body').innerText().catch(() => '')).slice(0, 600)}`);
+    throw e;
+  }
+}
 const pagesModuleFetches = () => requested.filter((p) => p.startsWith('/multitok-web-pages')).length;
 
 after(async () => { if (browser) await browser.close(); });
@@ -224,7 +241,7 @@ async function scheduleClip(caption, at) {
   await page.fill('#compose-when', at.toISOString().slice(0, 19));
   await page.locator('#compose-submit').click();
   await page.waitForURL('**/post?id=*');
-  await page.getByText(caption).waitFor();
+  await waitOrExplain(page.getByText(caption));
 }
 
 test('a post scheduled a few seconds ahead goes live on the Post page without a reload', async () => {
@@ -246,7 +263,7 @@ test('leaving a page with live updates closes its stream, so later pages still l
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await page.goBack();
-    await page.getByText('Waiting for next week').waitFor();
+    await waitOrExplain(page.getByText('Waiting for next week'));
   }
   // Left sooner and sooner, also before the stream's answer has arrived: a fetch still waiting
   // for its answer is aborted too.
@@ -256,7 +273,7 @@ test('leaving a page with live updates closes its stream, so later pages still l
     await page.goBack();
     await page.waitForTimeout(25 * (9 - i));
   }
-  await page.getByText('Waiting for next week').waitFor();
+  await waitOrExplain(page.getByText('Waiting for next week'));
 });
 
 /** Clicks `button` and answers the file it downloads: its name and bytes. */
