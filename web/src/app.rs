@@ -1,15 +1,21 @@
-//! The shell's root: routes, the session provider, and protection of signed-in pages; the
-//! pages module's routes render in a [`Deferred`] slot.
+//! The app root: routes, the session provider, and protection of signed-in pages.
 
 use yew::prelude::*;
 
 use crate::api::Api;
 use crate::components::layout::Layout;
 use crate::hooks::{Session, SessionHandle, use_session};
+use crate::pages::accounts::Accounts;
+use crate::pages::analytics::AnalyticsPage;
+use crate::pages::calendar::CalendarPage;
+use crate::pages::compose::Compose;
 use crate::pages::dashboard::Dashboard;
-use crate::pages::{login::Login, placeholder::Placeholder, register::Register};
+use crate::pages::media::MediaPage;
+use crate::pages::post::PostPage;
+use crate::pages::{
+    login::Login, placeholder::Placeholder, register::Register, settings::Settings,
+};
 use crate::router::{Redirect, Router, use_navigator};
-use crate::split::shell::Deferred;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Route {
@@ -125,15 +131,15 @@ fn page(route: Route) -> Html {
     let soon = |title: &'static str, text: &'static str| html! { <Placeholder {title} {text} /> };
     match route {
         Route::Dashboard => html! { <Dashboard /> },
+        Route::Accounts => html! { <Accounts /> },
+        Route::Media => html! { <MediaPage /> },
+        Route::Compose => html! { <Compose /> },
+        Route::Calendar => html! { <CalendarPage /> },
+        Route::Post => html! { <PostPage /> },
+        Route::Analytics => html! { <AnalyticsPage /> },
+        Route::Settings => html! { <Settings /> },
         Route::NotFound | Route::Login | Route::Register => {
             soon("Not found", "This page does not exist.")
         }
-        Route::Accounts
-        | Route::Media
-        | Route::Compose
-        | Route::Calendar
-        | Route::Post
-        | Route::Analytics
-        | Route::Settings => html! { <Deferred /> },
     }
 }

@@ -1,5 +1,16 @@
-//! The shell: the first load of the web app (sign-in, the sidebar, the dashboard).
+//! Entry point of Multitok's single-page web app.
+
+mod api;
+mod app;
+mod components;
+mod error;
+mod hooks;
+mod local_time;
+mod pages;
+mod router;
+mod time_zones;
+mod upload;
 
 fn main() {
-    yew::Renderer::<multitok_web::app::App>::new().render();
+    yew::Renderer::<app::App>::new().render();
 }

@@ -88,8 +88,7 @@ pub fn run() -> anyhow::Result<()> {
 }
 
 /// Builds the web app in release mode into web/dist, precompresses its files, and prints their
-/// gzip and brotli sizes: the first load (the page, the shell's wasm and JS, the CSS) and the
-/// pages module, fetched when a page other than the dashboard is first opened.
+/// gzip and brotli sizes and their total (the first load).
 pub fn build_web(tools: &Tools) -> anyhow::Result<PathBuf> {
     status(cmd("trunk", &["build", "--release"]).env("PATH", tools.path()))?;
     let dist = root().join("web/dist");
@@ -110,8 +109,7 @@ pub fn build_web(tools: &Tools) -> anyhow::Result<PathBuf> {
         }
     }
     paths.sort();
-    // (gzip, brotli) of the first load and of the pages module.
-    let (mut first, mut later) = ((0, 0), (0, 0));
+    let (mut total, mut total_br) = (0, 0);
     for path in &paths {
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         let (gz, br) = precompress(tools, path)?;
@@ -122,24 +120,13 @@ pub fn build_web(tools: &Tools) -> anyhow::Result<PathBuf> {
             gz,
             br
         );
-        let part = if name.starts_with("multitok-web-pages") {
-            &mut later
-        } else {
-            &mut first
-        };
-        part.0 += gz;
-        part.1 += br;
+        total += gz;
+        total_br += br;
     }
-    let kb = |bytes: u64| bytes as f64 / 1000.0;
     println!(
-        "web bundle: first load (index.html, shell wasm + js + snippets, css) {:.1} KB gzip, {:.1} KB brotli",
-        kb(first.0),
-        kb(first.1)
-    );
-    println!(
-        "web bundle: pages module (on first use) {:.1} KB gzip, {:.1} KB brotli",
-        kb(later.0),
-        kb(later.1)
+        "web bundle: first load (index.html, wasm, js, css) {:.1} KB gzip, {:.1} KB brotli",
+        total as f64 / 1000.0,
+        total_br as f64 / 1000.0
     );
     Ok(dist)
 }

@@ -15,25 +15,6 @@ pub struct Profile {
     pub workspaces: Vec<pb::WorkspaceMembership>,
 }
 
-impl From<pb::MeResponse> for Profile {
-    fn from(me: pb::MeResponse) -> Profile {
-        Profile {
-            user: me.user.unwrap_or_default(),
-            workspaces: me.workspaces,
-        }
-    }
-}
-
-impl Profile {
-    /// The profile as the `Me` call answers it (how it passes between the app's modules).
-    pub fn to_me(&self) -> pb::MeResponse {
-        pb::MeResponse {
-            user: Some(self.user.clone()),
-            workspaces: self.workspaces.clone(),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub enum Session {
     /// Trying the session cookie at start.
@@ -97,9 +78,6 @@ impl SessionHandle {
         if let Some(s) = storage() {
             let _ = s.set_item(WORKSPACE_KEY, &id);
         }
-        if let Some(host) = self.api.host() {
-            host.workspace_selected(&id);
-        }
         self.selected.set(Some(id));
     }
 
@@ -112,10 +90,11 @@ impl SessionHandle {
     /// Loads the profile again (after a change to workspaces).
     pub async fn reload(&self) -> Result<(), ApiError> {
         let me = self.api.send(pb::MeRequest {}).await?;
-        if let Some(host) = self.api.host() {
-            host.profile_changed(&me);
-        }
-        self.session.set(Session::LoggedIn(Profile::from(me)));
+        let profile = Profile {
+            user: me.user.unwrap_or_default(),
+            workspaces: me.workspaces,
+        };
+        self.session.set(Session::LoggedIn(profile));
         Ok(())
     }
 
