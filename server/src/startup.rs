@@ -89,23 +89,24 @@ fn spa(dir: &Path) -> Router {
         );
     Router::new()
         .fallback_service(files)
-        .layer(axum::middleware::map_response_with_state(
-            (),
-            |_: axum::extract::State<()>,
-             uri: http::Uri,
-             mut response: axum::response::Response| async move {
-                let policy = if content_hashed(uri.path()) {
-                    "public, max-age=31536000, immutable"
-                } else {
-                    "no-cache"
-                };
-                response.headers_mut().insert(
-                    http::header::CACHE_CONTROL,
-                    HeaderValue::from_static(policy),
-                );
-                response
-            },
-        ))
+        .layer(axum::middleware::map_response(cache_policy))
+}
+
+/// Caches names with a content hash for a year; everything else is revalidated on each use.
+async fn cache_policy(
+    uri: http::Uri,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    let policy = if content_hashed(uri.path()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        HeaderValue::from_static(policy),
+    );
+    response
 }
 
 /// Whether a file name carries a content hash (Trunk's `name-0123456789abcdef.ext`, and its

@@ -93,19 +93,14 @@ pub fn build_web(tools: &Tools) -> anyhow::Result<PathBuf> {
     status(cmd("trunk", &["build", "--release"]).env("PATH", tools.path()))?;
     let dist = root().join("web/dist");
     let mut paths = Vec::new();
-    let mut dirs = vec![dist.clone()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir)? {
-            let path = entry?.path();
-            let kind = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or_default();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if matches!(kind, "wasm" | "js" | "css" | "html") {
-                paths.push(path);
-            }
+    for entry in std::fs::read_dir(&dist)? {
+        let path = entry?.path();
+        let kind = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if matches!(kind, "wasm" | "js" | "css" | "html") {
+            paths.push(path);
         }
     }
     paths.sort();

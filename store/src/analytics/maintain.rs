@@ -202,12 +202,7 @@ impl Store {
     /// Recomputes the day rows of every account from the raw snapshots still kept (older days
     /// stay as they are) and every posting profile; answers (video days, account days) written.
     pub async fn rebuild_rollups(&self) -> Result<(u64, u64), StoreError> {
-        let accounts: Vec<String> = tiktok_account::Entity::find()
-            .select_only()
-            .column(tiktok_account::Column::Id)
-            .into_tuple()
-            .all(&self.db)
-            .await?;
+        let accounts = self.account_ids().await?;
         let (mut video_days, mut account_days) = (0, 0);
         for account in accounts {
             let (v, a) = self.rebuild_account(&account).await?;
@@ -217,14 +212,19 @@ impl Store {
         Ok((video_days, account_days))
     }
 
-    /// Rewrites every account's posting profile from its videos; answers how many.
-    pub async fn rebuild_posting_profiles(&self) -> Result<u64, StoreError> {
-        let accounts: Vec<String> = tiktok_account::Entity::find()
+    /// Every account's id.
+    async fn account_ids(&self) -> Result<Vec<String>, StoreError> {
+        Ok(tiktok_account::Entity::find()
             .select_only()
             .column(tiktok_account::Column::Id)
             .into_tuple()
             .all(&self.db)
-            .await?;
+            .await?)
+    }
+
+    /// Rewrites every account's posting profile from its videos; answers how many.
+    pub async fn rebuild_posting_profiles(&self) -> Result<u64, StoreError> {
+        let accounts = self.account_ids().await?;
         for account in &accounts {
             let txn = self.begin_write().await?;
             super::write_posting_profile(&txn, account).await?;

@@ -160,6 +160,11 @@ impl Store {
         for chunk in accounts.chunks(500) {
             out.extend(
                 posting_profile::Entity::find()
+                    .select_only()
+                    .columns([
+                        posting_profile::Column::AccountId,
+                        posting_profile::Column::Posts,
+                    ])
                     .filter(posting_profile::Column::AccountId.is_in(chunk.iter().cloned()))
                     .into_tuple::<(String, Vec<u8>)>()
                     .all(&self.db)
