@@ -196,8 +196,8 @@ mod tests {
         for fresh in [
             "/",
             "/index.html",
-            "/app.js",
-            "/app_bg.wasm",
+            "/multitok-web-pages.js",
+            "/multitok-web-pages_bg.wasm",
             "/analytics",
             "/style-3f429d33b22b88.css",
             "/style-3f429d33b22b88zz.css",

@@ -24,6 +24,7 @@ before(async () => {
   page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(15000);
   page.on('request', (r) => {
+    requested.push(new URL(r.url()).pathname);
     inflight.set(r, `${new URL(r.url()).pathname} since ${new Date().toISOString()}`);
   });
   page.on('requestfinished', (r) => inflight.delete(r));
@@ -33,7 +34,8 @@ before(async () => {
   page.on('console', (m) => { if (m.type() === 'error') console.error(`console error: ${m.text()}`); });
 });
 
-/** The requests not ended yet. */
+/** Paths the browser fetched from the server, in order, and the requests not ended yet. */
+const requested = [];
 const inflight = new Map();
 
 /** Waits for `locator`; on a timeout, prints the open requests and the page's text first. */
@@ -46,6 +48,7 @@ async function waitOrExplain(locator) {
     throw e;
   }
 }
+const pagesModuleFetches = () => requested.filter((p) => p.startsWith('/multitok-web-pages')).length;
 
 after(async () => { if (browser) await browser.close(); });
 
@@ -98,6 +101,7 @@ test('register lands in the app with a personal workspace', async () => {
   assert.equal(workspace, "Browser Tester's workspace");
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   await shot('02-dashboard');
+  assert.equal(pagesModuleFetches(), 0, 'sign-in and the dashboard come with the first load');
 });
 
 test('log out, then log in again', async () => {
@@ -121,6 +125,11 @@ test('create an API token, shown once', async () => {
   assert.match(secret, /^mtk_[A-Za-z0-9_-]{40,}$/);
   await page.locator('.token-name', { hasText: 'deploy script' }).waitFor();
   await shot('03-settings-token');
+  // The settings page comes from the pages module: its JS and its wasm, fetched once. Its app
+  // draws the sidebar; the shell's app draws nothing meanwhile.
+  assert.equal(pagesModuleFetches(), 2, requested.join(' '));
+  assert.equal(await page.locator('.sidebar').count(), 1);
+  assert.equal(await page.locator('#pages .sidebar').count(), 1);
 });
 
 test('a reload keeps you logged in, and the secret is gone', async () => {
@@ -268,6 +277,7 @@ test('leaving a page with live updates closes its stream, so later pages still l
     await page.waitForTimeout(25 * (9 - i));
   }
   await waitOrExplain(page.getByText('Waiting for next week'));
+  assert.equal(await page.locator('.sidebar').count(), 1);
 });
 
 /** Clicks `button` and answers the file it downloads: its name and bytes. */

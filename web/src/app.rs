@@ -1,21 +1,16 @@
-//! The app root: routes, the session provider, and protection of signed-in pages.
+//! The shell's root: routes, the session provider, and protection of signed-in pages; the
+//! pages module's routes render as a [`Deferred`], and the pages module hears of every change
+//! of session ([`use_pages_session`]).
 
 use yew::prelude::*;
 
 use crate::api::Api;
 use crate::components::layout::Layout;
 use crate::hooks::{Session, SessionHandle, use_session};
-use crate::pages::accounts::Accounts;
-use crate::pages::analytics::AnalyticsPage;
-use crate::pages::calendar::CalendarPage;
-use crate::pages::compose::Compose;
 use crate::pages::dashboard::Dashboard;
-use crate::pages::media::MediaPage;
-use crate::pages::post::PostPage;
-use crate::pages::{
-    login::Login, placeholder::Placeholder, register::Register, settings::Settings,
-};
+use crate::pages::{login::Login, placeholder::Placeholder, register::Register};
 use crate::router::{Redirect, Router, use_navigator};
+use crate::split::shell::{Deferred, use_pages_session};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Route {
@@ -86,6 +81,7 @@ pub fn app() -> Html {
     let session = use_state(|| Session::Loading);
     let selected = use_state(|| None::<String>);
     let handle = SessionHandle::new((*api).clone(), session, selected);
+    use_pages_session(&handle);
     {
         let handle = handle.clone();
         use_effect_with((), move |()| {
@@ -123,23 +119,24 @@ fn protected(props: &ProtectedProps) -> Html {
     match &*session.session {
         Session::Loading => html! { <p class="auth-page muted">{ "Loading…" }</p> },
         Session::LoggedOut => html! { <Redirect to={Route::Login} /> },
-        Session::LoggedIn(_) => html! { <Layout>{ page(props.route) }</Layout> },
+        Session::LoggedIn(_) => page(props.route),
     }
 }
 
+/// The shell's own pages in the sidebar layout; every other page is the pages module's.
 fn page(route: Route) -> Html {
     let soon = |title: &'static str, text: &'static str| html! { <Placeholder {title} {text} /> };
     match route {
-        Route::Dashboard => html! { <Dashboard /> },
-        Route::Accounts => html! { <Accounts /> },
-        Route::Media => html! { <MediaPage /> },
-        Route::Compose => html! { <Compose /> },
-        Route::Calendar => html! { <CalendarPage /> },
-        Route::Post => html! { <PostPage /> },
-        Route::Analytics => html! { <AnalyticsPage /> },
-        Route::Settings => html! { <Settings /> },
-        Route::NotFound | Route::Login | Route::Register => {
-            soon("Not found", "This page does not exist.")
-        }
+        Route::Dashboard => html! { <Layout><Dashboard /></Layout> },
+        Route::NotFound | Route::Login | Route::Register => html! {
+            <Layout>{ soon("Not found", "This page does not exist.") }</Layout>
+        },
+        Route::Accounts
+        | Route::Media
+        | Route::Compose
+        | Route::Calendar
+        | Route::Post
+        | Route::Analytics
+        | Route::Settings => html! { <Deferred /> },
     }
 }

@@ -1,16 +1,13 @@
-//! Entry point of Multitok's single-page web app.
+//! The shell: the first load of the web app (sign-in, the sidebar, the dashboard).
 
-mod api;
-mod app;
-mod components;
-mod error;
-mod hooks;
-mod local_time;
-mod pages;
-mod router;
-mod time_zones;
-mod upload;
+use multitok_web::{app::App, split::SHELL_HOST};
 
 fn main() {
-    yew::Renderer::<app::App>::new().render();
+    let host = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(SHELL_HOST));
+    match host {
+        Some(host) => yew::Renderer::<App>::with_root(host).render(),
+        None => yew::Renderer::<App>::new().render(),
+    };
 }

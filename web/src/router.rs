@@ -1,6 +1,7 @@
 //! A small client-side router over the browser's History API: the current route lives in a
 //! context, links push history entries, back/forward is followed through `popstate`. The server
-//! answers every unknown path with `index.html`, so deep links work.
+//! answers every unknown path with `index.html`, so deep links work. Each change of entry is
+//! announced with a [`NAVIGATED`] event, so the routers of both of the app's modules follow it.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -12,6 +13,15 @@ use crate::app::Route;
 #[derive(Clone, PartialEq)]
 pub struct Navigator {
     current: UseStateHandle<Route>,
+}
+
+/// The window event sent after a history entry is pushed or replaced.
+pub const NAVIGATED: &str = "multitok-navigated";
+
+fn announce() {
+    if let (Some(w), Ok(event)) = (web_sys::window(), web_sys::Event::new(NAVIGATED)) {
+        let _ = w.dispatch_event(&event);
+    }
 }
 
 fn location_route() -> Route {
@@ -32,6 +42,7 @@ impl Navigator {
             let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(url));
         }
         self.current.set(route);
+        announce();
     }
 
     /// Goes to `route`, adding a history entry (or replacing the current one).
@@ -45,6 +56,7 @@ impl Navigator {
             };
         }
         self.current.set(route);
+        announce();
     }
 }
 
@@ -63,17 +75,19 @@ pub fn router(props: &RouterProps) -> Html {
             let listener = Closure::<dyn Fn()>::new(move || current.set(location_route()));
             let window = web_sys::window();
             if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback(
-                    "popstate",
-                    listener.as_ref().unchecked_ref(),
-                );
+                for event in ["popstate", NAVIGATED] {
+                    let _ = w
+                        .add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+                }
             }
             move || {
                 if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "popstate",
-                        listener.as_ref().unchecked_ref(),
-                    );
+                    for event in ["popstate", NAVIGATED] {
+                        let _ = w.remove_event_listener_with_callback(
+                            event,
+                            listener.as_ref().unchecked_ref(),
+                        );
+                    }
                 }
             }
         });

@@ -184,7 +184,7 @@ async fn web_files_come_precompressed_and_only_hashed_names_are_cached_for_good(
     std::fs::write(web.path().join(shell), "plain wasm").unwrap();
     std::fs::write(web.path().join(format!("{shell}.br")), "brotli wasm").unwrap();
     std::fs::write(web.path().join(format!("{shell}.gz")), "gzip wasm").unwrap();
-    std::fs::write(web.path().join("app.js"), "app").unwrap();
+    std::fs::write(web.path().join("multitok-web-pages.js"), "pages").unwrap();
     let dir = web.path().to_path_buf();
     let app = TestApp::spawn_with(move |s| s.web_dir = Some(dir)).await;
     let client = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
@@ -212,7 +212,13 @@ async fn web_files_come_precompressed_and_only_hashed_names_are_cached_for_good(
             None,
             immutable,
         ),
-        ("/app.js".to_owned(), "br", "app", None, "no-cache"),
+        (
+            "/multitok-web-pages.js".to_owned(),
+            "br",
+            "pages",
+            None,
+            "no-cache",
+        ),
         ("/".to_owned(), "br", "brotli index", Some("br"), "no-cache"),
         (
             "/analytics".to_owned(),

@@ -18,6 +18,7 @@ use prost::Message;
 pub use rpc::Rpc;
 
 use crate::error::ApiError;
+use crate::split::host::Host;
 
 /// Runs `task` until it ends or until the returned function is called (an effect's cleanup), so
 /// that leaving a page cancels its streams' fetches: a browser holds only a few connections per
@@ -35,6 +36,8 @@ pub fn spawn_cancellable(task: impl Future<Output = ()> + 'static) -> impl FnOnc
 pub struct Api {
     origin: Rc<str>,
     token: Rc<RefCell<Option<String>>>,
+    /// In the pages module: the shell, which refreshes the session for both modules.
+    host: Option<Host>,
 }
 
 impl PartialEq for Api {
@@ -52,11 +55,28 @@ impl Api {
         Api {
             origin: origin.into(),
             token: Rc::default(),
+            host: None,
         }
+    }
+
+    /// A client for the pages module, whose session is the shell's.
+    pub fn hosted(host: Host) -> Api {
+        Api {
+            host: Some(host),
+            ..Api::from_origin()
+        }
+    }
+
+    pub fn host(&self) -> Option<&Host> {
+        self.host.as_ref()
     }
 
     pub fn set_token(&self, token: Option<String>) {
         *self.token.borrow_mut() = token;
+    }
+
+    pub fn token(&self) -> Option<String> {
+        self.token.borrow().clone()
     }
 
     /// Sends one call. Calls that need a session refresh it once on `Unauthenticated`.
@@ -91,6 +111,14 @@ impl Api {
 
     /// Gets a new access token through the session cookie.
     pub async fn refresh(&self) -> Result<(), ApiError> {
+        if let Some(host) = &self.host {
+            let token = host.refresh().await.map_err(|message| ApiError {
+                message,
+                ..ApiError::default()
+            })?;
+            self.set_token(token);
+            return Ok(());
+        }
         let body = self
             .raw(
                 pb::RefreshRequest::PATH,

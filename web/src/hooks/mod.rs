@@ -2,4 +2,4 @@
 
 pub mod use_session;
 
-pub use use_session::{Session, SessionHandle, use_session};
+pub use use_session::{Profile, Session, SessionHandle, use_session};

@@ -15,6 +15,25 @@ pub struct Profile {
     pub workspaces: Vec<pb::WorkspaceMembership>,
 }
 
+impl From<pb::MeResponse> for Profile {
+    fn from(me: pb::MeResponse) -> Profile {
+        Profile {
+            user: me.user.unwrap_or_default(),
+            workspaces: me.workspaces,
+        }
+    }
+}
+
+impl Profile {
+    /// The profile as the `Me` call answers it (how it passes between the app's modules).
+    pub fn to_me(&self) -> pb::MeResponse {
+        pb::MeResponse {
+            user: Some(self.user.clone()),
+            workspaces: self.workspaces.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Session {
     /// Trying the session cookie at start.
@@ -78,6 +97,9 @@ impl SessionHandle {
         if let Some(s) = storage() {
             let _ = s.set_item(WORKSPACE_KEY, &id);
         }
+        if let Some(host) = self.api.host() {
+            host.workspace_selected(&id);
+        }
         self.selected.set(Some(id));
     }
 
@@ -90,11 +112,10 @@ impl SessionHandle {
     /// Loads the profile again (after a change to workspaces).
     pub async fn reload(&self) -> Result<(), ApiError> {
         let me = self.api.send(pb::MeRequest {}).await?;
-        let profile = Profile {
-            user: me.user.unwrap_or_default(),
-            workspaces: me.workspaces,
-        };
-        self.session.set(Session::LoggedIn(profile));
+        if let Some(host) = self.api.host() {
+            host.profile_changed(&me);
+        }
+        self.session.set(Session::LoggedIn(Profile::from(me)));
         Ok(())
     }
 
@@ -110,6 +131,10 @@ impl SessionHandle {
     }
 
     pub async fn logout(&self) {
+        if let Some(host) = self.api.host() {
+            host.logout();
+            return;
+        }
         let _ = self.api.send(pb::LogoutRequest::default()).await;
         self.api.set_token(None);
         self.session.set(Session::LoggedOut);
