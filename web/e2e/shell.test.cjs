@@ -231,10 +231,37 @@ test('compose for two accounts with different privacy, see it on the calendar, d
   assert.match(await to.first().innerText(), /@ana\.bakes/, 'the filter shows one account');
 });
 
+/**
+ * Keeps, in the page, what happens to the Compose caption field (values set, focus, input
+ * events), so a caption lost before the form is sent can be told apart.
+ */
+async function recordCaptionField() {
+  await page.evaluate(() => {
+    if (window.captionRecord) return;
+    window.captionRecord = [];
+    const note = (what) => window.captionRecord.push(`${what} at ${performance.now().toFixed(1)} ms`);
+    const value = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value');
+    Object.defineProperty(HTMLTextAreaElement.prototype, 'value', {
+      configurable: true,
+      get() { return value.get.call(this); },
+      set(v) {
+        if (this.id === 'compose-caption') note(`set ${JSON.stringify(v)}${this.isConnected ? '' : ' (detached)'}`);
+        value.set.call(this, v);
+      },
+    });
+    for (const kind of ['focusin', 'focusout', 'input']) {
+      document.addEventListener(kind, (e) => {
+        if (e.target.id === 'compose-caption') note(`${kind} ${JSON.stringify(e.target.value)}`);
+      }, true);
+    }
+  });
+}
+
 /** Schedules the clip for @ana.bakes (private) at `at` (UTC) from Compose; ends on its Post page. */
 async function scheduleClip(caption, at) {
   await page.getByRole('link', { name: 'Compose' }).click();
   await page.getByRole('heading', { name: 'Compose' }).waitFor();
+  await recordCaptionField();
   const clip = await page.locator('#compose-media option', { hasText: 'clip-720x1280-30fps.mp4' }).getAttribute('value');
   await page.selectOption('#compose-media', clip);
   await page.fill('#compose-caption', caption);
@@ -242,6 +269,9 @@ async function scheduleClip(caption, at) {
   await page.locator('select[name="privacy-ana.bakes"]').selectOption('SELF_ONLY');
   await page.fill('#compose-zone', 'UTC');
   await page.fill('#compose-when', at.toISOString().slice(0, 19));
+  const shown = await page.inputValue('#compose-caption');
+  const record = await page.evaluate(() => window.captionRecord.splice(0).join(' | '));
+  assert.equal(shown, caption, `the form keeps the typed caption; the field: ${record}`);
   await page.locator('#compose-submit').click();
   await page.waitForURL('**/post?id=*');
   await waitOrExplain(page.getByText(caption));

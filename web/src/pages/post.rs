@@ -1,6 +1,9 @@
 //! Post: each account's target with its live state (streamed with WatchPost over grpc-web),
 //! the append-only history, and cancel or publish now while targets still wait.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use multitok_proto::v1 as pb;
 use yew::prelude::*;
 
@@ -75,6 +78,9 @@ pub fn post_page() -> Html {
                     };
                     let (api2, history2, ws2, id2) =
                         (api.clone(), history.clone(), ws.clone(), id.clone());
+                    // Changes come fast while a post publishes, and their history calls can
+                    // answer out of order: only the latest call's answer is shown.
+                    let asked = Rc::new(Cell::new(0u32));
                     api.watch(request, move |change| {
                         if let Some(t) = change.target {
                             if let Some(slot) = current.targets.iter_mut().find(|x| x.id == t.id) {
@@ -83,6 +89,8 @@ pub fn post_page() -> Html {
                             post.set(Some(current.clone()));
                             let (api, history, ws, id) =
                                 (api2.clone(), history2.clone(), ws2.clone(), id2.clone());
+                            let (asked, mine) = (asked.clone(), asked.get().wrapping_add(1));
+                            asked.set(mine);
                             wasm_bindgen_futures::spawn_local(async move {
                                 if let Ok(h) = api
                                     .send(pb::ListPublishHistoryRequest {
@@ -90,6 +98,7 @@ pub fn post_page() -> Html {
                                         post_id: id,
                                     })
                                     .await
+                                    && asked.get() == mine
                                 {
                                     history.set(h.events);
                                 }
