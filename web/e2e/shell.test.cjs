@@ -245,13 +245,13 @@ async function recordCaptionField() {
       configurable: true,
       get() { return value.get.call(this); },
       set(v) {
-        if (this.id === 'compose-caption') note(`set ${JSON.stringify(v)}${this.isConnected ? '' : ' (detached)'}`);
+        if (this.id === 'compose-caption') note(`set ${JSON.stringify(v)}${this.isConnected ? '' : ' (detached)'} from ${new Error().stack.split('\n').slice(2, 9).join(' < ')}`);
         value.set.call(this, v);
       },
     });
     for (const kind of ['focusin', 'focusout', 'input']) {
       document.addEventListener(kind, (e) => {
-        if (e.target.id === 'compose-caption') note(`${kind} ${JSON.stringify(e.target.value)}`);
+        if (e.target.id === 'compose-caption') note(`${kind} ${JSON.stringify(e.target.value)} ${kind === 'focusout' ? `to ${e.relatedTarget && e.relatedTarget.outerHTML.slice(0, 80)} from ${new Error().stack.split('\n').slice(2, 9).join(' < ')}` : ''}`);
       }, true);
     }
   });

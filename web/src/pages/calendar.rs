@@ -182,7 +182,8 @@ pub fn calendar_page() -> Html {
             <td class={classes!("day", outside.then_some("outside"), (day == today).then_some("today"))} data-day={day.iso()}
                 ondragover={Callback::from(|e: DragEvent| e.prevent_default())} ondrop={on_drop(day)}>
                 <div class="day-number">{ day.day }</div>
-                { for items.into_iter().map(|e| {
+                // In a fragment, so the day's number stays put as entries come and go.
+                <>{ for items.into_iter().map(|e| {
                     let (class, label) = state_badge(e.state);
                     let clock = e.scheduled_at.as_ref().map(|t| local_clock(t.seconds, &zone)).unwrap_or_default();
                     let started = e.state != pb::TargetState::Scheduled as i32;
@@ -194,7 +195,7 @@ pub fn calendar_page() -> Html {
                             <div class="entry-caption">{ e.caption.chars().take(40).collect::<String>() }</div>
                         </div>
                     }
-                }) }
+                }) }</>
             </td>
         }
     };

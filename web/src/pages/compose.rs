@@ -323,7 +323,10 @@ pub fn compose() -> Html {
                 </section>
                 <h2>{ "Accounts" }</h2>
                 if accounts.is_empty() { <p class="muted">{ "Connect an account on the Accounts page first." }</p> }
-                { for account_rows }
+                // In a fragment: rows flattened into the form's children would shift the fields
+                // above them when the accounts arrive, and the caption being typed would be
+                // rendered anew (losing focus and keystrokes).
+                <>{ for account_rows }</>
                 { field_error("targets") }
                 <section class="card">
                     <div class="row">

@@ -143,7 +143,8 @@ pub fn media_page() -> Html {
                     <label class="pick">{ "choose files" }<input id="media-file" type="file" accept="video/mp4,video/quicktime,.mp4,.mov,.m4v" multiple=true onchange={on_pick} /></label>
                 </p>
                 <p class="muted">{ "TikTok takes H.264 or H.265 video at 23–60 fps, 360–4096 px per side, up to 10 minutes and 4 GB." }</p>
-                { for uploads.iter().map(|(name, p)| {
+                // In a fragment, so the file input above is kept when rows come and go.
+                <>{ for uploads.iter().map(|(name, p)| {
                     let (fraction, text) = phase_text(p);
                     let failed = matches!(p, Phase::Failed(_));
                     html! {
@@ -153,7 +154,7 @@ pub fn media_page() -> Html {
                             <span class={if failed { "field-error upload-status" } else { "muted upload-status" }}>{ text }</span>
                         </div>
                     }
-                }) }
+                }) }</>
             </section>
             <div class="media-grid">{ for cards }</div>
         </>
