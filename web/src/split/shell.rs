@@ -10,6 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
+use crate::api::Api;
 use crate::components::layout::Layout;
 use crate::hooks::SessionHandle;
 use crate::split::host::Host;
@@ -64,7 +65,7 @@ extern "C" {
 #[derive(Clone)]
 struct Handover {
     host: Host,
-    session: SessionHandle,
+    api: Api,
     me: Vec<u8>,
     workspace: Option<String>,
 }
@@ -98,7 +99,7 @@ fn mount_pages(pages: PagesModule) -> bool {
     pages.mount(
         &element,
         now.host.as_js(),
-        now.session.api.token(),
+        now.api.token(),
         &now.me,
         now.workspace,
     );
@@ -116,7 +117,7 @@ pub fn use_pages_session(session: &SessionHandle) {
     };
     let me = session.profile().map(|p| p.to_me().encode_to_vec());
     let workspace = session.workspace().and_then(|m| m.workspace).map(|w| w.id);
-    let session = session.clone();
+    let api = session.api.clone();
     use_effect_with((me, workspace), move |(me, workspace)| {
         let Some(me) = me.clone() else {
             SESSION.with(|s| *s.borrow_mut() = None);
@@ -127,13 +128,13 @@ pub fn use_pages_session(session: &SessionHandle) {
         };
         let now = Handover {
             host: (*host).clone(),
-            session,
+            api,
             me,
             workspace: workspace.clone(),
         };
         MOUNTED.with(|m| {
             if let Some(pages) = m.borrow().as_ref() {
-                let token = now.session.api.token();
+                let token = now.api.token();
                 pages.update(now.host.as_js(), token, &now.me, now.workspace.clone());
             }
         });
