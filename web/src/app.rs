@@ -126,17 +126,18 @@ fn protected(props: &ProtectedProps) -> Html {
 /// The shell's own pages in the sidebar layout; every other page is the pages module's.
 fn page(route: Route) -> Html {
     let soon = |title: &'static str, text: &'static str| html! { <Placeholder {title} {text} /> };
-    match route {
-        Route::Dashboard => html! { <Layout><Dashboard /></Layout> },
-        Route::NotFound | Route::Login | Route::Register => html! {
-            <Layout>{ soon("Not found", "This page does not exist.") }</Layout>
-        },
+    let page = match route {
+        Route::Dashboard => html! { <Dashboard /> },
+        Route::NotFound | Route::Login | Route::Register => {
+            soon("Not found", "This page does not exist.")
+        }
         Route::Accounts
         | Route::Media
         | Route::Compose
         | Route::Calendar
         | Route::Post
         | Route::Analytics
-        | Route::Settings => html! { <Deferred /> },
-    }
+        | Route::Settings => return html! { <Deferred /> },
+    };
+    html! { <Layout>{ page }</Layout> }
 }

@@ -119,14 +119,15 @@ pub fn pages_root(props: &PagesProps) -> Html {
 /// nothing here.
 #[function_component(Page)]
 fn page() -> Html {
-    match use_navigator().route() {
-        Route::Accounts => html! { <Layout><Accounts /></Layout> },
-        Route::Media => html! { <Layout><MediaPage /></Layout> },
-        Route::Compose => html! { <Layout><Compose /></Layout> },
-        Route::Calendar => html! { <Layout><CalendarPage /></Layout> },
-        Route::Post => html! { <Layout><PostPage /></Layout> },
-        Route::Analytics => html! { <Layout><AnalyticsPage /></Layout> },
-        Route::Settings => html! { <Layout><Settings /></Layout> },
-        Route::Dashboard | Route::Login | Route::Register | Route::NotFound => html! {},
-    }
+    let page = match use_navigator().route() {
+        Route::Accounts => html! { <Accounts /> },
+        Route::Media => html! { <MediaPage /> },
+        Route::Compose => html! { <Compose /> },
+        Route::Calendar => html! { <CalendarPage /> },
+        Route::Post => html! { <PostPage /> },
+        Route::Analytics => html! { <AnalyticsPage /> },
+        Route::Settings => html! { <Settings /> },
+        Route::Dashboard | Route::Login | Route::Register | Route::NotFound => return html! {},
+    };
+    html! { <Layout>{ page }</Layout> }
 }

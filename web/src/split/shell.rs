@@ -1,8 +1,7 @@
 //! The shell's side: imports the pages module the first time one of its pages is opened,
 //! mounts its app once into its own host element, and keeps it told of the session.
 
-use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::cell::RefCell;
 
 use js_sys::Promise;
 use prost::Message;
@@ -10,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
-use crate::api::Api;
+use crate::api::{Api, spawn_cancellable};
 use crate::components::layout::Layout;
 use crate::hooks::SessionHandle;
 use crate::split::host::Host;
@@ -115,11 +114,11 @@ pub fn use_pages_session(session: &SessionHandle) {
         let session = session.clone();
         use_memo((), move |()| Host::for_session(&session))
     };
-    let me = session.profile().map(|p| p.to_me().encode_to_vec());
+    let profile = session.profile();
     let workspace = session.workspace().and_then(|m| m.workspace).map(|w| w.id);
     let api = session.api.clone();
-    use_effect_with((me, workspace), move |(me, workspace)| {
-        let Some(me) = me.clone() else {
+    use_effect_with((profile, workspace), move |(profile, workspace)| {
+        let Some(me) = profile.as_ref().map(|p| p.to_me().encode_to_vec()) else {
             SESSION.with(|s| *s.borrow_mut() = None);
             if let Some(pages) = MOUNTED.with(|m| m.borrow_mut().take()) {
                 pages.unmount();
@@ -164,21 +163,17 @@ pub fn deferred() -> Html {
     {
         let loading = loading.clone();
         use_effect_with((), move |()| {
-            let alive = Rc::new(Cell::new(true));
-            let still = alive.clone();
-            if !mounted() {
-                wasm_bindgen_futures::spawn_local(async move {
+            let cancel = (!mounted()).then(|| {
+                spawn_cancellable(async move {
                     let loaded = JsFuture::from(load_pages(PAGES_MODULE)).await;
                     let state = match loaded.map(|exports| mount_pages(exports.unchecked_into())) {
                         Ok(true) => Loading::Ready,
                         _ => Loading::Failed,
                     };
-                    if still.get() {
-                        loading.set(state);
-                    }
-                });
-            }
-            move || alive.set(false)
+                    loading.set(state);
+                })
+            });
+            move || cancel.into_iter().for_each(|cancel| cancel())
         });
     }
     match *loading {
