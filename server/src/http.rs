@@ -9,9 +9,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-use crate::error::AppError;
 use crate::service::Services;
 use crate::service::accounts::Callback;
+use multitok_core::CoreError;
 
 pub fn routes(services: Services) -> Router {
     Router::new()
@@ -34,8 +34,14 @@ async fn callback(
     let target = match services.complete_connect(callback).await {
         Ok((workspace, account)) => format!("/accounts?workspace={workspace}&connected={account}"),
         Err(failure) => {
+            if let Some(cause) = &failure.cause {
+                tracing::error!(
+                    error = format!("{cause:#}"),
+                    "connecting a TikTok account failed"
+                );
+            }
             let message: String =
-                url::form_urlencoded::byte_serialize(failure.0.as_bytes()).collect();
+                url::form_urlencoded::byte_serialize(failure.message.as_bytes()).collect();
             format!("/accounts?error={message}")
         }
     };
@@ -50,10 +56,10 @@ async fn webhook(State(services): State<Services>, headers: HeaderMap, body: Byt
         .unwrap_or_default();
     match services.tiktok_webhook(signature, &body).await {
         Ok(()) => StatusCode::OK.into_response(),
-        Err(AppError::Unauthenticated) => StatusCode::UNAUTHORIZED.into_response(),
-        Err(AppError::Invalid(_)) => StatusCode::BAD_REQUEST.into_response(),
+        Err(CoreError::Unauthenticated) => StatusCode::UNAUTHORIZED.into_response(),
+        Err(CoreError::Invalid(_)) => StatusCode::BAD_REQUEST.into_response(),
         Err(e) => {
-            let _ = tonic::Status::from(e);
+            let _ = crate::error::status(e);
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }

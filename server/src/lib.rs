@@ -1,12 +1,12 @@
 //! Multitok's server: gRPC and grpc-web on one port, authentication, workspaces, and the web
 //! app's files. `startup::launch` runs it on any listener, so tests bind port 0.
 
-pub mod config;
 pub mod error;
 mod grpc;
 mod http;
 pub mod service;
 pub mod startup;
+pub mod trace;
 
-pub use config::Settings;
-pub use startup::{launch, shutdown_signal};
+pub use multitok_core::{Settings, shutdown_signal};
+pub use startup::launch;

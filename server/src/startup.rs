@@ -15,9 +15,9 @@ use tokio::net::TcpListener;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::config::{Settings, redact_url};
 use crate::grpc;
 use crate::service::Services;
+use multitok_core::config::{Settings, redact_url};
 
 /// Connects to the database, migrates it, and serves on `listener` until `shutdown` resolves.
 pub async fn launch(
@@ -72,7 +72,9 @@ pub fn app(settings: &Settings, services: Services) -> anyhow::Result<Router> {
         Some(dir) => grpc.fallback_service(spa(dir)),
         None => grpc,
     };
-    Ok(app.layer(cors(&settings.cors_origins)?))
+    Ok(app
+        .layer(cors(&settings.cors_origins)?)
+        .layer(axum::middleware::from_fn(crate::trace::trace_call)))
 }
 
 /// The web app's files, with `index.html` for every other path (client-side routes). Files
@@ -133,8 +135,14 @@ fn cors(origins: &[String]) -> anyhow::Result<CorsLayer> {
         "x-grpc-web",
         "x-user-agent",
         "grpc-timeout",
+        "x-request-id",
     ];
-    let exposed = ["grpc-status", "grpc-message", "grpc-status-details-bin"];
+    let exposed = [
+        "grpc-status",
+        "grpc-message",
+        "grpc-status-details-bin",
+        "x-request-id",
+    ];
     Ok(CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_credentials(true)
@@ -152,31 +160,6 @@ fn spawn_housekeeping(services: Services) {
             services.shrink_throttle();
         }
     });
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
 }
 
 #[cfg(test)]

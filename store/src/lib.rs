@@ -60,7 +60,7 @@ impl Backend {
 impl Store {
     /// Connects with the settings each backend needs: SQLite in WAL mode with a busy timeout and
     /// foreign keys on; PostgreSQL with a pool sized for the server.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all)]
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store, StoreError> {
         let backend = Backend::of(url)?;
         let mut options = ConnectOptions::new(url.to_owned());
@@ -92,7 +92,7 @@ impl Store {
     }
 
     /// Applies every pending migration.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all)]
     pub async fn migrate(&self) -> Result<(), StoreError> {
         Migrator::up(&self.db, None)
             .await

@@ -81,7 +81,7 @@ impl Store {
 
     /// Spends the token whose hash is `presented` and stores `successor` in the same family, in
     /// one transaction. A token that was already spent or revoked revokes its whole family.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all)]
     pub async fn rotate_refresh_token(
         &self,
         presented: &str,

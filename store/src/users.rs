@@ -124,7 +124,7 @@ impl Store {
 
     /// Stores a new user and their first workspace, owned by them, in one transaction.
     /// An email that is already registered is a [`StoreError::Conflict`].
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all)]
     pub async fn register_user(
         &self,
         new: NewUser,

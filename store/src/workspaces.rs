@@ -58,7 +58,7 @@ fn role_of(stored: &str) -> Result<Role, StoreError> {
 
 impl Store {
     /// Creates a workspace owned by `owner_id`.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all)]
     pub async fn create_workspace(
         &self,
         owner_id: &str,

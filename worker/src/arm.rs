@@ -47,7 +47,7 @@ pub async fn arm_once(
     let mut claimed = Vec::new();
     while (claimed.len() as u64) < ARM_LIMIT {
         let batch = ctx
-            .services
+            .core
             .store
             .claim_upcoming(
                 &ctx.owner,
@@ -93,7 +93,7 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
         .await;
     let prepared_in = armed_at.elapsed();
     let give_back_all = || async {
-        if let Err(e) = ctx.services.store.release_claims(&ctx.owner, &ids).await {
+        if let Err(e) = ctx.core.store.release_claims(&ctx.owner, &ids).await {
             tracing::warn!(error = format!("{e:#}"), "giving back claims failed");
         }
         beat.abort();
@@ -119,7 +119,7 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
         wait_for(ctx, due).await
     };
     let started = ctx
-        .services
+        .core
         .store
         .start_inits_when(
             &ctx.owner,
@@ -210,7 +210,7 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
             }
         })
         .await;
-    ctx.services.post_changed();
+    ctx.core.post_changed();
 }
 
 /// Stores and settles TikTok's answer to an init marked as sending; answers the target, as
@@ -227,7 +227,7 @@ async fn settle_sent(
         Err(halt) => Err(halt),
     };
     match settle(ctx, &t, state, outcome, &mut refreshed).await {
-        Ok(Next::Continue) => match ctx.services.store.target(&t.id).await {
+        Ok(Next::Continue) => match ctx.core.store.target(&t.id).await {
             Ok(Some(next)) if next.claim_owner.as_deref() == Some(&ctx.owner) => Some(next),
             Ok(_) => None,
             Err(e) => {

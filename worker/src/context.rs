@@ -1,38 +1,19 @@
-//! What every step of the worker needs: the services (store, TikTok client, sealer, media),
-//! this worker's identity, its clock, and its limits.
+//! What every step of the worker needs: the core (store, TikTok client, sealer, media, clock),
+//! this worker's identity, and its limits.
 
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use multitok_server::service::Services;
-
-/// The time source; tests set it, processes use the system clock.
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
-
-impl Clock {
-    pub fn system() -> Clock {
-        Clock(Arc::new(Utc::now))
-    }
-
-    pub fn from_fn(f: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Clock {
-        Clock(Arc::new(f))
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        (self.0)()
-    }
-}
+use multitok_core::{Clock, Core};
 
 /// A worker's context; cheap to clone.
 #[derive(Clone)]
 pub struct Ctx {
-    pub services: Services,
+    pub core: Core,
     /// Unique per process; written on every lease.
     pub owner: String,
-    pub clock: Clock,
     /// How long a claim lasts without a heartbeat.
     pub lease: TimeDelta,
     /// Transient failures of one target before it fails for good.
@@ -62,11 +43,11 @@ fn nightly() -> cron::Schedule {
 }
 
 impl Ctx {
-    pub fn new(services: Services, clock: Clock) -> Ctx {
+    /// A context on `core`, whose clock it reads.
+    pub fn new(core: Core) -> Ctx {
         Ctx {
-            services,
+            core,
             owner: format!("worker-{}", uuid::Uuid::new_v4().simple()),
-            clock,
             lease: TimeDelta::seconds(60),
             max_attempts: 8,
             batch: 32,
@@ -82,7 +63,12 @@ impl Ctx {
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+        self.core.now()
+    }
+
+    /// The clock every step reads.
+    pub fn clock(&self) -> &Clock {
+        self.core.clock()
     }
 
     /// How long before their second the inits of a group of `n` targets are written (their
@@ -90,7 +76,7 @@ impl Ctx {
     /// the second: 50 ms plus 0.4 ms per target, at most 1 s. Zero where an open transaction
     /// would stop every other writer (SQLite).
     pub fn start_lead(&self, n: usize) -> TimeDelta {
-        if !self.services.store.writers_run_concurrently() {
+        if !self.core.store.writers_run_concurrently() {
             return TimeDelta::zero();
         }
         let micros = 50_000 + 400 * i64::try_from(n).unwrap_or(i64::MAX / 800);

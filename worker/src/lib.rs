@@ -9,6 +9,7 @@ pub mod reconcile;
 pub mod run;
 pub mod sync;
 
-pub use context::{Clock, Ctx};
+pub use context::Ctx;
+pub use multitok_core::Clock;
 pub use reconcile::reconcile_once;
 pub use run::{run, run_once};

@@ -6,8 +6,7 @@ use std::str::FromStr;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
-use multitok_server::service::Services;
-use multitok_server::{Settings, shutdown_signal};
+use multitok_core::{Core, Settings, shutdown_signal};
 use multitok_store::Store;
 use multitok_worker::{Clock, Ctx, run, run_once};
 use tracing_subscriber::EnvFilter;
@@ -95,15 +94,14 @@ async fn main() -> anyhow::Result<()> {
             "the database has {pending} pending migration(s); run `multitok-server migrate --database-url <url>` (or start the server) first"
         );
     }
-    let jwt_key: [u8; 32] = rand::random();
-    let services = Services::new(store, &settings, &jwt_key)?;
+    let core = Core::new(store, &settings, Clock::system())?;
     let cron = cron::Schedule::from_str(&settings.sync.cron).map_err(|e| {
         anyhow::anyhow!(
             "sync.cron `{}` is not a cron expression with seconds (such as `0 0 2 * * *`): {e}",
             settings.sync.cron
         )
     })?;
-    let mut ctx = Ctx::new(services, Clock::system());
+    let mut ctx = Ctx::new(core);
     ctx.sync_cron = std::sync::Arc::new(cron);
     ctx.raw_retention = chrono::TimeDelta::days(settings.analytics.raw_days.max(1).into());
     ctx.lease = chrono::TimeDelta::seconds(lease_seconds.clamp(2, 3600));

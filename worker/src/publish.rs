@@ -7,7 +7,7 @@
 //! is never sent twice.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use multitok_server::error::AppError;
+use multitok_core::CoreError;
 use multitok_shared::schedule::Quota;
 use multitok_shared::{ChunkBounds, ChunkPlan, TargetState, Violations, chunk_plan::MIB, retry};
 use multitok_store::accounts::{Account, STATUS_ACTIVE};
@@ -41,11 +41,11 @@ impl From<multitok_store::StoreError> for Halt {
     }
 }
 
-impl From<AppError> for Halt {
-    fn from(e: AppError) -> Halt {
+impl From<CoreError> for Halt {
+    fn from(e: CoreError) -> Halt {
         match e {
-            AppError::FailedPrecondition(why) => Halt::Fail(capitalized(why)),
-            AppError::Unavailable(_) => Halt::TikTok(TikTokError {
+            CoreError::FailedPrecondition(why) => Halt::Fail(capitalized(why)),
+            CoreError::Unavailable(_) => Halt::TikTok(TikTokError {
                 class: ErrorClass::Transient {
                     retry_after: std::time::Duration::from_secs(5),
                 },
@@ -94,7 +94,7 @@ impl Ctx {
     /// Applies `step` to the target if it is still in `from` and ours.
     pub(crate) async fn step(&self, t: &Target, from: TargetState, step: Step) -> Result<(), Halt> {
         if self
-            .services
+            .core
             .store
             .advance(&t.id, &self.owner, from, step, self.now())
             .await?
@@ -146,7 +146,7 @@ impl Ctx {
     }
 
     async fn account_of(&self, t: &Target) -> Result<Account, Halt> {
-        self.services
+        self.core
             .store
             .account(&t.workspace_id, &t.account_id)
             .await?
@@ -155,7 +155,7 @@ impl Ctx {
 
     /// The target's post (without its other targets) and its video.
     async fn post_and_media(&self, t: &Target) -> Result<(Post, Media), Halt> {
-        let store = &self.services.store;
+        let store = &self.core.store;
         let post = store
             .post_row(&t.workspace_id, &t.post_id)
             .await?
@@ -183,9 +183,9 @@ impl Ctx {
             .access_expires_at
             .is_none_or(|at| at < self.now() + self.refresh_margin);
         if expiring {
-            return Ok(self.services.refreshed_token(account, sealed).await?);
+            return Ok(self.core.refreshed_token(account, sealed).await?);
         }
-        Ok(AccessToken::new(self.services.sealer.open(sealed)?))
+        Ok(AccessToken::new(self.core.sealer.open(sealed)?))
     }
 
     /// `scheduled → claimed`.
@@ -223,7 +223,7 @@ impl Ctx {
             account_id: t.account_id.clone(),
         };
         let started = self
-            .services
+            .core
             .store
             .start_inits(&self.owner, from, &[request], self.now(), self.quota())
             .await?;
@@ -256,7 +256,7 @@ impl Ctx {
     /// TikTok's limits on inits for this deployment's accounts.
     pub(crate) fn quota(&self) -> Quota {
         Quota {
-            daily_posts: self.services.daily_post_cap as usize,
+            daily_posts: self.core.daily_post_cap as usize,
             ..Quota::default()
         }
     }
@@ -280,7 +280,7 @@ impl Ctx {
             chunk_size: plan.chunk_size,
             total_chunk_count: plan.total_chunk_count,
         };
-        let client = self.services.tiktok()?;
+        let client = self.core.tiktok()?;
         Ok(if t.inbox_draft {
             client.init_inbox_video(token, &source).await
         } else {
@@ -305,7 +305,7 @@ impl Ctx {
                 let step = Step {
                     to: Some(TargetState::Initialized),
                     publish_id: Some(init.publish_id.clone()),
-                    upload_url_enc: Some(Some(self.services.sealer.seal(&url)?)),
+                    upload_url_enc: Some(Some(self.core.sealer.seal(&url)?)),
                     detail: format!("TikTok accepted the post ({}).", init.publish_id),
                     ..Step::default()
                 };
@@ -335,7 +335,7 @@ impl Ctx {
         media: &Media,
     ) -> Result<(), Halt> {
         let mut v = Violations::new();
-        self.services
+        self.core
             .check_target(&mut v, "", account, caption, media, &t.settings())
             .await?;
         if v.is_empty() {
@@ -368,12 +368,12 @@ impl Ctx {
             .upload_url_enc
             .as_deref()
             .ok_or_else(|| Halt::Fail("TikTok gave no upload address; start again.".into()))?;
-        let url = self.services.sealer.open(sealed)?;
-        let file = tokio::fs::File::open(self.services.media.path_of(&media.storage_key))
+        let url = self.core.sealer.open(sealed)?;
+        let file = tokio::fs::File::open(self.core.media.path_of(&media.storage_key))
             .await
             .map_err(|e| Halt::Internal(e.into()))?;
         let plan = plan(&media)?;
-        let client = self.services.tiktok()?;
+        let client = self.core.tiktok()?;
         match client.upload(&url, &media.content_type, &plan, file).await {
             Ok(_) => {
                 let step = Step {
@@ -401,7 +401,7 @@ impl Ctx {
         let token = self.token(&account).await?;
         let publish_id = t.publish_id.clone().unwrap_or_default();
         let status = self
-            .services
+            .core
             .tiktok()?
             .publish_status(&token, &publish_id)
             .await
@@ -456,9 +456,9 @@ impl Ctx {
                 *refreshed = true;
                 let account = self.account_of(t).await?;
                 let sealed = account.access_token_enc.clone().unwrap_or_default();
-                match self.services.refreshed_token(&account, &sealed).await {
+                match self.core.refreshed_token(&account, &sealed).await {
                     Ok(_) => Ok(Next::Continue),
-                    Err(AppError::FailedPrecondition(why)) => {
+                    Err(CoreError::FailedPrecondition(why)) => {
                         self.fail(t, state, &capitalized(why), &e.code).await
                     }
                     Err(other) => Err(Halt::from(other)),

@@ -12,7 +12,7 @@ const FIELDS: &[&str] = &["id", "create_time", "title", "video_description"];
 
 /// Looks once at every target needing attention from the last day; answers how many were bound.
 pub async fn reconcile_once(ctx: &Ctx) -> anyhow::Result<usize> {
-    let store = &ctx.services.store;
+    let store = &ctx.core.store;
     let targets = store
         .attention_since(ctx.now() - TimeDelta::hours(24), 50)
         .await?;
@@ -44,7 +44,7 @@ pub async fn reconcile_once(ctx: &Ctx) -> anyhow::Result<usize> {
         }
     }
     if bound > 0 {
-        ctx.services.post_changed();
+        ctx.core.post_changed();
     }
     Ok(bound)
 }
@@ -53,7 +53,7 @@ async fn match_video(ctx: &Ctx, t: &Target) -> Result<Option<String>, Halt> {
     let Some(sent) = t.init_sent_at else {
         return Ok(None);
     };
-    let store = &ctx.services.store;
+    let store = &ctx.core.store;
     let account = store
         .account(&t.workspace_id, &t.account_id)
         .await?
@@ -65,7 +65,7 @@ async fn match_video(ctx: &Ctx, t: &Target) -> Result<Option<String>, Halt> {
     let caption = t.caption.clone().unwrap_or(post.caption);
     let token = ctx.token(&account).await?;
     let page = ctx
-        .services
+        .core
         .tiktok()?
         .video_list(&token, FIELDS, None, 20)
         .await

@@ -25,7 +25,7 @@ const RECONCILE_EVERY: Duration = Duration::from_secs(60);
 /// claimed. For cron users and tests: call it until it answers 0.
 pub async fn run_once(ctx: &Ctx, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let claimed = ctx
-        .services
+        .core
         .store
         .claim_due(&ctx.owner, now, now + ctx.lease, ctx.batch)
         .await?;
@@ -39,7 +39,7 @@ pub async fn run_once(ctx: &Ctx, now: DateTime<Utc>) -> anyhow::Result<usize> {
         })
         .await;
     if count > 0 {
-        ctx.services.post_changed();
+        ctx.core.post_changed();
     }
     Ok(count)
 }
@@ -64,7 +64,7 @@ pub async fn drive(ctx: &Ctx, mut t: Target) -> anyhow::Result<()> {
         };
         let outcome = settle(ctx, &t, state, outcome, &mut refreshed).await;
         match outcome {
-            Ok(Next::Continue) => match ctx.services.store.target(&t.id).await? {
+            Ok(Next::Continue) => match ctx.core.store.target(&t.id).await? {
                 Some(next) if next.claim_owner.as_deref() == Some(&ctx.owner) => t = next,
                 _ => break Ok(()),
             },
@@ -119,12 +119,7 @@ pub(crate) fn heartbeat(ctx: &Ctx, ids: Vec<String>) -> tokio::task::JoinHandle<
         loop {
             tokio::time::sleep(every).await;
             let until = ctx.now() + ctx.lease;
-            if let Err(e) = ctx
-                .services
-                .store
-                .extend_leases(&ctx.owner, &ids, until)
-                .await
-            {
+            if let Err(e) = ctx.core.store.extend_leases(&ctx.owner, &ids, until).await {
                 tracing::warn!(error = %e, "extending a lease failed");
             }
         }
@@ -163,7 +158,7 @@ pub async fn run(
         if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
             pruned = Some(std::time::Instant::now());
             let before = ctx.now() - ctx.raw_retention;
-            match ctx.services.store.prune_snapshots(before).await {
+            match ctx.core.store.prune_snapshots(before).await {
                 Ok(n) if n > 0 => tracing::info!(deleted = n, "pruned raw snapshots"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = format!("{e:#}"), "pruning snapshots failed"),
@@ -193,7 +188,7 @@ pub async fn run(
             Err(e) => tracing::warn!(error = format!("{e:#}"), "claiming ahead failed; retrying"),
         }
         let mut sleep = poll_interval(listener.is_some());
-        let store = &ctx.services.store;
+        let store = &ctx.core.store;
         let upcoming = store
             .next_scheduled()
             .await

@@ -68,7 +68,7 @@ fn stats(v: Video, now: DateTime<Utc>) -> VideoStats {
 
 /// Runs the syncs that are due (a few per round); answers how many ran.
 pub async fn sync_once(ctx: &Ctx, cron: &cron::Schedule) -> anyhow::Result<usize> {
-    let store = &ctx.services.store;
+    let store = &ctx.core.store;
     let mut ran = 0;
     while ran < PER_ROUND {
         let now = ctx.now();
@@ -98,10 +98,10 @@ pub async fn sync_once(ctx: &Ctx, cron: &cron::Schedule) -> anyhow::Result<usize
 }
 
 async fn sync_account(ctx: &Ctx, claim: &SyncClaim) -> Result<(), Halt> {
-    let store = &ctx.services.store;
+    let store = &ctx.core.store;
     let account = &claim.account;
     let token = ctx.token(account).await?;
-    let client = ctx.services.tiktok()?;
+    let client = ctx.core.tiktok()?;
     let profile = client
         .user_info(&token, PROFILE_FIELDS)
         .await
@@ -135,7 +135,7 @@ async fn sync_account(ctx: &Ctx, claim: &SyncClaim) -> Result<(), Halt> {
 /// Reads again the statistics of young videos that are due (between nightly syncs); answers
 /// how many videos were refreshed.
 pub async fn refresh_videos_once(ctx: &Ctx) -> anyhow::Result<usize> {
-    let store = &ctx.services.store;
+    let store = &ctx.core.store;
     let now = ctx.now();
     let due = store.due_videos(now, 200).await?;
     let mut refreshed = 0;
@@ -156,7 +156,7 @@ pub async fn refresh_videos_once(ctx: &Ctx) -> anyhow::Result<usize> {
             Err(_) => continue,
         };
         match ctx
-            .services
+            .core
             .tiktok()?
             .video_query(&token, VIDEO_FIELDS, &ids)
             .await

@@ -59,7 +59,7 @@ async fn targets_claimed_ahead_go_out_at_their_second_and_never_before() {
     assert_eq!(w.counters("sbx-open-ben").await.0, 1);
     for t in w.post(&post.id).await.targets {
         assert_eq!(state(&t), pb::TargetState::Processing, "{t:?}");
-        let stored = ctx.services.store.target(&t.id).await.unwrap().unwrap();
+        let stored = ctx.core.store.target(&t.id).await.unwrap().unwrap();
         assert!(stored.init_sent_at.unwrap() >= stored.scheduled_at);
     }
     let details: Vec<String> = w
@@ -150,7 +150,7 @@ async fn stop_then_publish_elsewhere(one: &mut ArmedOne) {
     one.ctx.stop();
     finish(&mut one.armed).await;
     let id = &one.post.targets[0].id;
-    let t = one.ctx.services.store.target(id).await.unwrap().unwrap();
+    let t = one.ctx.core.store.target(id).await.unwrap().unwrap();
     assert_eq!((t.state.as_str(), t.init_sent_at), ("scheduled", None));
     assert_eq!(t.claim_owner, None, "given back");
     assert_eq!(one.w.counters("sbx-open-ana").await.0, 0);
@@ -173,7 +173,7 @@ async fn a_group_written_ahead_of_its_second_is_undone_by_a_stop() {
     let mut one = arm_one(TimeDelta::milliseconds(10)).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let id = &one.post.targets[0].id;
-    let waiting = one.ctx.services.store.target(id).await.unwrap().unwrap();
+    let waiting = one.ctx.core.store.target(id).await.unwrap().unwrap();
     assert_eq!(
         waiting.state, "scheduled",
         "nothing visible before the second"
@@ -234,7 +234,7 @@ async fn claiming_ahead_takes_whole_accounts() {
     let ctx = w.worker(clock.clock()).await;
     let now = clock.now();
     let claim = |owner: &'static str| {
-        ctx.services.store.claim_upcoming(
+        ctx.core.store.claim_upcoming(
             owner,
             now,
             now + TimeDelta::seconds(10),

@@ -170,7 +170,7 @@ async fn an_expiring_token_is_refreshed_before_publishing() {
     let clock = TestClock::at(at);
     let ctx = w.worker(clock.clock()).await;
     // The stored token runs out two minutes after the post's time: refresh first.
-    let store = &ctx.services.store;
+    let store = &ctx.core.store;
     let account = store.account(&w.workspace_id, &ana).await.unwrap().unwrap();
     let refresh = account.refresh_token_enc.clone().unwrap();
     let soon = multitok_store::accounts::RefreshedTokens {
@@ -198,7 +198,7 @@ async fn an_expiring_token_is_refreshed_before_publishing() {
 async fn eight_concurrent_refreshes_from_two_processes_call_tiktok_once() {
     let w = World::new(sandbox_config()).await;
     let ana = w.connect("sbx-open-ana").await;
-    let (one, two) = (w.services().await, w.services().await);
+    let (one, two) = (w.core().await, w.core().await);
     let account = one
         .store
         .account(&w.workspace_id, &ana)
@@ -243,7 +243,7 @@ async fn a_refused_refresh_marks_the_account_and_fails_its_target() {
     let clock = TestClock::at(at);
     let ctx = w.worker(clock.clock()).await;
     // The creator revokes the app on TikTok: both tokens stop working.
-    w.revoke(&ctx.services, &ana).await;
+    w.revoke(&ctx.core, &ana).await;
     run_once(&ctx, at).await.unwrap();
     let t = w.post(&post.id).await.targets.remove(0);
     assert_eq!(state(&t), pb::TargetState::Failed, "{t:?}");
@@ -253,7 +253,7 @@ async fn a_refused_refresh_marks_the_account_and_fails_its_target() {
         t.failure_reason
     );
     let account = ctx
-        .services
+        .core
         .store
         .account(&w.workspace_id, &ana)
         .await
@@ -277,7 +277,7 @@ async fn cancel_and_reschedule_win_over_a_claim_in_hand() {
     let clock = TestClock::at(at);
     let ctx = w.worker(clock.clock()).await;
     let claimed = ctx
-        .services
+        .core
         .store
         .claim_due(&ctx.owner, at, at + TimeDelta::minutes(1), 10)
         .await
@@ -519,19 +519,19 @@ async fn a_lost_init_is_bound_by_reconciliation_or_settled_by_a_person() {
 
     // TikTok did publish the first one after all: a video with its caption appears.
     let account = ctx
-        .services
+        .core
         .store
         .account(&w.workspace_id, &ana)
         .await
         .unwrap()
         .unwrap();
     let token = oauth2::AccessToken::new(
-        ctx.services
+        ctx.core
             .sealer
             .open(account.access_token_enc.as_deref().unwrap())
             .unwrap(),
     );
-    let client = ctx.services.tiktok().unwrap();
+    let client = ctx.core.tiktok().unwrap();
     let plan = multitok_shared::ChunkPlan::auto(
         harness::CLIP.len() as u64,
         harness::CLIP.len() as u64,

@@ -43,7 +43,7 @@ async fn a_sync_stores_snapshots_links_published_videos_and_sets_the_next_night(
         .await
         .unwrap();
 
-    let store = &ctx.services.store;
+    let store = &ctx.core.store;
     assert_eq!(sync_once(&ctx, &ctx.sync_cron).await.unwrap(), 1);
     let (snapshots, videos, video_snapshots) = store.snapshot_counts(&ana).await.unwrap();
     assert_eq!(snapshots, 1);
@@ -132,7 +132,7 @@ async fn two_workers_never_run_one_sync_twice() {
     let (ran_a, ran_b) = tokio::join!(sync_once(&a, &a.sync_cron), sync_once(&b, &b.sync_cron));
     assert_eq!(ran_a.unwrap() + ran_b.unwrap(), 2);
     for account in [&ana, &ben] {
-        let runs = a.services.store.sync_runs_of(account).await.unwrap();
+        let runs = a.core.store.sync_runs_of(account).await.unwrap();
         assert_eq!(runs.len(), 1, "one run per account");
         assert!(runs[0].error.is_empty(), "{}", runs[0].error);
     }
@@ -145,8 +145,8 @@ async fn a_failing_account_does_not_stop_the_others() {
     let ben = w.connect("sbx-open-ben").await;
     let clock = TestClock::at(Utc::now() + TimeDelta::seconds(1));
     let ctx = w.worker(clock.clock()).await;
-    let store = &ctx.services.store;
-    w.revoke(&ctx.services, &ana).await;
+    let store = &ctx.core.store;
+    w.revoke(&ctx.core, &ana).await;
 
     assert_eq!(sync_once(&ctx, &ctx.sync_cron).await.unwrap(), 2);
     let failed = store.sync_runs_of(&ana).await.unwrap().remove(0);
@@ -203,7 +203,7 @@ async fn end_to_end_three_accounts_are_published_with_video_ids_then_synced() {
     assert_eq!(sync_once(&ctx, &ctx.sync_cron).await.unwrap(), 3);
     for account in &accounts {
         let (snapshots, videos, video_snapshots) =
-            ctx.services.store.snapshot_counts(account).await.unwrap();
+            ctx.core.store.snapshot_counts(account).await.unwrap();
         assert_eq!(snapshots, 1);
         assert!(
             videos >= 1 && video_snapshots == videos,

@@ -3,7 +3,7 @@
 //! per-call benchmarks against the sandbox, the worker's publishing benchmark, then the web
 //! bundle's size.
 
-use crate::run::{cmd, root, status};
+use crate::run::{binary, cmd, root, status};
 use crate::tools::Tools;
 
 /// `cargo xtask bench analytics`: the analytics benchmark alone (10 M snapshot rows per
@@ -25,10 +25,7 @@ pub fn analytics() -> anyhow::Result<()> {
             "cargo",
             &["bench", "-p", "multitok-server", "--bench", "analytics"],
         )
-        .env(
-            "BENCH_SERVER_BIN",
-            root().join("target/release/multitok-server"),
-        )
+        .env("BENCH_SERVER_BIN", binary("release", "multitok-server"))
         .env("BENCH_OUT", root().join("target/bench")),
     )?;
     println!("results: target/bench/analytics.md");
@@ -47,7 +44,7 @@ pub fn run() -> anyhow::Result<()> {
             "multitok-server",
         ],
     ))?;
-    let server = root().join("target/release/multitok-server");
+    let server = binary("release", "multitok-server");
     status(
         cmd(
             "cargo",
@@ -88,10 +85,7 @@ pub fn run() -> anyhow::Result<()> {
             "cargo",
             &["bench", "-p", "multitok-tiktok", "--bench", "upload"],
         )
-        .env(
-            "BENCH_SANDBOX_BIN",
-            root().join("target/release/multitok-sandbox"),
-        )
+        .env("BENCH_SANDBOX_BIN", binary("release", "multitok-sandbox"))
         .env("BENCH_OUT", root().join("target/bench")),
     )?;
     status(&mut cmd(
@@ -118,10 +112,7 @@ pub fn run() -> anyhow::Result<()> {
                 "sync",
             ],
         )
-        .env(
-            "BENCH_WORKER_BIN",
-            root().join("target/release/multitok-worker"),
-        )
+        .env("BENCH_WORKER_BIN", binary("release", "multitok-worker"))
         .env("BENCH_OUT", root().join("target/bench")),
     )?;
     let tools = Tools::ensure()?;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use crate::run::{cmd, root, status, with_sandbox};
+use crate::run::{binary, cmd, root, status, with_sandbox};
 use crate::tools::Tools;
 
 pub fn run(tools: &Tools) -> anyhow::Result<()> {
@@ -37,12 +37,12 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
     // Migrated before anything starts: the server listens before it migrates, and the worker
     // refuses a database with pending migrations.
     status(&mut cmd(
-        root().join("target/debug/multitok-server"),
+        binary("debug", "multitok-server"),
         &["migrate", "--database-url", &database],
     ))?;
     let webhook = format!("http://{addr}/webhooks/tiktok");
     let mut sandbox = cmd(
-        root().join("target/debug/multitok-sandbox"),
+        binary("debug", "multitok-sandbox"),
         &["--listen", &tiktok.to_string(), "--webhook-url", &webhook],
     )
     .env("RUST_LOG", "warn")
@@ -59,7 +59,7 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
     ];
     let keys = work.join("token.keys");
     std::fs::write(&keys, "browser:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8")?;
-    let mut server_cmd = cmd(root().join("target/debug/multitok-server"), &serve);
+    let mut server_cmd = cmd(binary("debug", "multitok-server"), &serve);
     server_cmd
         .env("RUST_LOG", "warn")
         .env(
@@ -72,7 +72,7 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
         .spawn()
         .context("starting the server")?;
     let mut worker_cmd = cmd(
-        root().join("target/debug/multitok-worker"),
+        binary("debug", "multitok-worker"),
         &["run", "--database-url", &database],
     );
     worker_cmd

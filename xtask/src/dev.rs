@@ -9,7 +9,7 @@ use anyhow::Context;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::run::{cmd, output, root, status, with_sandbox};
+use crate::run::{binary, cmd, output, root, status, with_sandbox};
 use crate::tools::Tools;
 
 const LISTEN: &str = "127.0.0.1:8080";
@@ -36,7 +36,7 @@ pub fn run() -> anyhow::Result<()> {
     std::fs::create_dir_all(&data)?;
     let key = key_file(&data.join("jwt.key"), "")?;
     let token_keys = key_file(&data.join("token.keys"), "dev:")?;
-    let server = root().join("target/debug/multitok-server");
+    let server = binary("debug", "multitok-server");
     status(&mut cmd(
         &server,
         &["migrate", "--database-url", DATABASE_URL],
@@ -51,7 +51,7 @@ pub fn run() -> anyhow::Result<()> {
         "--state-file",
         &state,
     ];
-    let mut sandbox = cmd(root().join("target/debug/multitok-sandbox"), &sandbox_args)
+    let mut sandbox = cmd(binary("debug", "multitok-sandbox"), &sandbox_args)
         .spawn()
         .context("starting the TikTok sandbox")?;
     println!(
@@ -68,7 +68,7 @@ pub fn run() -> anyhow::Result<()> {
         &dist,
     ];
     let mut worker_cmd = cmd(
-        root().join("target/debug/multitok-worker"),
+        binary("debug", "multitok-worker"),
         &["run", "--database-url", DATABASE_URL],
     );
     worker_cmd.env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", &token_keys);

@@ -5,6 +5,7 @@ mod bench;
 mod browser;
 mod dev;
 mod run;
+mod services;
 mod test;
 mod tools;
 

@@ -13,6 +13,20 @@ pub fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` (relative to the repository root when
+/// not absolute) or `target/`.
+pub fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root().join(dir),
+        _ => root().join("target"),
+    }
+}
+
+/// A binary of this workspace as `cargo build` (`debug`) or `cargo build --release` left it.
+pub fn binary(profile: &str, name: &str) -> PathBuf {
+    target_dir().join(profile).join(name)
+}
+
 /// A command in the repository root.
 pub fn cmd(program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Command {
     let mut c = Command::new(program);

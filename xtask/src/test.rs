@@ -1,19 +1,108 @@
 //! `cargo xtask test`: formatting, lints, contracts, every Rust test on SQLite and (when
 //! `TEST_DATABASE_URL` is set, always with `--ci`) on PostgreSQL, the release web build with
-//! its gzip size, and the browser tests.
+//! its gzip size, and the browser tests. Redis (and PostgreSQL when a test URL is set) are
+//! started when they are down; each suite's wall time is printed at the end.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 use anyhow::bail;
 
 use crate::run::{cmd, status, succeeds};
 use crate::tools::Tools;
-use crate::{browser, dev};
+use crate::{browser, dev, services};
+
+/// The suites run so far and how long each took.
+#[derive(Default)]
+struct Timings(Vec<(&'static str, Duration)>);
+
+impl Timings {
+    /// Runs one suite and notes its wall time, failed or not.
+    fn run<T>(
+        &mut self,
+        name: &'static str,
+        suite: impl FnOnce() -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let started = Instant::now();
+        let result = suite();
+        self.0.push((name, started.elapsed()));
+        result
+    }
+
+    fn print(&self) {
+        let total: Duration = self.0.iter().map(|(_, d)| *d).sum();
+        eprintln!("\nxtask test: wall time per suite");
+        for (name, took) in &self.0 {
+            eprintln!("  {:>8.1} s  {name}", took.as_secs_f64());
+        }
+        eprintln!("  {:>8.1} s  total", total.as_secs_f64());
+    }
+}
 
 pub fn run(ci: bool) -> anyhow::Result<()> {
-    let tools = Tools::ensure()?;
+    let mut timings = Timings::default();
+    let result = run_suites(ci, &mut timings);
+    timings.print();
+    result?;
+    println!("xtask test: all checks passed");
+    Ok(())
+}
+
+fn run_suites(ci: bool, t: &mut Timings) -> anyhow::Result<()> {
+    let tools = t.run("tools", Tools::ensure)?;
     let path = tools.path();
     let grpcurl = tools.grpcurl.to_string_lossy().into_owned();
-    status(&mut cmd("cargo", &["fmt", "--all", "--check"]))?;
-    status(&mut cmd(
+    t.run("services (Redis, PostgreSQL)", || {
+        services::ensure_redis()?;
+        if std::env::var_os("TEST_DATABASE_URL").is_some() {
+            services::ensure_postgres()?;
+        }
+        Ok(())
+    })?;
+    t.run("fmt", || {
+        status(&mut cmd("cargo", &["fmt", "--all", "--check"]))
+    })?;
+    t.run("clippy (native)", || status(&mut clippy_native()))?;
+    t.run("clippy (wasm)", || status(&mut clippy_wasm()))?;
+    t.run("buf lint", || {
+        status(cmd("buf", &["lint"]).env("PATH", &path))
+    })?;
+    t.run("tests on SQLite", || {
+        status(
+            cmd(
+                "cargo",
+                &["test", "--workspace", "--exclude", "multitok-web"],
+            )
+            .env("GRPCURL", &grpcurl)
+            .env_remove("TEST_BACKEND"),
+        )
+    })?;
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) => {
+            drop_stale_test_databases(&url);
+            t.run("store, core and API tests on PostgreSQL", || {
+                status(postgres_tests().env("GRPCURL", &grpcurl))
+            })?;
+            t.run("worker tests on PostgreSQL", || {
+                status(
+                    cmd("cargo", &["test", "-p", "multitok-worker"])
+                        .env("TEST_BACKEND", "postgres"),
+                )
+            })?;
+        }
+        Err(_) if ci => {
+            bail!("--ci needs TEST_DATABASE_URL (PostgreSQL) so that nothing is skipped")
+        }
+        Err(_) => {
+            eprintln!("TEST_DATABASE_URL not set: PostgreSQL tests not run (set it to run them)")
+        }
+    }
+    t.run("web build (release)", || dev::build_web(&tools).map(drop))?;
+    t.run("browser tests", || browser::run(&tools))
+}
+
+fn clippy_native() -> Command {
+    cmd(
         "cargo",
         &[
             "clippy",
@@ -25,8 +114,11 @@ pub fn run(ci: bool) -> anyhow::Result<()> {
             "-D",
             "warnings",
         ],
-    ))?;
-    status(&mut cmd(
+    )
+}
+
+fn clippy_wasm() -> Command {
+    cmd(
         "cargo",
         &[
             "clippy",
@@ -38,54 +130,29 @@ pub fn run(ci: bool) -> anyhow::Result<()> {
             "-D",
             "warnings",
         ],
-    ))?;
-    status(cmd("buf", &["lint"]).env("PATH", &path))?;
-    status(
-        cmd(
-            "cargo",
-            &["test", "--workspace", "--exclude", "multitok-web"],
-        )
-        .env("GRPCURL", &grpcurl)
-        .env_remove("TEST_BACKEND"),
-    )?;
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(url) => {
-            drop_stale_test_databases(&url);
-            status(
-                cmd(
-                    "cargo",
-                    &[
-                        "test",
-                        "-p",
-                        "multitok-store",
-                        "-p",
-                        "multitok-server",
-                        "--test",
-                        "migrations",
-                        "--test",
-                        "rollups",
-                        "--test",
-                        "api",
-                    ],
-                )
-                .env("TEST_BACKEND", "postgres")
-                .env("GRPCURL", &grpcurl),
-            )?;
-            status(
-                cmd("cargo", &["test", "-p", "multitok-worker"]).env("TEST_BACKEND", "postgres"),
-            )?;
-        }
-        Err(_) if ci => {
-            bail!("--ci needs TEST_DATABASE_URL (PostgreSQL) so that nothing is skipped")
-        }
-        Err(_) => {
-            eprintln!("TEST_DATABASE_URL not set: PostgreSQL tests not run (set it to run them)")
-        }
-    }
-    dev::build_web(&tools)?;
-    browser::run(&tools)?;
-    println!("xtask test: all checks passed");
-    Ok(())
+    )
+}
+
+/// The suites that run against PostgreSQL as well as SQLite.
+fn postgres_tests() -> Command {
+    let mut c = cmd(
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "multitok-store",
+            "-p",
+            "multitok-server",
+            "--test",
+            "migrations",
+            "--test",
+            "rollups",
+            "--test",
+            "api",
+        ],
+    );
+    c.env("TEST_BACKEND", "postgres");
+    c
 }
 
 /// Test databases are created per test; drop the ones earlier runs left behind.

@@ -9,14 +9,15 @@ use tokio::sync::mpsc;
 use tonic::{Request, Response, Status};
 
 use super::{caller, convert, posts, status};
-use crate::error::AppError;
 use crate::service::Services;
 use crate::service::access::{Access, EditContent, Permission, View};
 use crate::service::analytics::charts::ChartQuery;
 use crate::service::analytics::input::{self, DayRange};
+use crate::service::analytics::reads::*;
 use crate::service::analytics::render;
 use crate::service::analytics::series::SeriesQuery;
 use crate::service::analytics::{Dataset, ExportFormat, PostSubject, VideoOrder};
+use multitok_core::CoreError;
 
 pub struct Analytics {
     services: Services,
@@ -139,7 +140,7 @@ fn chart_query(r: &pb::RenderChartRequest) -> Result<ChartQuery, Violations> {
 
 /// A channel of answers as a gRPC stream.
 fn streamed<T: Send + 'static>(
-    rx: mpsc::Receiver<Result<T, AppError>>,
+    rx: mpsc::Receiver<Result<T, CoreError>>,
 ) -> BoxStream<'static, Result<T, Status>> {
     Box::pin(futures::stream::unfold(rx, |mut rx| async move {
         let item = rx.recv().await?;

@@ -63,10 +63,11 @@ pub async fn authenticate(
     };
     match services.authenticate(bearer).await {
         Ok(caller) => {
+            tracing::Span::current().record("caller", caller.user_id.as_str());
             request.extensions_mut().insert(caller);
             next.run(request).await
         }
-        Err(err) => Status::from(err).into_http(),
+        Err(err) => crate::error::status(err).into_http(),
     }
 }
 

@@ -91,6 +91,6 @@ fn caller<T>(request: &Request<T>) -> Result<Caller, Status> {
 }
 
 /// Shorthand for handlers: service errors and validation errors become statuses.
-fn status(err: impl Into<crate::error::AppError>) -> Status {
-    Status::from(err.into())
+fn status(err: impl Into<multitok_core::CoreError>) -> Status {
+    crate::error::status(err.into())
 }

@@ -12,7 +12,7 @@ use multitok_store::{
 
 use super::secrets::{hash_password, new_secret, secret_hash, verify_password};
 use super::{Caller, Services};
-use crate::error::AppError;
+use multitok_core::CoreError;
 
 /// Prefix of personal API tokens, so they are recognizable (and scannable in leaked text).
 pub const API_TOKEN_PREFIX: &str = "mtk_";
@@ -55,7 +55,7 @@ impl Services {
     pub async fn register(
         &self,
         input: Registration,
-    ) -> Result<(User, Workspace, Session), AppError> {
+    ) -> Result<(User, Workspace, Session), CoreError> {
         let password_hash = hash_password(&input.password)?;
         let first = NewWorkspace {
             name: format!("{}'s workspace", input.display_name),
@@ -68,7 +68,7 @@ impl Services {
         };
         let (user, workspace) = match self.store.register_user(new, first, self.now()).await {
             Err(StoreError::Conflict) => {
-                return Err(AppError::AlreadyExists(
+                return Err(CoreError::AlreadyExists(
                     "an account with this email already exists",
                 ));
             }
@@ -85,29 +85,29 @@ impl Services {
         &self,
         input: Credentials,
         address: Option<IpAddr>,
-    ) -> Result<(User, Session), AppError> {
+    ) -> Result<(User, Session), CoreError> {
         self.throttle
             .check(&input.email, address)
-            .map_err(AppError::Throttled)?;
+            .map_err(CoreError::Throttled)?;
         let user = self.store.user_by_email(&input.email).await?;
         let stored = user.as_ref().map(|u| u.password_hash.clone());
         let password = input.password;
         let ok = tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref()))
             .await
-            .map_err(AppError::internal)?;
+            .map_err(CoreError::internal)?;
         match user {
             Some(user) if ok => {
                 let session = self.start_session(&user.id).await?;
                 Ok((user, session))
             }
-            _ => Err(AppError::BadCredentials),
+            _ => Err(CoreError::BadCredentials),
         }
     }
 
     /// Spends a refresh token and hands out a new session in the same family. A token that was
     /// already spent revokes the family: whoever holds its successor is logged out too.
     #[tracing::instrument(skip_all)]
-    pub async fn refresh(&self, refresh_token: &str) -> Result<Session, AppError> {
+    pub async fn refresh(&self, refresh_token: &str) -> Result<Session, CoreError> {
         let now = self.now();
         let successor = new_secret(REFRESH_TOKEN_PREFIX);
         let expires = now + self.refresh_lifetime;
@@ -132,14 +132,14 @@ impl Services {
             }
             RotateOutcome::Reused => {
                 tracing::warn!("refresh token reused; its session family is revoked");
-                Err(AppError::Unauthenticated)
+                Err(CoreError::Unauthenticated)
             }
-            RotateOutcome::Invalid => Err(AppError::Unauthenticated),
+            RotateOutcome::Invalid => Err(CoreError::Unauthenticated),
         }
     }
 
     /// Ends the session the refresh token belongs to.
-    pub async fn logout(&self, refresh_token: &str) -> Result<(), AppError> {
+    pub async fn logout(&self, refresh_token: &str) -> Result<(), CoreError> {
         Ok(self
             .store
             .revoke_refresh_family(&secret_hash(refresh_token), self.now())
@@ -147,21 +147,21 @@ impl Services {
     }
 
     /// The caller's profile and workspaces (from the profile cache when fresh).
-    pub async fn me(&self, caller: &Caller) -> Result<(User, Vec<(Workspace, Role)>), AppError> {
-        if let Some(profile) = self.profiles.get(&caller.user_id) {
+    pub async fn me(&self, caller: &Caller) -> Result<(User, Vec<(Workspace, Role)>), CoreError> {
+        if let Some(profile) = self.profiles().get(&caller.user_id) {
             return Ok(profile);
         }
         let profile = self
             .store
             .profile(&caller.user_id)
             .await?
-            .ok_or(AppError::Unauthenticated)?;
-        self.profiles.put(&caller.user_id, profile.clone());
+            .ok_or(CoreError::Unauthenticated)?;
+        self.profiles().put(&caller.user_id, profile.clone());
         Ok(profile)
     }
 
     /// Resolves an `authorization: Bearer …` value: a personal API token or an access JWT.
-    pub async fn authenticate(&self, bearer: &str) -> Result<Caller, AppError> {
+    pub async fn authenticate(&self, bearer: &str) -> Result<Caller, CoreError> {
         let user_id = if bearer.starts_with(API_TOKEN_PREFIX) {
             self.store
                 .authenticate_api_token(&secret_hash(bearer), self.now())
@@ -171,7 +171,7 @@ impl Services {
         };
         user_id
             .map(|user_id| Caller { user_id })
-            .ok_or(AppError::Unauthenticated)
+            .ok_or(CoreError::Unauthenticated)
     }
 
     /// Creates a personal API token; the secret is returned once and only its hash is stored.
@@ -179,7 +179,7 @@ impl Services {
         &self,
         caller: &Caller,
         input: ApiTokenRequest,
-    ) -> Result<(ApiToken, String), AppError> {
+    ) -> Result<(ApiToken, String), CoreError> {
         let now = self.now();
         let secret = new_secret(API_TOKEN_PREFIX);
         let new = NewApiToken {
@@ -193,25 +193,25 @@ impl Services {
         Ok((token, secret))
     }
 
-    pub async fn list_api_tokens(&self, caller: &Caller) -> Result<Vec<ApiToken>, AppError> {
+    pub async fn list_api_tokens(&self, caller: &Caller) -> Result<Vec<ApiToken>, CoreError> {
         Ok(self
             .store
             .api_tokens_of(&caller.user_id, self.now())
             .await?)
     }
 
-    pub async fn revoke_api_token(&self, caller: &Caller, id: &str) -> Result<(), AppError> {
+    pub async fn revoke_api_token(&self, caller: &Caller, id: &str) -> Result<(), CoreError> {
         match self
             .store
             .revoke_api_token(&caller.user_id, id, self.now())
             .await
         {
-            Err(StoreError::NotFound) => Err(AppError::NotFound("API token")),
+            Err(StoreError::NotFound) => Err(CoreError::NotFound("API token")),
             other => Ok(other?),
         }
     }
 
-    async fn start_session(&self, user_id: &str) -> Result<Session, AppError> {
+    async fn start_session(&self, user_id: &str) -> Result<Session, CoreError> {
         let now = self.now();
         let (access_token, access_expires_at) = self.tokens.issue(user_id, now)?;
         let refresh_token = new_secret(REFRESH_TOKEN_PREFIX);

@@ -9,9 +9,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeDelta, Utc};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::error::AppError;
+use multitok_core::CoreError;
 
 /// Argon2id with OWASP's recommended minimum: 19 MiB of memory, 2 passes, 1 lane.
 fn argon2() -> Argon2<'static> {
@@ -21,13 +20,13 @@ fn argon2() -> Argon2<'static> {
 }
 
 /// Hashes a password into a PHC string (algorithm, parameters and salt included).
-pub fn hash_password(password: &str) -> Result<String, AppError> {
+pub fn hash_password(password: &str) -> Result<String, CoreError> {
     let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))?;
+        .map_err(|e| CoreError::internal(anyhow::anyhow!("{e}")))?;
     argon2()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| AppError::internal(anyhow::anyhow!("{e}")))
+        .map_err(|e| CoreError::internal(anyhow::anyhow!("{e}")))
 }
 
 /// Checks a password against a stored hash. With no stored hash (unknown email) a dummy hash is
@@ -57,14 +56,7 @@ pub fn new_secret(prefix: &str) -> String {
     )
 }
 
-/// What is stored for a secret: its SHA-256, hex-encoded. Secrets are random 256-bit values, so
-/// a fast hash is enough (no dictionary to attack).
-pub fn secret_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use multitok_core::crypto::secret_hash;
 
 /// Claims of an access token.
 #[derive(Debug, Serialize, Deserialize)]
@@ -104,7 +96,7 @@ impl AccessTokens {
         &self,
         user_id: &str,
         now: DateTime<Utc>,
-    ) -> Result<(String, DateTime<Utc>), AppError> {
+    ) -> Result<(String, DateTime<Utc>), CoreError> {
         let expires = now + self.lifetime;
         let claims = Claims {
             sub: user_id.to_owned(),
@@ -113,7 +105,7 @@ impl AccessTokens {
             iss: ISSUER.into(),
         };
         let token = jsonwebtoken::encode(&Header::default(), &claims, &self.encoding)
-            .map_err(AppError::internal)?;
+            .map_err(CoreError::internal)?;
         Ok((token, expires))
     }
 

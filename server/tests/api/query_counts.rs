@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::{TimeDelta, Utc};
 use multitok_server::Settings;
 use multitok_server::service::access::View;
+use multitok_server::service::analytics::reads::*;
 use multitok_server::service::analytics::series::SeriesQuery;
 use multitok_server::service::analytics::{PostSubject, VideoOrder};
 use multitok_server::service::{Caller, Services};

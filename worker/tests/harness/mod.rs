@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
+use multitok_core::Core;
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::account_service_client::AccountServiceClient;
 use multitok_proto::v1::auth_service_client::AuthServiceClient;
@@ -15,7 +16,6 @@ use multitok_proto::v1::publishing_service_client::PublishingServiceClient;
 use multitok_proto::v1::scheduling_service_client::SchedulingServiceClient;
 use multitok_sandbox::{Sandbox, SandboxConfig};
 use multitok_server::Settings;
-use multitok_server::service::Services;
 use multitok_store::Store;
 use multitok_worker::{Clock, Ctx};
 use sha2::{Digest, Sha256};
@@ -291,16 +291,21 @@ impl World {
             .events
     }
 
-    pub async fn services(&self) -> Services {
+    /// The core on the same database, on the system clock.
+    pub async fn core(&self) -> Core {
+        self.core_on(Clock::system()).await
+    }
+
+    async fn core_on(&self, clock: Clock) -> Core {
         let store = Store::connect(&self.settings.database_url, 8)
             .await
             .unwrap();
-        Services::new(store, &self.settings, b"worker test key, 32 bytes long!!").unwrap()
+        Core::new(store, &self.settings, clock).unwrap()
     }
 
     /// A worker on the same database, on `clock`.
     pub async fn worker(&self, clock: Clock) -> Ctx {
-        let mut ctx = Ctx::new(self.services().await, clock);
+        let mut ctx = Ctx::new(self.core_on(clock).await);
         ctx.poll_every = chrono::TimeDelta::seconds(1);
         ctx
     }
@@ -408,7 +413,7 @@ impl World {
     }
 
     /// The creator revokes the app on TikTok: the account's tokens stop working.
-    pub async fn revoke(&self, services: &Services, account_id: &str) {
+    pub async fn revoke(&self, services: &Core, account_id: &str) {
         let account = services
             .store
             .account(&self.workspace_id, account_id)

@@ -12,8 +12,8 @@ use base64::engine::general_purpose::STANDARD_NO_PAD;
 use cached::{AsyncRedisCache, Cached, ConcurrentCachedAsync, LruTtlCache};
 use prost::Message;
 
-use crate::config::AnalyticsSettings;
-use crate::error::AppError;
+use multitok_core::CoreError;
+use multitok_core::config::AnalyticsSettings;
 
 /// How long a kind of answer is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,10 +113,10 @@ impl AnalyticsCache {
     }
 
     /// The answer under `key`, or `compute`'s, which is then kept.
-    pub async fn get_or<M, F>(&self, kind: Kind, key: String, compute: F) -> Result<M, AppError>
+    pub async fn get_or<M, F>(&self, kind: Kind, key: String, compute: F) -> Result<M, CoreError>
     where
         M: Message + Default,
-        F: Future<Output = Result<M, AppError>>,
+        F: Future<Output = Result<M, CoreError>>,
     {
         if let Some(found) = self.get(kind, &key).await
             && let Ok(m) = M::decode(found.as_slice())

@@ -4,13 +4,15 @@
 use multitok_proto::v1 as pb;
 use multitok_shared::chart::{GROWTH_DAYS, forecast_lines};
 
-use super::PostSubject;
 use super::input::{DayRange, Metric};
+use super::insights::best_times_in;
 use super::render::{Drawing, Line, failed};
 use super::series::SeriesQuery;
-use crate::error::AppError;
+use super::series::time_series_in;
+use super::{DashboardReads, InsightReads, PostSubject, SeriesReads, scope};
 use crate::service::Services;
 use crate::service::access::{Access, View};
+use multitok_core::CoreError;
 
 /// Which chart to draw.
 pub enum ChartQuery {
@@ -67,126 +69,136 @@ fn file_name(words: &[&str], range: Option<&DayRange>) -> String {
     format!("multitok-{name}.png")
 }
 
-impl Access<View> {
-    /// The chart as a PNG of `size` pixels.
-    pub async fn render_chart(
+/// Charts as PNG images.
+pub trait ChartReads {
+    fn render_chart(
         &self,
         s: &Services,
         query: ChartQuery,
         size: (u32, u32),
-    ) -> Result<pb::RenderChartResponse, AppError> {
-        let (drawing, file_name) = self.drawing(s, query).await?;
+    ) -> impl Future<Output = Result<pb::RenderChartResponse, CoreError>> + Send;
+}
+
+impl ChartReads for Access<View> {
+    /// The chart as a PNG of `size` pixels.
+    async fn render_chart(
+        &self,
+        s: &Services,
+        query: ChartQuery,
+        size: (u32, u32),
+    ) -> Result<pb::RenderChartResponse, CoreError> {
+        let (drawing, file_name) = drawing(self, s, query).await?;
         let png = tokio::task::spawn_blocking(move || drawing.png(size))
             .await
             .map_err(failed)??;
         Ok(pb::RenderChartResponse { png, file_name })
     }
+}
 
-    async fn drawing(
-        &self,
-        s: &Services,
-        query: ChartQuery,
-    ) -> Result<(Drawing, String), AppError> {
-        Ok(match query {
-            ChartQuery::Series { account_id, q } => {
-                let (range, name) = (q.range, q.metrics.first().map_or("metric", |m| m.name()));
-                let scope = self.scope(s, &account_id).await?;
-                let answer = self.time_series_in(s, &scope, q).await?;
-                let series = answer.series.into_iter().next().unwrap_or_default();
-                let account = scope.name_of(&account_id);
-                let drawing = Drawing::Lines {
-                    title: format!("{account}: {name}, {}", range_text(&range)),
-                    labels: starts(&series),
-                    lines: vec![line(name, values(&series))],
-                    band: None,
-                };
-                (drawing, file_name(&[name], Some(&range)))
-            }
-            ChartQuery::Post(subject) => {
-                let answer = self.post_analytics(s, subject).await?;
-                let video = answer.videos.into_iter().next().unwrap_or_default();
-                let lines = forecast_lines(
-                    video.curve.iter().map(|p| (p.age_hours, p.views as f64)),
-                    video
-                        .forecasts
-                        .iter()
-                        .map(|f| (f.horizon_hours, f.expected, f.low, f.high)),
-                    GROWTH_DAYS,
-                );
-                let title = if video.title.is_empty() {
-                    &video.video_id
-                } else {
-                    &video.title
-                };
-                let drawing = Drawing::Lines {
-                    title: format!("{title}: views by day since posting, with the forecast"),
-                    labels: (0..=GROWTH_DAYS).map(|d| format!("day {d}")).collect(),
-                    lines: vec![
-                        line("Views", lines.actual),
-                        line("Forecast", lines.expected),
-                    ],
-                    band: Some((lines.low, lines.high)),
-                };
-                (drawing, file_name(&["video", &video.video_id], None))
-            }
-            ChartQuery::BestTimes { account_id, range } => {
-                let scope = self.scope(s, &account_id).await?;
-                let grid = self.best_times_in(s, &scope, range).await?;
-                let whose = if account_id.is_empty() {
-                    "All accounts".to_owned()
-                } else {
-                    scope.name_of(&account_id)
-                };
-                let drawing = Drawing::Heatmap {
-                    title: format!("{whose}: best times to post, {}", range_text(&range)),
-                    grid,
-                };
-                (drawing, file_name(&["best-times"], Some(&range)))
-            }
-            ChartQuery::Compare { account_ids, q } => {
-                let (range, name) = (q.range, q.metrics.first().map_or("metric", |m| m.name()));
-                let answer = self.compare(s, &account_ids, q).await?;
-                let lines = answer
-                    .accounts
+async fn drawing(
+    access: &Access<View>,
+    s: &Services,
+    query: ChartQuery,
+) -> Result<(Drawing, String), CoreError> {
+    Ok(match query {
+        ChartQuery::Series { account_id, q } => {
+            let (range, name) = (q.range, q.metrics.first().map_or("metric", |m| m.name()));
+            let scope = scope(access, s, &account_id).await?;
+            let answer = time_series_in(s, &scope, q).await?;
+            let series = answer.series.into_iter().next().unwrap_or_default();
+            let account = scope.name_of(&account_id);
+            let drawing = Drawing::Lines {
+                title: format!("{account}: {name}, {}", range_text(&range)),
+                labels: starts(&series),
+                lines: vec![line(name, values(&series))],
+                band: None,
+            };
+            (drawing, file_name(&[name], Some(&range)))
+        }
+        ChartQuery::Post(subject) => {
+            let answer = access.post_analytics(s, subject).await?;
+            let video = answer.videos.into_iter().next().unwrap_or_default();
+            let lines = forecast_lines(
+                video.curve.iter().map(|p| (p.age_hours, p.views as f64)),
+                video
+                    .forecasts
                     .iter()
-                    .map(|a| {
-                        line(
-                            &a.display_name,
-                            a.series.first().map(values).unwrap_or_default(),
-                        )
-                    })
-                    .collect();
-                let drawing = Drawing::Lines {
-                    title: format!("{name} compared, {}", range_text(&range)),
-                    labels: answer.starts,
-                    lines,
-                    band: None,
-                };
-                (drawing, file_name(&["compare", name], Some(&range)))
+                    .map(|f| (f.horizon_hours, f.expected, f.low, f.high)),
+                GROWTH_DAYS,
+            );
+            let title = if video.title.is_empty() {
+                &video.video_id
+            } else {
+                &video.title
+            };
+            let drawing = Drawing::Lines {
+                title: format!("{title}: views by day since posting, with the forecast"),
+                labels: (0..=GROWTH_DAYS).map(|d| format!("day {d}")).collect(),
+                lines: vec![
+                    line("Views", lines.actual),
+                    line("Forecast", lines.expected),
+                ],
+                band: Some((lines.low, lines.high)),
+            };
+            (drawing, file_name(&["video", &video.video_id], None))
+        }
+        ChartQuery::BestTimes { account_id, range } => {
+            let scope = scope(access, s, &account_id).await?;
+            let grid = best_times_in(access, s, &scope, range).await?;
+            let whose = if account_id.is_empty() {
+                "All accounts".to_owned()
+            } else {
+                scope.name_of(&account_id)
+            };
+            let drawing = Drawing::Heatmap {
+                title: format!("{whose}: best times to post, {}", range_text(&range)),
+                grid,
+            };
+            (drawing, file_name(&["best-times"], Some(&range)))
+        }
+        ChartQuery::Compare { account_ids, q } => {
+            let (range, name) = (q.range, q.metrics.first().map_or("metric", |m| m.name()));
+            let answer = access.compare(s, &account_ids, q).await?;
+            let lines = answer
+                .accounts
+                .iter()
+                .map(|a| {
+                    line(
+                        &a.display_name,
+                        a.series.first().map(values).unwrap_or_default(),
+                    )
+                })
+                .collect();
+            let drawing = Drawing::Lines {
+                title: format!("{name} compared, {}", range_text(&range)),
+                labels: answer.starts,
+                lines,
+                band: None,
+            };
+            (drawing, file_name(&["compare", name], Some(&range)))
+        }
+        ChartQuery::Dashboard {
+            metric,
+            period_days,
+        } => {
+            let d = access.dashboard(s, period_days).await?;
+            let series = match metric {
+                Metric::Views => d.views,
+                _ => d.followers,
             }
-            ChartQuery::Dashboard {
-                metric,
-                period_days,
-            } => {
-                let d = self.dashboard(s, period_days).await?;
-                let series = match metric {
-                    Metric::Views => d.views,
-                    _ => d.followers,
-                }
-                .unwrap_or_default();
-                let name = metric.name();
-                let drawing = Drawing::Lines {
-                    title: format!("All accounts: {name}, last {} days", d.period_days),
-                    labels: starts(&series),
-                    lines: vec![line(name, values(&series))],
-                    band: None,
-                };
-                let days = d.period_days.to_string();
-                (
-                    drawing,
-                    file_name(&["dashboard", name, &days, "days"], None),
-                )
-            }
-        })
-    }
+            .unwrap_or_default();
+            let name = metric.name();
+            let drawing = Drawing::Lines {
+                title: format!("All accounts: {name}, last {} days", d.period_days),
+                labels: starts(&series),
+                lines: vec![line(name, values(&series))],
+                band: None,
+            };
+            let days = d.period_days.to_string();
+            (
+                drawing,
+                file_name(&["dashboard", name, &days, "days"], None),
+            )
+        }
+    })
 }

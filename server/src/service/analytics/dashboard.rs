@@ -12,10 +12,10 @@ use multitok_store::analytics::VideoRow;
 
 use super::cache::Kind;
 use super::metrics::PeriodData;
-use super::{Scope, input, timestamp};
-use crate::error::AppError;
+use super::{Scope, input, scope, timestamp};
 use crate::service::Services;
 use crate::service::access::{Access, View};
+use multitok_core::CoreError;
 
 const TOP_POSTS: u64 = 5;
 const LISTED: u64 = 10;
@@ -41,17 +41,30 @@ fn summary(scope: &Scope, v: &VideoRow) -> pb::PostSummary {
     }
 }
 
-impl Access<View> {
-    /// The dashboard over the last `period_days` days (0 means 30).
-    pub async fn dashboard(
+/// The dashboard and the list of a workspace's videos.
+pub trait DashboardReads {
+    fn dashboard(
         &self,
         s: &Services,
         period_days: i32,
-    ) -> Result<pb::Dashboard, AppError> {
+    ) -> impl Future<Output = Result<pb::Dashboard, CoreError>> + Send;
+    fn list_videos(
+        &self,
+        s: &Services,
+        account_id: &str,
+        range: super::input::DayRange,
+        order: VideoOrder,
+        limit: usize,
+    ) -> impl Future<Output = Result<pb::ListVideosResponse, CoreError>> + Send;
+}
+
+impl DashboardReads for Access<View> {
+    /// The dashboard over the last `period_days` days (0 means 30).
+    async fn dashboard(&self, s: &Services, period_days: i32) -> Result<pb::Dashboard, CoreError> {
         let mut v = Violations::new();
         let period = input::period(&mut v, "period_days", period_days);
         v.into_result()?;
-        let scope = self.scope(s, "").await?;
+        let scope = scope(self, s, "").await?;
         let now = s.now();
         // Upcoming posts move with time: the key changes every minute.
         let key = scope.key(&format!(
@@ -148,6 +161,51 @@ impl Access<View> {
             })
             .await
     }
+
+    /// Videos posted in the range, sorted, at most `limit`; and how many there were.
+    async fn list_videos(
+        &self,
+        s: &Services,
+        account_id: &str,
+        range: super::input::DayRange,
+        order: VideoOrder,
+        limit: usize,
+    ) -> Result<pb::ListVideosResponse, CoreError> {
+        let scope = scope(self, s, account_id).await?;
+        let key = scope.key(&format!(
+            "videos:{}:{}:{order:?}:{limit}",
+            range.from, range.to
+        ));
+        s.analytics_cache
+            .get_or(Kind::Insights, key, async {
+                let (from, to) = range.instants();
+                let videos = s
+                    .store
+                    .videos_posted(&scope.ids(), from, to, None, None)
+                    .await?;
+                let mut rows: Vec<pb::PostSummary> =
+                    videos.iter().map(|v| summary(&scope, v)).collect();
+                let total = rows.len() as i32;
+                match order {
+                    VideoOrder::Newest => {}
+                    VideoOrder::Views => rows.sort_by_key(|p| std::cmp::Reverse(p.views)),
+                    VideoOrder::ViralScore => rows.sort_by(|a, b| {
+                        let score =
+                            |p: &pb::PostSummary| p.viral_score.unwrap_or(f64::NEG_INFINITY);
+                        score(b).total_cmp(&score(a))
+                    }),
+                    VideoOrder::Engagement => {
+                        rows.sort_by(|a, b| b.engagement_rate.total_cmp(&a.engagement_rate))
+                    }
+                }
+                rows.truncate(limit);
+                Ok(pb::ListVideosResponse {
+                    videos: rows,
+                    total,
+                })
+            })
+            .await
+    }
 }
 
 /// Followers and views summed across accounts per day of the period; a day no account synced
@@ -191,51 +249,4 @@ pub enum VideoOrder {
     Views,
     ViralScore,
     Engagement,
-}
-
-impl Access<View> {
-    /// Videos posted in the range, sorted, at most `limit`; and how many there were.
-    pub async fn list_videos(
-        &self,
-        s: &Services,
-        account_id: &str,
-        range: super::input::DayRange,
-        order: VideoOrder,
-        limit: usize,
-    ) -> Result<pb::ListVideosResponse, AppError> {
-        let scope = self.scope(s, account_id).await?;
-        let key = scope.key(&format!(
-            "videos:{}:{}:{order:?}:{limit}",
-            range.from, range.to
-        ));
-        s.analytics_cache
-            .get_or(Kind::Insights, key, async {
-                let (from, to) = range.instants();
-                let videos = s
-                    .store
-                    .videos_posted(&scope.ids(), from, to, None, None)
-                    .await?;
-                let mut rows: Vec<pb::PostSummary> =
-                    videos.iter().map(|v| summary(&scope, v)).collect();
-                let total = rows.len() as i32;
-                match order {
-                    VideoOrder::Newest => {}
-                    VideoOrder::Views => rows.sort_by_key(|p| std::cmp::Reverse(p.views)),
-                    VideoOrder::ViralScore => rows.sort_by(|a, b| {
-                        let score =
-                            |p: &pb::PostSummary| p.viral_score.unwrap_or(f64::NEG_INFINITY);
-                        score(b).total_cmp(&score(a))
-                    }),
-                    VideoOrder::Engagement => {
-                        rows.sort_by(|a, b| b.engagement_rate.total_cmp(&a.engagement_rate))
-                    }
-                }
-                rows.truncate(limit);
-                Ok(pb::ListVideosResponse {
-                    videos: rows,
-                    total,
-                })
-            })
-            .await
-    }
 }

@@ -5,12 +5,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use multitok_shared::analytics::engagement_rate;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
-use super::Scope;
 use super::input::DayRange;
-use crate::error::AppError;
+use super::{Scope, scope};
 use crate::service::Services;
 use crate::service::access::{Access, View};
+use multitok_core::CoreError;
 
 const PAGE: u64 = 1000;
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -34,7 +35,7 @@ pub enum ExportFormat {
 pub struct Export {
     pub file_name: String,
     pub content_type: &'static str,
-    pub chunks: mpsc::Receiver<Result<Vec<u8>, AppError>>,
+    pub chunks: mpsc::Receiver<Result<Vec<u8>, CoreError>>,
 }
 
 const DAY_COLUMNS: [&str; 8] = [
@@ -67,7 +68,7 @@ struct Writer {
     columns: &'static [&'static str],
     buf: Vec<u8>,
     rows: u64,
-    tx: mpsc::Sender<Result<Vec<u8>, AppError>>,
+    tx: mpsc::Sender<Result<Vec<u8>, CoreError>>,
 }
 
 impl Writer {
@@ -137,17 +138,29 @@ fn csv_cell(v: &Value) -> String {
     }
 }
 
-impl Access<View> {
-    /// Starts exporting the dataset of the account (or the workspace) over the range.
-    pub async fn export(
+/// Exports of the stored history.
+pub trait ExportReads {
+    fn export(
         &self,
         s: &Services,
         account_id: &str,
         dataset: Dataset,
         format: ExportFormat,
         range: DayRange,
-    ) -> Result<Export, AppError> {
-        let scope = self.scope(s, account_id).await?;
+    ) -> impl Future<Output = Result<Export, CoreError>> + Send;
+}
+
+impl ExportReads for Access<View> {
+    /// Starts exporting the dataset of the account (or the workspace) over the range.
+    async fn export(
+        &self,
+        s: &Services,
+        account_id: &str,
+        dataset: Dataset,
+        format: ExportFormat,
+        range: DayRange,
+    ) -> Result<Export, CoreError> {
+        let scope = scope(self, s, account_id).await?;
         let (tx, rx) = mpsc::channel(4);
         let (name, columns): (&str, &'static [&'static str]) = match dataset {
             Dataset::AccountDays => ("account-days", &DAY_COLUMNS),
@@ -166,19 +179,22 @@ impl Access<View> {
             tx: tx.clone(),
         };
         let s = s.clone();
-        tokio::spawn(async move {
-            w.start();
-            let done = match dataset {
-                Dataset::AccountDays => days(&s, &scope, range, &mut w).await,
-                Dataset::Videos => videos(&s, &scope, range, &mut w).await,
-            };
-            match done {
-                Ok(()) => w.finish().await,
-                Err(e) => {
-                    let _ = tx.send(Err(e)).await;
+        tokio::spawn(
+            async move {
+                w.start();
+                let done = match dataset {
+                    Dataset::AccountDays => days(&s, &scope, range, &mut w).await,
+                    Dataset::Videos => videos(&s, &scope, range, &mut w).await,
+                };
+                match done {
+                    Ok(()) => w.finish().await,
+                    Err(e) => {
+                        let _ = tx.send(Err(e)).await;
+                    }
                 }
             }
-        });
+            .instrument(tracing::Span::current()),
+        );
         Ok(Export {
             file_name,
             content_type,
@@ -192,7 +208,7 @@ async fn days(
     scope: &Scope,
     range: DayRange,
     w: &mut Writer,
-) -> Result<(), AppError> {
+) -> Result<(), CoreError> {
     let ids = scope.ids();
     let mut after: Option<(String, NaiveDate)> = None;
     loop {
@@ -235,7 +251,7 @@ async fn videos(
     scope: &Scope,
     range: DayRange,
     w: &mut Writer,
-) -> Result<(), AppError> {
+) -> Result<(), CoreError> {
     let ids = scope.ids();
     let (from, to) = range.instants();
     let mut after: Option<(DateTime<Utc>, String)> = None;

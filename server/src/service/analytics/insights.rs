@@ -11,13 +11,13 @@ use multitok_shared::analytics::{
 };
 use multitok_store::analytics::{BASELINE_POSTS, VideoRow, curve};
 
-use super::Scope;
 use super::cache::Kind;
 use super::input::DayRange;
 use super::timestamp;
-use crate::error::AppError;
+use super::{Scope, scope};
 use crate::service::Services;
 use crate::service::access::{Access, View};
+use multitok_core::CoreError;
 
 /// Earlier posts a forecast learns from.
 const HISTORY_POSTS: u64 = 50;
@@ -32,14 +32,29 @@ pub enum PostSubject {
     Video(String),
 }
 
-impl Access<View> {
-    /// Counts, curve, viral score and forecasts of the post's videos (or of one video).
-    pub async fn post_analytics(
+/// A post's analytics and the best times to post.
+pub trait InsightReads {
+    fn post_analytics(
         &self,
         s: &Services,
         subject: PostSubject,
-    ) -> Result<pb::GetPostAnalyticsResponse, AppError> {
-        let scope = self.scope(s, "").await?;
+    ) -> impl Future<Output = Result<pb::GetPostAnalyticsResponse, CoreError>> + Send;
+    fn best_times(
+        &self,
+        s: &Services,
+        account_id: &str,
+        range: DayRange,
+    ) -> impl Future<Output = Result<pb::GetBestTimesResponse, CoreError>> + Send;
+}
+
+impl InsightReads for Access<View> {
+    /// Counts, curve, viral score and forecasts of the post's videos (or of one video).
+    async fn post_analytics(
+        &self,
+        s: &Services,
+        subject: PostSubject,
+    ) -> Result<pb::GetPostAnalyticsResponse, CoreError> {
+        let scope = scope(self, s, "").await?;
         let subject_key = match &subject {
             PostSubject::Post(id) => format!("post:{id}"),
             PostSubject::Video(id) => format!("video:{id}"),
@@ -52,7 +67,7 @@ impl Access<View> {
                     PostSubject::Video(id) => s.store.video_by_tiktok_id(&scope.ids(), id).await?,
                 };
                 if videos.is_empty() {
-                    return Err(AppError::NotFound(match subject {
+                    return Err(CoreError::NotFound(match subject {
                         PostSubject::Post(_) => "post with a published video",
                         PostSubject::Video(_) => "video",
                     }));
@@ -67,70 +82,70 @@ impl Access<View> {
     }
 
     /// The weekday × hour grid of the account's (or every account's) posts made in the range.
-    pub async fn best_times(
+    async fn best_times(
         &self,
         s: &Services,
         account_id: &str,
         range: DayRange,
-    ) -> Result<pb::GetBestTimesResponse, AppError> {
-        let scope = self.scope(s, account_id).await?;
-        self.best_times_in(s, &scope, range).await
-    }
-
-    /// [`Self::best_times`] for accounts already looked up.
-    pub(super) async fn best_times_in(
-        &self,
-        s: &Services,
-        scope: &Scope,
-        range: DayRange,
-    ) -> Result<pb::GetBestTimesResponse, AppError> {
-        let zone: chrono_tz::Tz = self.workspace.time_zone.parse().unwrap_or(chrono_tz::UTC);
-        let key = scope.key(&format!("best:{}:{}:{}", range.from, range.to, zone));
-        s.analytics_cache
-            .get_or(Kind::Insights, key, async {
-                let now = s.now();
-                let (from, to) = range.instants();
-                let to = to.min(now - TimeDelta::days(MATURE_DAYS));
-                let spans: Vec<(chrono::DateTime<chrono::Utc>, i32)> =
-                    offset_spans(zone, from, to.max(from))
-                        .into_iter()
-                        .map(|span| (span.start, span.offset_seconds))
-                        .collect();
-                let per_account = slot_totals(s, scope, from, to, &spans).await?;
-                let grid = best_times_from_totals(&per_account);
-                let cell = |d: usize, h: usize| {
-                    let c = grid.cells[d][h];
-                    pb::BestTimeCell {
-                        weekday: d as i32,
-                        hour: h as i32,
-                        expected: c.expected,
-                        samples: c.samples as i32,
-                    }
-                };
-                let note = if grid.enough_data {
-                    format!("From {} posts at least {MATURE_DAYS} days old.", grid.samples)
-                } else {
-                    format!(
-                        "Not enough data: {} posts at least {MATURE_DAYS} days old in the range; {} are needed.",
-                        grid.samples,
-                        multitok_shared::analytics::best_times::MIN_SAMPLES
-                    )
-                };
-                Ok(pb::GetBestTimesResponse {
-                    time_zone: zone.name().to_owned(),
-                    cells: (0..7).flat_map(|d| (0..24).map(move |h| (d, h))).map(|(d, h)| cell(d, h)).collect(),
-                    samples: grid.samples as i32,
-                    enough_data: grid.enough_data,
-                    top: grid.top.iter().map(|&(d, h)| cell(d.into(), h.into())).collect(),
-                    note,
-                })
-            })
-            .await
+    ) -> Result<pb::GetBestTimesResponse, CoreError> {
+        let scope = scope(self, s, account_id).await?;
+        best_times_in(self, s, &scope, range).await
     }
 }
 
+/// [`InsightReads::best_times`] for accounts already looked up.
+pub(super) async fn best_times_in(
+    access: &Access<View>,
+    s: &Services,
+    scope: &Scope,
+    range: DayRange,
+) -> Result<pb::GetBestTimesResponse, CoreError> {
+    let zone: chrono_tz::Tz = access.workspace.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let key = scope.key(&format!("best:{}:{}:{}", range.from, range.to, zone));
+    s.analytics_cache
+        .get_or(Kind::Insights, key, async {
+            let now = s.now();
+            let (from, to) = range.instants();
+            let to = to.min(now - TimeDelta::days(MATURE_DAYS));
+            let spans: Vec<(chrono::DateTime<chrono::Utc>, i32)> =
+                offset_spans(zone, from, to.max(from))
+                    .into_iter()
+                    .map(|span| (span.start, span.offset_seconds))
+                    .collect();
+            let per_account = slot_totals(s, scope, from, to, &spans).await?;
+            let grid = best_times_from_totals(&per_account);
+            let cell = |d: usize, h: usize| {
+                let c = grid.cells[d][h];
+                pb::BestTimeCell {
+                    weekday: d as i32,
+                    hour: h as i32,
+                    expected: c.expected,
+                    samples: c.samples as i32,
+                }
+            };
+            let note = if grid.enough_data {
+                format!("From {} posts at least {MATURE_DAYS} days old.", grid.samples)
+            } else {
+                format!(
+                    "Not enough data: {} posts at least {MATURE_DAYS} days old in the range; {} are needed.",
+                    grid.samples,
+                    multitok_shared::analytics::best_times::MIN_SAMPLES
+                )
+            };
+            Ok(pb::GetBestTimesResponse {
+                time_zone: zone.name().to_owned(),
+                cells: (0..7).flat_map(|d| (0..24).map(move |h| (d, h))).map(|(d, h)| cell(d, h)).collect(),
+                samples: grid.samples as i32,
+                enough_data: grid.enough_data,
+                top: grid.top.iter().map(|&(d, h)| cell(d.into(), h.into())).collect(),
+                note,
+            })
+        })
+        .await
+}
+
 /// One video's analytics from its day rows and those of the account's earlier posts.
-async fn video_analytics(s: &Services, v: VideoRow) -> Result<pb::VideoAnalytics, AppError> {
+async fn video_analytics(s: &Services, v: VideoRow) -> Result<pb::VideoAnalytics, CoreError> {
     let now = s.now();
     let history = s
         .store
@@ -220,7 +235,7 @@ async fn slot_totals(
     from: chrono::DateTime<chrono::Utc>,
     to: chrono::DateTime<chrono::Utc>,
     spans: &[(chrono::DateTime<chrono::Utc>, i32)],
-) -> Result<Vec<Vec<SlotTotal>>, AppError> {
+) -> Result<Vec<Vec<SlotTotal>>, CoreError> {
     let index: HashMap<&str, usize> = scope
         .accounts
         .iter()

@@ -9,10 +9,10 @@ use multitok_store::accounts::Account;
 use multitok_store::analytics::{AccountDay, VideoRow};
 
 use super::cache::Kind;
-use super::{Scope, input};
-use crate::error::AppError;
+use super::{Scope, input, scope};
 use crate::service::Services;
 use crate::service::access::{Access, View};
+use multitok_core::CoreError;
 
 /// Days before a period searched for its starting value.
 const LOOK_BACK_DAYS: i64 = 31;
@@ -30,7 +30,7 @@ impl PeriodData {
         s: &Services,
         scope: &Scope,
         period_days: i64,
-    ) -> Result<PeriodData, AppError> {
+    ) -> Result<PeriodData, CoreError> {
         let now = s.now();
         let today = now.date_naive();
         let start_day = today - TimeDelta::days(period_days);
@@ -122,18 +122,28 @@ impl PeriodData {
     }
 }
 
-impl Access<View> {
-    /// An account's metrics over the last `period_days` days (0 means 30).
-    pub async fn account_metrics(
+/// An account's metrics over a period.
+pub trait MetricReads {
+    fn account_metrics(
         &self,
         s: &Services,
         account_id: &str,
         period_days: i32,
-    ) -> Result<pb::AccountMetrics, AppError> {
+    ) -> impl Future<Output = Result<pb::AccountMetrics, CoreError>> + Send;
+}
+
+impl MetricReads for Access<View> {
+    /// An account's metrics over the last `period_days` days (0 means 30).
+    async fn account_metrics(
+        &self,
+        s: &Services,
+        account_id: &str,
+        period_days: i32,
+    ) -> Result<pb::AccountMetrics, CoreError> {
         let mut v = multitok_shared::Violations::new();
         let period = input::period(&mut v, "period_days", period_days);
         v.into_result()?;
-        let scope = self.scope(s, account_id).await?;
+        let scope = scope(self, s, account_id).await?;
         let key = scope.key(&format!("metrics:{period}:{}", s.now().date_naive()));
         s.analytics_cache
             .get_or(Kind::Metrics, key, async {

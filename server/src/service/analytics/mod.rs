@@ -12,18 +12,30 @@ mod metrics;
 pub mod render;
 pub mod series;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use multitok_proto::v1 as pb;
 use multitok_store::accounts::Account;
 use sha2::{Digest, Sha256};
+use tracing::Instrument;
 
 use super::Services;
-use super::access::{Access, EditContent, View};
-use crate::error::AppError;
+use super::access::{Access, View};
+use multitok_core::CoreError;
 
-pub use dashboard::VideoOrder;
-pub use export::{Dataset, ExportFormat};
-pub use insights::PostSubject;
+/// Every read, for callers that use them all.
+pub mod reads {
+    pub use super::{
+        ChartReads, DashboardReads, DashboardWatch, ExportReads, InsightReads, MetricReads,
+        SeriesReads,
+    };
+}
+
+pub use charts::ChartReads;
+pub use dashboard::{DashboardReads, VideoOrder};
+pub use export::{Dataset, ExportFormat, ExportReads};
+pub use insights::{InsightReads, PostSubject};
+pub use metrics::MetricReads;
+pub use series::SeriesReads;
 
 /// The accounts a call is about.
 struct Scope {
@@ -61,90 +73,80 @@ fn timestamp(at: DateTime<Utc>) -> Option<prost_types::Timestamp> {
     })
 }
 
-impl<P> Access<P> {
-    /// The workspace's accounts, or the one named (not found when it is not the workspace's).
-    async fn scope(&self, s: &Services, account_id: &str) -> Result<Scope, AppError> {
-        let mut accounts = s.store.accounts_of(&self.workspace.id).await?;
-        if !account_id.is_empty() {
-            accounts.retain(|a| a.id == account_id);
-            if accounts.is_empty() {
-                return Err(AppError::NotFound("account"));
-            }
+/// The workspace's accounts, or the one named (not found when it is not the workspace's).
+async fn scope<P>(access: &Access<P>, s: &Services, account_id: &str) -> Result<Scope, CoreError> {
+    let mut accounts = s.store.accounts_of(&access.workspace.id).await?;
+    if !account_id.is_empty() {
+        accounts.retain(|a| a.id == account_id);
+        if accounts.is_empty() {
+            return Err(CoreError::NotFound("account"));
         }
-        Ok(Scope { accounts })
     }
-
-    /// The named accounts, each the workspace's.
-    async fn scope_of(&self, s: &Services, ids: &[String]) -> Result<Scope, AppError> {
-        let mut accounts = s.store.accounts_of(&self.workspace.id).await?;
-        accounts.retain(|a| ids.contains(&a.id));
-        if accounts.len() != ids.len() {
-            return Err(AppError::NotFound("account"));
-        }
-        accounts.sort_by_key(|a| ids.iter().position(|i| *i == a.id));
-        Ok(Scope { accounts })
-    }
+    Ok(Scope { accounts })
 }
 
-impl Access<EditContent> {
-    /// Asks for a sync of the account now and drops its cached analytics; once a minute.
-    pub async fn refresh_account(
-        &self,
-        s: &Services,
-        account_id: &str,
-    ) -> Result<DateTime<Utc>, AppError> {
-        let scope = self.scope(s, account_id).await?;
-        let now = s.now();
-        let lease = format!("analytics-refresh:{account_id}");
-        let owner = uuid::Uuid::new_v4().to_string();
-        let wait = TimeDelta::minutes(1);
-        if !s.store.take_lease(&lease, &owner, now + wait, now).await? {
-            return Err(AppError::Throttled(std::time::Duration::from_secs(60)));
-        }
-        s.store.invalidate_analytics(&scope.ids()).await?;
-        s.store.request_sync(account_id, now).await?;
-        Ok(now)
+/// The named accounts, each the workspace's.
+async fn scope_of<P>(access: &Access<P>, s: &Services, ids: &[String]) -> Result<Scope, CoreError> {
+    let mut accounts = s.store.accounts_of(&access.workspace.id).await?;
+    accounts.retain(|a| ids.contains(&a.id));
+    if accounts.len() != ids.len() {
+        return Err(CoreError::NotFound("account"));
     }
+    accounts.sort_by_key(|a| ids.iter().position(|i| *i == a.id));
+    Ok(Scope { accounts })
 }
 
 /// How often a dashboard watcher looks for changes made by other processes (the worker).
 const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
-impl Access<View> {
-    /// The dashboard now, then again whenever it changes: on a post changed by this process at
-    /// once, on a sync or publish by the worker within two seconds. Ends when the receiver goes.
-    pub fn watch_dashboard(
+/// A dashboard that follows its changes.
+pub trait DashboardWatch {
+    /// The dashboard now, then again whenever it changes.
+    fn watch_dashboard(
         self,
         s: &Services,
         period_days: i32,
-    ) -> tokio::sync::mpsc::Receiver<Result<pb::Dashboard, AppError>> {
+    ) -> tokio::sync::mpsc::Receiver<Result<pb::Dashboard, CoreError>>;
+}
+
+impl DashboardWatch for Access<View> {
+    /// The dashboard now, then again whenever it changes: on a post changed by this process at
+    /// once, on a sync or publish by the worker within two seconds. Ends when the receiver goes.
+    fn watch_dashboard(
+        self,
+        s: &Services,
+        period_days: i32,
+    ) -> tokio::sync::mpsc::Receiver<Result<pb::Dashboard, CoreError>> {
         let (tx, rx) = tokio::sync::mpsc::channel(1);
-        let mut changes = s.post_changes.subscribe();
+        let mut changes = s.post_changes();
         let s = s.clone();
-        tokio::spawn(async move {
-            let mut last: Option<pb::Dashboard> = None;
-            loop {
-                let answer = self.dashboard(&s, period_days).await;
-                let failed = answer.is_err();
-                let fresh = match (&answer, &last) {
-                    (Ok(now), Some(before)) => now != before,
-                    _ => true,
-                };
-                if fresh {
-                    if let Ok(d) = &answer {
-                        last = Some(d.clone());
+        tokio::spawn(
+            async move {
+                let mut last: Option<pb::Dashboard> = None;
+                loop {
+                    let answer = self.dashboard(&s, period_days).await;
+                    let failed = answer.is_err();
+                    let fresh = match (&answer, &last) {
+                        (Ok(now), Some(before)) => now != before,
+                        _ => true,
+                    };
+                    if fresh {
+                        if let Ok(d) = &answer {
+                            last = Some(d.clone());
+                        }
+                        if tx.send(answer).await.is_err() || failed {
+                            return;
+                        }
                     }
-                    if tx.send(answer).await.is_err() || failed {
-                        return;
+                    tokio::select! {
+                        _ = changes.recv() => {}
+                        _ = tokio::time::sleep(WATCH_EVERY) => {}
+                        _ = tx.closed() => return,
                     }
-                }
-                tokio::select! {
-                    _ = changes.recv() => {}
-                    _ = tokio::time::sleep(WATCH_EVERY) => {}
-                    _ = tx.closed() => return,
                 }
             }
-        });
+            .instrument(tracing::Span::current()),
+        );
         rx
     }
 }

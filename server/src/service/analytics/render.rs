@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
-use crate::error::AppError;
+use multitok_core::CoreError;
 
 static FONT: &[u8] = include_bytes!("../../../assets/DejaVuSansMono.ttf");
 
@@ -31,8 +31,8 @@ fn font() {
 }
 
 /// A drawing or encoding failure, as an internal error.
-pub fn failed(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(anyhow::anyhow!("drawing the chart: {e}"))
+pub fn failed(e: impl std::fmt::Display) -> CoreError {
+    CoreError::Internal(anyhow::anyhow!("drawing the chart: {e}"))
 }
 
 fn rgb((r, g, b): (u8, u8, u8)) -> RGBColor {
@@ -81,7 +81,7 @@ pub enum Drawing {
 
 impl Drawing {
     /// The drawing as PNG bytes of `width` × `height` pixels.
-    pub fn png(&self, (width, height): (u32, u32)) -> Result<Vec<u8>, AppError> {
+    pub fn png(&self, (width, height): (u32, u32)) -> Result<Vec<u8>, CoreError> {
         font();
         let mut pixels = vec![255u8; width as usize * height as usize * 3];
         {
@@ -110,7 +110,7 @@ fn draw_lines(
     labels: &[String],
     lines: &[Line],
     band: Option<&Band>,
-) -> Result<(), AppError> {
+) -> Result<(), CoreError> {
     let (width, _) = root.dim_in_pixel();
     let mut all: Vec<f64> = lines
         .iter()
@@ -178,7 +178,11 @@ fn draw_lines(
     Ok(())
 }
 
-fn draw_heatmap(root: &Area, title: &str, grid: &pb::GetBestTimesResponse) -> Result<(), AppError> {
+fn draw_heatmap(
+    root: &Area,
+    title: &str,
+    grid: &pb::GetBestTimesResponse,
+) -> Result<(), CoreError> {
     let (width, height) = root.dim_in_pixel();
     let (left, top, bottom) = (48i32, 56i32, 30i32);
     let cell_w = ((width as i32 - left - 14) / 24).max(1);
@@ -219,7 +223,7 @@ fn draw_heatmap(root: &Area, title: &str, grid: &pb::GetBestTimesResponse) -> Re
     Ok(())
 }
 
-fn encode(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u8>, AppError> {
+fn encode(pixels: &[u8], width: u32, height: u32) -> Result<Vec<u8>, CoreError> {
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);

@@ -7,13 +7,13 @@ use multitok_shared::Violations;
 use multitok_shared::analytics::series::{Granularity, buckets, fill};
 use multitok_store::analytics::AccountDay;
 
-use super::Scope;
 use super::cache::Kind;
 use super::input::{self, DayRange, Metric};
 use super::metrics::PeriodData;
-use crate::error::AppError;
+use super::{Scope, scope, scope_of};
 use crate::service::Services;
 use crate::service::access::{Access, View};
+use multitok_core::CoreError;
 
 /// What a series request asks for, checked.
 #[derive(Debug, Clone)]
@@ -79,51 +79,47 @@ fn series_of(q: &SeriesQuery, starts: &[NaiveDate], days: &[&AccountDay]) -> Vec
         .collect()
 }
 
-async fn load(s: &Services, scope: &Scope, q: &SeriesQuery) -> Result<Vec<AccountDay>, AppError> {
+async fn load(s: &Services, scope: &Scope, q: &SeriesQuery) -> Result<Vec<AccountDay>, CoreError> {
     Ok(s.store
         .account_days(&scope.ids(), q.range.from, q.range.to, None, None)
         .await?)
 }
 
-impl Access<View> {
-    /// The account's metrics over the range, one point per bucket.
-    pub async fn time_series(
+/// Time series of accounts, alone or compared.
+pub trait SeriesReads {
+    fn time_series(
         &self,
         s: &Services,
         account_id: &str,
         q: SeriesQuery,
-    ) -> Result<pb::GetAccountTimeSeriesResponse, AppError> {
-        let scope = self.scope(s, account_id).await?;
-        self.time_series_in(s, &scope, q).await
-    }
-
-    /// [`Self::time_series`] for accounts already looked up.
-    pub(super) async fn time_series_in(
-        &self,
-        s: &Services,
-        scope: &Scope,
-        q: SeriesQuery,
-    ) -> Result<pb::GetAccountTimeSeriesResponse, AppError> {
-        let key = scope.key(&format!("series:{}", q.key()));
-        s.analytics_cache
-            .get_or(Kind::Series, key, async {
-                let days = load(s, scope, &q).await?;
-                let starts = buckets(q.range.from, q.range.to, q.granularity);
-                let rows: Vec<&AccountDay> = days.iter().collect();
-                Ok(pb::GetAccountTimeSeriesResponse {
-                    series: series_of(&q, &starts, &rows),
-                })
-            })
-            .await
-    }
-
-    /// The accounts' series on the same buckets, with a summary row each over the range.
-    pub async fn compare(
+    ) -> impl Future<Output = Result<pb::GetAccountTimeSeriesResponse, CoreError>> + Send;
+    fn compare(
         &self,
         s: &Services,
         account_ids: &[String],
         q: SeriesQuery,
-    ) -> Result<pb::CompareAccountsResponse, AppError> {
+    ) -> impl Future<Output = Result<pb::CompareAccountsResponse, CoreError>> + Send;
+}
+
+impl SeriesReads for Access<View> {
+    /// The account's metrics over the range, one point per bucket.
+    async fn time_series(
+        &self,
+        s: &Services,
+        account_id: &str,
+        q: SeriesQuery,
+    ) -> Result<pb::GetAccountTimeSeriesResponse, CoreError> {
+        let scope = scope(self, s, account_id).await?;
+        time_series_in(s, &scope, q).await
+    }
+
+    /// The accounts' series on the same buckets, with a summary row each over the range.
+    async fn compare(
+        &self,
+        s: &Services,
+        account_ids: &[String],
+        q: SeriesQuery,
+    ) -> Result<pb::CompareAccountsResponse, CoreError> {
         if account_ids.is_empty() || account_ids.len() > input::MAX_COMPARED {
             return Err(Violations::one(
                 "account_ids",
@@ -137,7 +133,7 @@ impl Access<View> {
         if unique.len() != account_ids.len() {
             return Err(Violations::one("account_ids", "name each account once").into());
         }
-        let scope = self.scope_of(s, account_ids).await?;
+        let scope = scope_of(self, s, account_ids).await?;
         let key = scope.key(&format!("compare:{}", q.key()));
         s.analytics_cache
             .get_or(Kind::Series, key, async {
@@ -177,4 +173,23 @@ impl Access<View> {
             })
             .await
     }
+}
+
+/// [`SeriesReads::time_series`] for accounts already looked up.
+pub(super) async fn time_series_in(
+    s: &Services,
+    scope: &Scope,
+    q: SeriesQuery,
+) -> Result<pb::GetAccountTimeSeriesResponse, CoreError> {
+    let key = scope.key(&format!("series:{}", q.key()));
+    s.analytics_cache
+        .get_or(Kind::Series, key, async {
+            let days = load(s, scope, &q).await?;
+            let starts = buckets(q.range.from, q.range.to, q.granularity);
+            let rows: Vec<&AccountDay> = days.iter().collect();
+            Ok(pb::GetAccountTimeSeriesResponse {
+                series: series_of(&q, &starts, &rows),
+            })
+        })
+        .await
 }

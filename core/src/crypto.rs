@@ -7,7 +7,7 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::error::AppError;
+use crate::error::CoreError;
 
 /// The keys in force, current first.
 #[derive(Clone)]
@@ -53,20 +53,20 @@ impl Sealer {
         Ok(Sealer { keys })
     }
 
-    pub fn seal(&self, plain: &str) -> Result<String, AppError> {
+    pub fn seal(&self, plain: &str) -> Result<String, CoreError> {
         let (id, cipher) = &self.keys[0];
         let nonce: [u8; 12] = rand::random();
         let sealed = cipher
             .encrypt(Nonce::from_slice(&nonce), plain.as_bytes())
-            .map_err(|_| AppError::internal(anyhow::anyhow!("encryption failed")))?;
+            .map_err(|_| CoreError::internal(anyhow::anyhow!("encryption failed")))?;
         let mut out = nonce.to_vec();
         out.extend(sealed);
         Ok(format!("{id}:{}", URL_SAFE_NO_PAD.encode(out)))
     }
 
-    pub fn open(&self, stored: &str) -> Result<String, AppError> {
+    pub fn open(&self, stored: &str) -> Result<String, CoreError> {
         let fail = || {
-            AppError::internal(anyhow::anyhow!(
+            CoreError::internal(anyhow::anyhow!(
                 "a stored secret cannot be decrypted with the configured keys"
             ))
         };
@@ -82,6 +82,13 @@ impl Sealer {
             .map_err(|_| fail())?;
         String::from_utf8(plain).map_err(|_| fail())
     }
+}
+
+/// What is stored for a secret: its SHA-256, hex-encoded. Secrets are random 256-bit values, so
+/// a fast hash is enough (no dictionary to attack).
+pub fn secret_hash(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
 #[cfg(test)]

@@ -14,9 +14,9 @@ use object_store::{ObjectStore, PutPayload, WriteMultipart};
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
-use super::Services;
-use super::access::{Access, EditContent, View};
-use crate::error::AppError;
+use crate::Core;
+use crate::access::{Access, EditContent, View};
+use crate::error::CoreError;
 
 /// Largest chunk accepted by `UploadChunk` (grpc-web carries each as one message).
 pub const MAX_CHUNK_BYTES: usize = 4 * 1024 * 1024;
@@ -52,27 +52,27 @@ impl MediaStore {
     }
 }
 
-fn store_error(e: object_store::Error) -> AppError {
-    AppError::internal(e)
+fn store_error(e: object_store::Error) -> CoreError {
+    CoreError::internal(e)
 }
 
 fn part_path(upload_id: &str, offset: u64) -> StorePath {
     StorePath::from(format!("uploads/{upload_id}/{offset:020}"))
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> AppError {
-    AppError::Invalid(Violations::one(field, message))
+fn invalid(field: &str, message: impl Into<String>) -> CoreError {
+    CoreError::Invalid(Violations::one(field, message))
 }
 
 impl Access<EditContent> {
     /// Starts an upload after checking the name, the size and the checksum's form.
     pub async fn begin_upload(
         &self,
-        services: &Services,
+        services: &Core,
         name: &str,
         size: u64,
         sha256: &str,
-    ) -> Result<Upload, AppError> {
+    ) -> Result<Upload, CoreError> {
         let mut v = Violations::new();
         let name = v.check(
             "name",
@@ -100,16 +100,16 @@ impl Access<EditContent> {
     /// Stores the bytes at `offset`, which must continue the upload exactly.
     pub async fn upload_chunk(
         &self,
-        services: &Services,
+        services: &Core,
         upload_id: &str,
         offset: u64,
         data: bytes::Bytes,
-    ) -> Result<u64, AppError> {
+    ) -> Result<u64, CoreError> {
         let upload = self.open_upload(services, upload_id).await?;
         let received = u64::try_from(upload.received_bytes).unwrap_or(0);
         let size = u64::try_from(upload.size_bytes).unwrap_or(0);
         if offset != received {
-            return Err(AppError::OutOfStep(received));
+            return Err(CoreError::OutOfStep(received));
         }
         if data.is_empty() || data.len() > MAX_CHUNK_BYTES || offset + data.len() as u64 > size {
             return Err(invalid(
@@ -126,7 +126,7 @@ impl Access<EditContent> {
             .map_err(store_error)?;
         match services.store.advance_upload(upload_id, offset, len).await {
             Ok(()) => Ok(offset + len),
-            Err(StoreError::Conflict) => Err(AppError::OutOfStep(received)),
+            Err(StoreError::Conflict) => Err(CoreError::OutOfStep(received)),
             Err(e) => Err(e.into()),
         }
     }
@@ -134,17 +134,17 @@ impl Access<EditContent> {
     /// Joins the chunks while hashing, checks the SHA-256, probes the video, and adds it.
     pub async fn finish_upload(
         &self,
-        services: &Services,
+        services: &Core,
         upload_id: &str,
-    ) -> Result<Media, AppError> {
+    ) -> Result<Media, CoreError> {
         let upload = self.open_upload(services, upload_id).await?;
         if upload.received_bytes != upload.size_bytes {
-            return Err(AppError::OutOfStep(
+            return Err(CoreError::OutOfStep(
                 u64::try_from(upload.received_bytes).unwrap_or(0),
             ));
         }
-        let scratch =
-            tempfile::NamedTempFile::new_in(&services.media.scratch).map_err(AppError::internal)?;
+        let scratch = tempfile::NamedTempFile::new_in(&services.media.scratch)
+            .map_err(CoreError::internal)?;
         let digest = join_parts(&services.media, upload_id, scratch.path()).await?;
         let discard = || async { discard_upload(services, upload_id).await };
         if digest != upload.sha256 {
@@ -155,12 +155,12 @@ impl Access<EditContent> {
             ));
         }
         let (file, size) = (
-            scratch.reopen().map_err(AppError::internal)?,
+            scratch.reopen().map_err(CoreError::internal)?,
             u64::try_from(upload.size_bytes).unwrap_or(0),
         );
-        let probed = tokio::task::spawn_blocking(move || super::probe::probe(file, size))
+        let probed = tokio::task::spawn_blocking(move || crate::probe::probe(file, size))
             .await
-            .map_err(AppError::internal)?;
+            .map_err(CoreError::internal)?;
         let props = match probed {
             Ok(p) => p,
             Err(why) => {
@@ -170,7 +170,7 @@ impl Access<EditContent> {
         };
         if let Err(v) = media_rules::check_video(&props) {
             discard().await;
-            return Err(AppError::Invalid(v));
+            return Err(CoreError::Invalid(v));
         }
         let id = uuid::Uuid::new_v4().to_string();
         let key = format!("media/{}/{id}", self.workspace.id);
@@ -203,14 +203,14 @@ impl Access<EditContent> {
     }
 
     /// Deletes a media item and its bytes.
-    pub async fn delete_media(&self, services: &Services, media_id: &str) -> Result<(), AppError> {
+    pub async fn delete_media(&self, services: &Core, media_id: &str) -> Result<(), CoreError> {
         let media = services
             .store
             .media(&self.workspace.id, media_id)
             .await?
-            .ok_or(AppError::NotFound("media"))?;
+            .ok_or(CoreError::NotFound("media"))?;
         if services.store.media_in_use(&media.id).await? {
-            return Err(AppError::FailedPrecondition(
+            return Err(CoreError::FailedPrecondition(
                 "a post that is not published yet uses this video; cancel the post first",
             ));
         }
@@ -226,29 +226,29 @@ impl Access<EditContent> {
         Ok(())
     }
 
-    async fn open_upload(&self, services: &Services, upload_id: &str) -> Result<Upload, AppError> {
+    async fn open_upload(&self, services: &Core, upload_id: &str) -> Result<Upload, CoreError> {
         let upload = services
             .store
             .upload(&self.workspace.id, upload_id)
             .await?
-            .ok_or(AppError::NotFound("upload"))?;
+            .ok_or(CoreError::NotFound("upload"))?;
         if upload.expires_at < services.now() {
-            return Err(AppError::NotFound("upload"));
+            return Err(CoreError::NotFound("upload"));
         }
         Ok(upload)
     }
 }
 
 impl Access<View> {
-    pub async fn upload(&self, services: &Services, upload_id: &str) -> Result<Upload, AppError> {
+    pub async fn upload(&self, services: &Core, upload_id: &str) -> Result<Upload, CoreError> {
         services
             .store
             .upload(&self.workspace.id, upload_id)
             .await?
-            .ok_or(AppError::NotFound("upload"))
+            .ok_or(CoreError::NotFound("upload"))
     }
 
-    pub async fn media(&self, services: &Services) -> Result<Vec<Media>, AppError> {
+    pub async fn media(&self, services: &Core) -> Result<Vec<Media>, CoreError> {
         Ok(services.store.media_of(&self.workspace.id).await?)
     }
 }
@@ -258,7 +258,7 @@ async fn join_parts(
     media: &MediaStore,
     upload_id: &str,
     target: &std::path::Path,
-) -> Result<String, AppError> {
+) -> Result<String, CoreError> {
     use futures::TryStreamExt;
     let prefix = StorePath::from(format!("uploads/{upload_id}"));
     let mut parts: Vec<StorePath> = media
@@ -271,7 +271,7 @@ async fn join_parts(
     parts.sort_by(|a, b| a.as_ref().cmp(b.as_ref()));
     let mut file = tokio::fs::File::create(target)
         .await
-        .map_err(AppError::internal)?;
+        .map_err(CoreError::internal)?;
     let mut hasher = Sha256::new();
     for part in parts {
         let mut stream = media
@@ -282,10 +282,10 @@ async fn join_parts(
             .into_stream();
         while let Some(bytes) = stream.try_next().await.map_err(store_error)? {
             hasher.update(&bytes);
-            file.write_all(&bytes).await.map_err(AppError::internal)?;
+            file.write_all(&bytes).await.map_err(CoreError::internal)?;
         }
     }
-    file.flush().await.map_err(AppError::internal)?;
+    file.flush().await.map_err(CoreError::internal)?;
     Ok(hex::encode(hasher.finalize()))
 }
 
@@ -294,7 +294,7 @@ async fn copy_in(
     media: &MediaStore,
     source: &std::path::Path,
     key: &StorePath,
-) -> Result<(), AppError> {
+) -> Result<(), CoreError> {
     use tokio::io::AsyncReadExt;
     let upload = media
         .objects
@@ -304,10 +304,10 @@ async fn copy_in(
     let mut writer = WriteMultipart::new(upload);
     let mut file = tokio::fs::File::open(source)
         .await
-        .map_err(AppError::internal)?;
+        .map_err(CoreError::internal)?;
     let mut buf = vec![0u8; COPY_PIECE];
     loop {
-        let n = file.read(&mut buf).await.map_err(AppError::internal)?;
+        let n = file.read(&mut buf).await.map_err(CoreError::internal)?;
         if n == 0 {
             break;
         }
@@ -318,7 +318,7 @@ async fn copy_in(
 }
 
 /// Removes an upload's chunks and row (after success, or a refused file).
-async fn discard_upload(services: &Services, upload_id: &str) {
+async fn discard_upload(services: &Core, upload_id: &str) {
     use futures::TryStreamExt;
     let prefix = StorePath::from(format!("uploads/{upload_id}"));
     let parts: Vec<StorePath> = services

@@ -5,27 +5,27 @@
 use multitok_shared::Role;
 use multitok_store::{Member, NewWorkspace, StoreError, Workspace, WorkspaceChange};
 
-use super::access::{Access, EditSettings, ManageMembers, View};
-use super::{Caller, Services};
-use crate::error::AppError;
+use crate::access::{Access, EditSettings, ManageMembers, View};
+use crate::error::CoreError;
+use crate::{Caller, Core};
 
 const LAST_OWNER: &str = "a workspace needs an owner: make someone else owner first";
 
-fn member_error(err: StoreError) -> AppError {
+fn member_error(err: StoreError) -> CoreError {
     match err {
-        StoreError::NotFound => AppError::NotFound("member"),
-        StoreError::Precondition(_) => AppError::FailedPrecondition(LAST_OWNER),
+        StoreError::NotFound => CoreError::NotFound("member"),
+        StoreError::Precondition(_) => CoreError::FailedPrecondition(LAST_OWNER),
         other => other.into(),
     }
 }
 
-impl Services {
+impl Core {
     /// Creates a workspace owned by the caller.
     pub async fn create_workspace(
         &self,
         caller: &Caller,
         new: NewWorkspace,
-    ) -> Result<Workspace, AppError> {
+    ) -> Result<Workspace, CoreError> {
         let created = self
             .store
             .create_workspace(&caller.user_id, new, self.now())
@@ -38,18 +38,18 @@ impl Services {
     pub async fn list_workspaces(
         &self,
         caller: &Caller,
-    ) -> Result<Vec<(Workspace, Role)>, AppError> {
+    ) -> Result<Vec<(Workspace, Role)>, CoreError> {
         Ok(self.store.workspaces_of(&caller.user_id).await?)
     }
 }
 
 impl Access<View> {
-    pub async fn members(&self, services: &Services) -> Result<Vec<Member>, AppError> {
+    pub async fn members(&self, services: &Core) -> Result<Vec<Member>, CoreError> {
         Ok(services.store.members(&self.workspace.id).await?)
     }
 
     /// The caller leaves; the last owner cannot.
-    pub async fn leave(self, services: &Services) -> Result<(), AppError> {
+    pub async fn leave(self, services: &Core) -> Result<(), CoreError> {
         let left = services
             .store
             .remove_member(&self.workspace.id, &self.user_id)
@@ -63,9 +63,9 @@ impl Access<View> {
 impl Access<EditSettings> {
     pub async fn change(
         &self,
-        services: &Services,
+        services: &Core,
         change: WorkspaceChange,
-    ) -> Result<Workspace, AppError> {
+    ) -> Result<Workspace, CoreError> {
         let changed = services
             .store
             .update_workspace(&self.workspace.id, change)
@@ -79,23 +79,23 @@ impl Access<ManageMembers> {
     /// Adds a registered user by email with `role`, which the caller must be allowed to grant.
     pub async fn add_member(
         &self,
-        services: &Services,
+        services: &Core,
         email: &str,
         role: Role,
-    ) -> Result<Member, AppError> {
+    ) -> Result<Member, CoreError> {
         self.ensure_can_grant(role)?;
         let user = services
             .store
             .user_by_email(email)
             .await?
-            .ok_or(AppError::NotFound("user with this email"))?;
+            .ok_or(CoreError::NotFound("user with this email"))?;
         match services
             .store
             .add_member(&self.workspace.id, &user.id, role, services.now())
             .await
         {
             Err(StoreError::Conflict) => {
-                return Err(AppError::AlreadyExists(
+                return Err(CoreError::AlreadyExists(
                     "already a member of this workspace",
                 ));
             }
@@ -108,10 +108,10 @@ impl Access<ManageMembers> {
     /// Changes a member's role; both their current and their new role must be manageable.
     pub async fn change_role(
         &self,
-        services: &Services,
+        services: &Core,
         user_id: &str,
         role: Role,
-    ) -> Result<Member, AppError> {
+    ) -> Result<Member, CoreError> {
         let target = self.manageable_member(services, user_id).await?;
         self.ensure_can_grant(role)?;
         let changed = services
@@ -127,7 +127,7 @@ impl Access<ManageMembers> {
         })
     }
 
-    pub async fn remove_member(&self, services: &Services, user_id: &str) -> Result<(), AppError> {
+    pub async fn remove_member(&self, services: &Core, user_id: &str) -> Result<(), CoreError> {
         self.manageable_member(services, user_id).await?;
         let removed = services
             .store
@@ -138,31 +138,27 @@ impl Access<ManageMembers> {
         removed
     }
 
-    fn ensure_can_grant(&self, role: Role) -> Result<(), AppError> {
+    fn ensure_can_grant(&self, role: Role) -> Result<(), CoreError> {
         if self.role.can_manage(role) {
             Ok(())
         } else {
-            Err(AppError::PermissionDenied(
+            Err(CoreError::PermissionDenied(
                 "only owners can grant or change the owner role",
             ))
         }
     }
 
-    async fn manageable_member(
-        &self,
-        services: &Services,
-        user_id: &str,
-    ) -> Result<Member, AppError> {
+    async fn manageable_member(&self, services: &Core, user_id: &str) -> Result<Member, CoreError> {
         let (_, role) = services
             .store
             .membership(&self.workspace.id, user_id)
             .await?
-            .ok_or(AppError::NotFound("member"))?;
+            .ok_or(CoreError::NotFound("member"))?;
         let user = services
             .store
             .user_by_id(user_id)
             .await?
-            .ok_or(AppError::NotFound("member"))?;
+            .ok_or(CoreError::NotFound("member"))?;
         self.ensure_can_grant(role)?;
         Ok(Member { user, role })
     }

@@ -7,8 +7,8 @@ use std::marker::PhantomData;
 use multitok_shared::{Action, Role};
 use multitok_store::Workspace;
 
-use super::{Caller, Services};
-use crate::error::AppError;
+use crate::error::CoreError;
+use crate::{Caller, Core};
 
 /// A permission that [`Access`] can carry.
 pub trait Permission {
@@ -57,20 +57,22 @@ pub struct Access<P> {
     _permission: PhantomData<P>,
 }
 
-impl Services {
+impl Core {
     /// Checks the caller's membership and role for permission `P`.
     pub async fn authorize<P: Permission>(
         &self,
         caller: &Caller,
         workspace_id: &str,
-    ) -> Result<Access<P>, AppError> {
+    ) -> Result<Access<P>, CoreError> {
+        // The call's span (when the edge opened one) names the workspace from here on.
+        tracing::Span::current().record("workspace", workspace_id);
         let (workspace, role) = self
             .store
             .membership(workspace_id, &caller.user_id)
             .await?
-            .ok_or(AppError::NotFound("workspace"))?;
+            .ok_or(CoreError::NotFound("workspace"))?;
         if !role.allows(P::ACTION) {
-            return Err(AppError::PermissionDenied(
+            return Err(CoreError::PermissionDenied(
                 "your role in this workspace does not allow this",
             ));
         }

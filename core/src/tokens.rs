@@ -7,17 +7,17 @@ use multitok_store::accounts::{Account, RefreshedTokens, STATUS_REAUTH};
 use multitok_tiktok::ErrorClass;
 use oauth2::{AccessToken, RefreshToken};
 
-use super::Services;
-use crate::error::AppError;
+use crate::Core;
+use crate::error::CoreError;
 
 /// Longest wait for another process's refresh of the same account.
 const REFRESH_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
-const RECONNECT: AppError = AppError::FailedPrecondition(
+const RECONNECT: CoreError = CoreError::FailedPrecondition(
     "TikTok no longer accepts this account's authorization; connect it again",
 );
 
-impl Services {
+impl Core {
     /// A fresh access token for an account whose current one (`rejected`, sealed) TikTok refused
     /// or that is about to expire. One process at a time refreshes an account (a named lease in
     /// the database); the others wait and use the token it stored.
@@ -25,7 +25,7 @@ impl Services {
         &self,
         account: &Account,
         rejected: &str,
-    ) -> Result<AccessToken, AppError> {
+    ) -> Result<AccessToken, CoreError> {
         let lock = format!("refresh:{}", account.id);
         let owner = uuid::Uuid::new_v4().to_string();
         let deadline = std::time::Instant::now() + REFRESH_WAIT;
@@ -39,7 +39,7 @@ impl Services {
                 break;
             }
             if std::time::Instant::now() > deadline {
-                return Err(AppError::Unavailable(
+                return Err(CoreError::Unavailable(
                     "another process is refreshing this account's authorization; try again shortly",
                 ));
             }
@@ -54,12 +54,12 @@ impl Services {
         &self,
         account: &Account,
         rejected: &str,
-    ) -> Result<AccessToken, AppError> {
+    ) -> Result<AccessToken, CoreError> {
         let current = self
             .store
             .account(&account.workspace_id, &account.id)
             .await?
-            .ok_or(AppError::NotFound("account"))?;
+            .ok_or(CoreError::NotFound("account"))?;
         // Another request may have refreshed it meanwhile: use that token.
         if let Some(sealed) = current
             .access_token_enc
@@ -79,7 +79,7 @@ impl Services {
                 return Err(RECONNECT);
             }
             Err(_) => {
-                return Err(AppError::Unavailable(
+                return Err(CoreError::Unavailable(
                     "TikTok is not answering right now; try again shortly",
                 ));
             }

@@ -13,10 +13,10 @@ use multitok_tiktok::webhook::{self, EventKind};
 use multitok_tiktok::{CreatorInfo, ErrorClass, TikTokError};
 use oauth2::{AccessToken, PkceCodeVerifier};
 
-use super::access::{Access, EditContent, ManageAccounts, View};
-use super::secrets::secret_hash;
-use super::{Caller, Services};
-use crate::error::AppError;
+use crate::access::{Access, EditContent, ManageAccounts, View};
+use crate::crypto::secret_hash;
+use crate::error::CoreError;
+use crate::{Caller, Core};
 
 /// How long a connection link stays valid.
 const STATE_LIFETIME: TimeDelta = TimeDelta::minutes(10);
@@ -33,31 +33,46 @@ pub struct Callback {
     pub error_description: Option<String>,
 }
 
-/// A connection that could not be completed, with a sentence for the person.
+/// A connection that could not be completed: a sentence for the person and, when something
+/// failed inside, its cause for the operator's log (written once, at the edge).
 #[derive(Debug)]
-pub struct ConnectFailure(pub String);
-
-fn fail(message: &str) -> ConnectFailure {
-    ConnectFailure(message.to_owned())
+pub struct ConnectFailure {
+    pub message: String,
+    pub cause: Option<anyhow::Error>,
 }
 
-fn tiktok_error(e: TikTokError) -> AppError {
+fn fail(message: &str) -> ConnectFailure {
+    ConnectFailure {
+        message: message.to_owned(),
+        cause: None,
+    }
+}
+
+/// A failure inside (the store, sealing): the person reads a plain sentence, the log the cause.
+fn went_wrong(cause: impl Into<anyhow::Error>) -> ConnectFailure {
+    ConnectFailure {
+        message: "Something went wrong; please try again.".to_owned(),
+        cause: Some(cause.into()),
+    }
+}
+
+fn tiktok_error(e: TikTokError) -> CoreError {
     match e.class {
-        ErrorClass::Reauthorize => AppError::FailedPrecondition(
+        ErrorClass::Reauthorize => CoreError::FailedPrecondition(
             "TikTok no longer accepts this account's authorization; connect it again",
         ),
         ErrorClass::RateLimited { .. }
         | ErrorClass::Transient { .. }
         | ErrorClass::OutcomeUnknown => {
-            AppError::Unavailable("TikTok is not answering right now; try again shortly")
+            CoreError::Unavailable("TikTok is not answering right now; try again shortly")
         }
-        ErrorClass::Permanent => AppError::Internal(e.into()),
+        ErrorClass::Permanent => CoreError::Internal(e.into()),
     }
 }
 
-impl Services {
-    pub fn tiktok(&self) -> Result<&multitok_tiktok::TikTokClient, AppError> {
-        self.tiktok.as_ref().ok_or(AppError::FailedPrecondition(
+impl Core {
+    pub fn tiktok(&self) -> Result<&multitok_tiktok::TikTokClient, CoreError> {
+        self.tiktok.as_ref().ok_or(CoreError::FailedPrecondition(
             "no TikTok app is configured on this server",
         ))
     }
@@ -73,7 +88,7 @@ impl Services {
             .store
             .take_oauth_state(&state_hash)
             .await
-            .map_err(|_| fail("Something went wrong; please try again."))?;
+            .map_err(went_wrong)?;
         let Some(pending) = pending else {
             return Err(fail(
                 "This connection link was already used or is unknown. Start the connection again.",
@@ -102,14 +117,17 @@ impl Services {
         };
         self.authorize::<ManageAccounts>(&caller, &pending.workspace_id)
             .await
-            .map_err(|_| fail("You can no longer connect accounts to this workspace."))?;
+            .map_err(|e| match e {
+                CoreError::Internal(cause) => went_wrong(cause),
+                _ => fail("You can no longer connect accounts to this workspace."),
+            })?;
         let client = self
             .tiktok()
             .map_err(|_| fail("No TikTok app is configured on this server."))?;
         let verifier = PkceCodeVerifier::new(
             self.sealer
                 .open(&pending.verifier_enc)
-                .map_err(|_| fail("Something went wrong; please try again."))?,
+                .map_err(went_wrong)?,
         );
         let tokens = client
             .exchange_code(callback.code.as_deref().unwrap_or_default(), &verifier)
@@ -130,20 +148,22 @@ impl Services {
                 .map(|s| s.as_str())
                 .collect::<Vec<_>>()
                 .join(", ");
-            return Err(ConnectFailure(format!(
-                "Multitok needs every requested permission; missing: {list}. Connect again and keep them all ticked."
-            )));
+            return Err(ConnectFailure {
+                message: format!(
+                    "Multitok needs every requested permission; missing: {list}. Connect again and keep them all ticked."
+                ),
+                cause: None,
+            });
         }
         let profile = client
             .user_info(&tokens.access_token, PROFILE_FIELDS)
             .await
-            .map_err(|_| fail("TikTok did not return the account's profile. Try again."))?;
+            .map_err(|e| ConnectFailure {
+                cause: Some(e.into()),
+                ..fail("TikTok did not return the account's profile. Try again.")
+            })?;
         let now = self.now();
-        let seal = |s: &str| {
-            self.sealer
-                .seal(s)
-                .map_err(|_| fail("Something went wrong; please try again."))
-        };
+        let seal = |s: &str| self.sealer.seal(s).map_err(went_wrong);
         let connected = ConnectedAccount {
             workspace_id: pending.workspace_id.clone(),
             open_id: tokens.open_id.clone(),
@@ -160,12 +180,12 @@ impl Services {
             .store
             .upsert_account(connected, now)
             .await
-            .map_err(|_| fail("Something went wrong; please try again."))?;
+            .map_err(went_wrong)?;
         Ok((pending.workspace_id, account.id))
     }
 
     /// Handles a TikTok webhook delivery: verified, processed once.
-    pub async fn tiktok_webhook(&self, signature: &str, body: &[u8]) -> Result<(), AppError> {
+    pub async fn tiktok_webhook(&self, signature: &str, body: &[u8]) -> Result<(), CoreError> {
         let secret = &self.tiktok_secret;
         webhook::verify(
             secret,
@@ -174,9 +194,9 @@ impl Services {
             self.now().timestamp(),
             WEBHOOK_MAX_AGE_SECS,
         )
-        .map_err(|_| AppError::Unauthenticated)?;
+        .map_err(|_| CoreError::Unauthenticated)?;
         let event = webhook::parse(body).map_err(|_| {
-            AppError::Invalid(multitok_shared::Violations::one(
+            CoreError::Invalid(multitok_shared::Violations::one(
                 "body",
                 "is not a TikTok webhook",
             ))
@@ -210,9 +230,9 @@ impl Services {
     }
 }
 
-impl Services {
+impl Core {
     /// Applies TikTok's word on a post: published, failed, or its public video id.
-    async fn publish_event(&self, kind: &EventKind) -> Result<(), AppError> {
+    async fn publish_event(&self, kind: &EventKind) -> Result<(), CoreError> {
         let now = self.now();
         let changed = match kind {
             EventKind::PublishComplete { publish_id, .. } => {
@@ -269,8 +289,8 @@ impl Access<ManageAccounts> {
     /// (stored sealed).
     pub async fn start_connect(
         &self,
-        services: &Services,
-    ) -> Result<(String, DateTime<Utc>), AppError> {
+        services: &Core,
+    ) -> Result<(String, DateTime<Utc>), CoreError> {
         let client = services.tiktok()?;
         let scopes: Vec<&str> = services
             .required_scopes
@@ -295,10 +315,10 @@ impl Access<ManageAccounts> {
     /// Revokes at TikTok (best effort) and removes the tokens; with `purge`, the account too.
     pub async fn disconnect(
         &self,
-        services: &Services,
+        services: &Core,
         account_id: &str,
         purge: bool,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), CoreError> {
         let account = account_in(services, &self.workspace.id, account_id).await?;
         if let (Some(sealed), Ok(client)) = (&account.access_token_enc, services.tiktok()) {
             let token = AccessToken::new(services.sealer.open(sealed)?);
@@ -329,24 +349,24 @@ impl Access<ManageAccounts> {
 }
 
 async fn account_in(
-    services: &Services,
+    services: &Core,
     workspace_id: &str,
     account_id: &str,
-) -> Result<Account, AppError> {
+) -> Result<Account, CoreError> {
     services
         .store
         .account(workspace_id, account_id)
         .await?
-        .ok_or(AppError::NotFound("account"))
+        .ok_or(CoreError::NotFound("account"))
 }
 
 impl<P> Access<P> {
     /// The account with the number of posts TikTok initialized for it in the last 24 hours.
     async fn with_usage(
         &self,
-        services: &Services,
+        services: &Core,
         accounts: Vec<Account>,
-    ) -> Result<Vec<(Account, u32)>, AppError> {
+    ) -> Result<Vec<(Account, u32)>, CoreError> {
         let used = services
             .store
             .initialized_since(&self.workspace.id, services.now() - TimeDelta::hours(24))
@@ -362,45 +382,45 @@ impl<P> Access<P> {
 
     async fn one_with_usage(
         &self,
-        services: &Services,
+        services: &Core,
         account_id: &str,
-    ) -> Result<(Account, u32), AppError> {
+    ) -> Result<(Account, u32), CoreError> {
         let account = account_in(services, &self.workspace.id, account_id).await?;
         let mut list = self.with_usage(services, vec![account]).await?;
-        list.pop().ok_or(AppError::NotFound("account"))
+        list.pop().ok_or(CoreError::NotFound("account"))
     }
 }
 
 impl Access<View> {
     /// The workspace's accounts, each with its posts in the last 24 hours.
-    pub async fn accounts(&self, services: &Services) -> Result<Vec<(Account, u32)>, AppError> {
+    pub async fn accounts(&self, services: &Core) -> Result<Vec<(Account, u32)>, CoreError> {
         let accounts = services.store.accounts_of(&self.workspace.id).await?;
         self.with_usage(services, accounts).await
     }
 
     pub async fn account(
         &self,
-        services: &Services,
+        services: &Core,
         account_id: &str,
-    ) -> Result<(Account, u32), AppError> {
+    ) -> Result<(Account, u32), CoreError> {
         self.one_with_usage(services, account_id).await
     }
 
     /// Live creator info, cached a minute per account.
     pub async fn creator_info(
         &self,
-        services: &Services,
+        services: &Core,
         account_id: &str,
-    ) -> Result<CreatorInfo, AppError> {
+    ) -> Result<CreatorInfo, CoreError> {
         let account = account_in(services, &self.workspace.id, account_id).await?;
         services.live_creator_info(&account).await
     }
 }
 
-impl Services {
+impl Core {
     /// What TikTok allows the account now, cached a minute. A rejected token is refreshed once;
     /// if TikTok still refuses, the account is marked for reconnection.
-    pub async fn live_creator_info(&self, account: &Account) -> Result<CreatorInfo, AppError> {
+    pub async fn live_creator_info(&self, account: &Account) -> Result<CreatorInfo, CoreError> {
         let services = self;
         if let Some((at, info)) = services
             .creator_cache
@@ -414,7 +434,7 @@ impl Services {
         let sealed = account
             .access_token_enc
             .as_deref()
-            .ok_or(AppError::FailedPrecondition(
+            .ok_or(CoreError::FailedPrecondition(
                 "this account is disconnected; connect it again",
             ))?;
         let token = AccessToken::new(services.sealer.open(sealed)?);
@@ -443,7 +463,7 @@ impl Services {
                 Err(tiktok_error(e))
             }
             Err(e) if e.class == ErrorClass::Permanent => {
-                Err(AppError::FailedPrecondition(permanent_reason(&e.code)))
+                Err(CoreError::FailedPrecondition(permanent_reason(&e.code)))
             }
             Err(e) => Err(tiktok_error(e)),
         }
@@ -465,9 +485,9 @@ impl Access<EditContent> {
     /// Asks the worker to sync the account as soon as possible.
     pub async fn sync(
         &self,
-        services: &Services,
+        services: &Core,
         account_id: &str,
-    ) -> Result<(Account, u32), AppError> {
+    ) -> Result<(Account, u32), CoreError> {
         let account = account_in(services, &self.workspace.id, account_id).await?;
         services
             .store

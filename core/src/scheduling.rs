@@ -14,10 +14,10 @@ use multitok_shared::schedule::{
 use multitok_store::accounts::Account;
 use multitok_store::posts::{CalendarRow, NewPost, NewTarget, PostWithTargets};
 
-use super::Services;
-use super::access::{Access, EditContent, View};
-use super::posts::Draft;
-use crate::error::AppError;
+use crate::Core;
+use crate::access::{Access, EditContent, View};
+use crate::error::CoreError;
+use crate::posts::Draft;
 
 /// Times this far in the past still count as "now" (a minute picked in the current minute).
 const PAST_GRACE: TimeDelta = TimeDelta::minutes(1);
@@ -43,7 +43,7 @@ struct Planned<'a> {
     zone: &'a str,
 }
 
-impl Services {
+impl Core {
     fn quota(&self) -> Quota {
         Quota {
             daily_posts: self.daily_post_cap as usize,
@@ -58,7 +58,7 @@ impl Services {
         plans: &[Planned<'_>],
         except_post: Option<&str>,
         accept: bool,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), CoreError> {
         if accept || plans.is_empty() {
             return Ok(());
         }
@@ -95,7 +95,7 @@ impl Services {
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(AppError::OverQuota(format!(
+            Err(CoreError::OverQuota(format!(
                 "{}; TikTok would refuse the extra posts. Pick other times or accept the warning.",
                 problems.join("; ")
             )))
@@ -154,17 +154,17 @@ impl Access<EditContent> {
     /// Checks the draft and the quotas, then stores the post with every target scheduled.
     pub async fn schedule(
         &self,
-        services: &Services,
+        services: &Core,
         draft: Draft,
         when: When,
         accept_quota_warning: bool,
-    ) -> Result<PostWithTargets, AppError> {
+    ) -> Result<PostWithTargets, CoreError> {
         let now = services.now();
         let time = self.resolve(&when, now, "at");
         let checked = services.check_draft(&self.workspace.id, &draft).await;
         let ((media, accounts), (at, zone)) = match (checked, time) {
             (Ok(found), Ok(time)) => (found, time),
-            (Err(AppError::Invalid(mut v)), Err(t)) => {
+            (Err(CoreError::Invalid(mut v)), Err(t)) => {
                 v.0.extend(t.0);
                 return Err(v.into());
             }
@@ -195,17 +195,17 @@ impl Access<EditContent> {
         services.post_changed();
         stored
             .pop()
-            .ok_or_else(|| AppError::internal(anyhow::anyhow!("no post stored")))
+            .ok_or_else(|| CoreError::internal(anyhow::anyhow!("no post stored")))
     }
 
     /// Moves the post's waiting targets to `when`.
     pub async fn reschedule(
         &self,
-        services: &Services,
+        services: &Core,
         post_id: &str,
         when: When,
         accept_quota_warning: bool,
-    ) -> Result<PostWithTargets, AppError> {
+    ) -> Result<PostWithTargets, CoreError> {
         let now = services.now();
         let post = self.post_in(services, post_id).await?;
         let (at, zone) = self.resolve(&when, now, "at")?;
@@ -223,10 +223,10 @@ impl Access<EditContent> {
     /// Moves the post's waiting targets to now.
     pub async fn publish_now(
         &self,
-        services: &Services,
+        services: &Core,
         post_id: &str,
         accept_quota_warning: bool,
-    ) -> Result<PostWithTargets, AppError> {
+    ) -> Result<PostWithTargets, CoreError> {
         let post = self.post_in(services, post_id).await?;
         let zone = post.post.time_zone.clone();
         self.move_post(
@@ -242,13 +242,13 @@ impl Access<EditContent> {
 
     async fn move_post(
         &self,
-        services: &Services,
+        services: &Core,
         post: PostWithTargets,
         at: DateTime<Utc>,
         zone: &str,
         accept_quota_warning: bool,
         detail: &str,
-    ) -> Result<PostWithTargets, AppError> {
+    ) -> Result<PostWithTargets, CoreError> {
         let accounts = services.store.accounts_of(&self.workspace.id).await?;
         let plans: Vec<Planned> = post
             .targets
@@ -265,7 +265,7 @@ impl Access<EditContent> {
             .move_waiting(&post.post.id, at, zone, detail, services.now())
             .await?;
         if moved == 0 {
-            return Err(AppError::FailedPrecondition(
+            return Err(CoreError::FailedPrecondition(
                 "publishing of this post has already started or ended; nothing is waiting to move",
             ));
         }
@@ -276,22 +276,22 @@ impl Access<EditContent> {
     /// Cancels the post's waiting targets, or only `target_id`.
     pub async fn cancel(
         &self,
-        services: &Services,
+        services: &Core,
         post_id: &str,
         target_id: Option<&str>,
-    ) -> Result<PostWithTargets, AppError> {
+    ) -> Result<PostWithTargets, CoreError> {
         let post = self.post_in(services, post_id).await?;
         if let Some(id) = target_id
             && !post.targets.iter().any(|t| t.id == id)
         {
-            return Err(AppError::NotFound("target"));
+            return Err(CoreError::NotFound("target"));
         }
         let cancelled = services
             .store
             .cancel_waiting(&post.post.id, target_id, services.now())
             .await?;
         if cancelled == 0 {
-            return Err(AppError::FailedPrecondition(
+            return Err(CoreError::FailedPrecondition(
                 "publishing has already started or ended; nothing is waiting to cancel",
             ));
         }
@@ -302,10 +302,10 @@ impl Access<EditContent> {
     /// Schedules every row of the file, or none; each bad row is reported on its own.
     pub async fn import_csv(
         &self,
-        services: &Services,
+        services: &Core,
         data: &[u8],
         accept_quota_warning: bool,
-    ) -> Result<Vec<PostWithTargets>, AppError> {
+    ) -> Result<Vec<PostWithTargets>, CoreError> {
         let rows = csv_import::parse(data)?;
         let now = services.now();
         let accounts = services.store.accounts_of(&self.workspace.id).await?;
@@ -404,11 +404,11 @@ impl Access<View> {
     /// Targets scheduled in `[from, to)`, optionally of some accounts only.
     pub async fn calendar(
         &self,
-        services: &Services,
+        services: &Core,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         account_ids: &[String],
-    ) -> Result<Vec<CalendarRow>, AppError> {
+    ) -> Result<Vec<CalendarRow>, CoreError> {
         if to <= from {
             return Err(Violations::one("to", "must be after from").into());
         }
@@ -428,12 +428,12 @@ impl Access<View> {
     /// The next `count` times from `from` at which each account can post within its quotas.
     pub async fn suggest_slots(
         &self,
-        services: &Services,
+        services: &Core,
         account_ids: &[String],
         from: Option<DateTime<Utc>>,
         count: u32,
         step_minutes: u32,
-    ) -> Result<Vec<(String, Vec<DateTime<Utc>>)>, AppError> {
+    ) -> Result<Vec<(String, Vec<DateTime<Utc>>)>, CoreError> {
         let mut v = Violations::new();
         if account_ids.is_empty() {
             v.add("account_ids", "needs at least one account");
@@ -451,7 +451,7 @@ impl Access<View> {
         let accounts = services.store.accounts_of(&self.workspace.id).await?;
         for id in account_ids {
             if !accounts.iter().any(|a| &a.id == id) {
-                return Err(AppError::NotFound("account"));
+                return Err(CoreError::NotFound("account"));
             }
         }
         let planned = services

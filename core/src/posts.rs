@@ -12,9 +12,9 @@ use multitok_store::accounts::{Account, STATUS_ACTIVE};
 use multitok_store::media::Media;
 use multitok_store::posts::{Event, PostWithTargets, Target};
 
-use super::Services;
-use super::access::{Access, EditContent, View};
-use crate::error::AppError;
+use crate::Core;
+use crate::access::{Access, EditContent, View};
+use crate::error::CoreError;
 
 /// Most accounts one post can go to.
 pub const MAX_TARGETS: usize = 50;
@@ -48,7 +48,7 @@ fn limits(info: &multitok_tiktok::CreatorInfo) -> CreatorLimits {
     }
 }
 
-impl Services {
+impl Core {
     /// Checks one target against its account (connected, and what TikTok allows the creator) and
     /// the video; problems are added to `v` under `prefix`. Only a TikTok outage is an error.
     pub async fn check_target(
@@ -59,7 +59,7 @@ impl Services {
         caption: &str,
         media: &Media,
         settings: &TargetSettings,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), CoreError> {
         if account.status != STATUS_ACTIVE {
             v.add(
                 &format!("{prefix}account_id"),
@@ -69,7 +69,7 @@ impl Services {
         }
         let info = match self.live_creator_info(account).await {
             Ok(info) => info,
-            Err(AppError::FailedPrecondition(why)) => {
+            Err(CoreError::FailedPrecondition(why)) => {
                 v.add(&format!("{prefix}account_id"), why);
                 return Ok(());
             }
@@ -88,7 +88,7 @@ impl Services {
         &self,
         workspace_id: &str,
         draft: &Draft,
-    ) -> Result<(Media, Vec<Account>), AppError> {
+    ) -> Result<(Media, Vec<Account>), CoreError> {
         let mut v = Violations::new();
         let media = self.store.media(workspace_id, &draft.media_id).await?;
         if media.is_none() {
@@ -135,26 +135,31 @@ impl Services {
             accounts.push(account.clone());
         }
         v.into_result()?;
-        Ok((media.ok_or(AppError::NotFound("media"))?, accounts))
+        Ok((media.ok_or(CoreError::NotFound("media"))?, accounts))
     }
 
     /// Tells watchers that a post's targets changed.
     pub fn post_changed(&self) {
         let _ = self.post_changes.send(());
     }
+
+    /// Changes made to posts by this process, as they happen.
+    pub fn post_changes(&self) -> tokio::sync::broadcast::Receiver<()> {
+        self.post_changes.subscribe()
+    }
 }
 
 impl<P> Access<P> {
     pub(crate) async fn post_in(
         &self,
-        services: &Services,
+        services: &Core,
         post_id: &str,
-    ) -> Result<PostWithTargets, AppError> {
+    ) -> Result<PostWithTargets, CoreError> {
         services
             .store
             .post(&self.workspace.id, post_id)
             .await?
-            .ok_or(AppError::NotFound("post"))
+            .ok_or(CoreError::NotFound("post"))
     }
 }
 
@@ -162,7 +167,7 @@ impl<P> Access<P> {
 type Seen = (String, DateTime<Utc>, String);
 
 struct Watch {
-    services: Services,
+    services: Core,
     post_id: String,
     changes: tokio::sync::broadcast::Receiver<()>,
     seen: HashMap<String, Seen>,
@@ -174,7 +179,7 @@ struct Watch {
 impl Watch {
     /// The next target to send: first every target, then each change; ends when every target is
     /// final.
-    async fn next(mut self) -> Option<(Result<Target, AppError>, Watch)> {
+    async fn next(mut self) -> Option<(Result<Target, CoreError>, Watch)> {
         loop {
             if let Some(t) = self.pending.pop_front() {
                 return Some((Ok(t), self));
@@ -211,20 +216,12 @@ impl Watch {
 }
 
 impl Access<View> {
-    pub async fn post(
-        &self,
-        services: &Services,
-        post_id: &str,
-    ) -> Result<PostWithTargets, AppError> {
+    pub async fn post(&self, services: &Core, post_id: &str) -> Result<PostWithTargets, CoreError> {
         self.post_in(services, post_id).await
     }
 
     /// Every event of the post's targets, oldest first.
-    pub async fn history(
-        &self,
-        services: &Services,
-        post_id: &str,
-    ) -> Result<Vec<Event>, AppError> {
+    pub async fn history(&self, services: &Core, post_id: &str) -> Result<Vec<Event>, CoreError> {
         let post = self.post_in(services, post_id).await?;
         Ok(services.store.history(&post.post.id).await?)
     }
@@ -232,9 +229,9 @@ impl Access<View> {
     /// The post's targets now, then each change as it happens, until every target is final.
     pub async fn watch(
         &self,
-        services: &Services,
+        services: &Core,
         post_id: &str,
-    ) -> Result<BoxStream<'static, Result<Target, AppError>>, AppError> {
+    ) -> Result<BoxStream<'static, Result<Target, CoreError>>, CoreError> {
         let changes = services.post_changes.subscribe();
         let post = self.post_in(services, post_id).await?;
         let watch = Watch {
@@ -263,14 +260,14 @@ impl Access<EditContent> {
     /// Settles a `needs_attention` target of the post.
     pub async fn resolve_target(
         &self,
-        services: &Services,
+        services: &Core,
         post_id: &str,
         target_id: &str,
         resolution: Resolution,
-    ) -> Result<PostWithTargets, AppError> {
+    ) -> Result<PostWithTargets, CoreError> {
         let post = self.post_in(services, post_id).await?;
         if !post.targets.iter().any(|t| t.id == target_id) {
-            return Err(AppError::NotFound("target"));
+            return Err(CoreError::NotFound("target"));
         }
         let (video, detail) = match &resolution {
             Resolution::Bind(v) => {
@@ -292,7 +289,7 @@ impl Access<EditContent> {
             .resolve_attention(target_id, video, &detail, services.now())
             .await?
         {
-            return Err(AppError::FailedPrecondition(
+            return Err(CoreError::FailedPrecondition(
                 "this target does not need attention",
             ));
         }

@@ -1,0 +1,158 @@
+//! One span per call, gRPC, grpc-web or HTTP route: its request id, method, caller, workspace,
+//! status and latency. Everything the call logs (service and store included) carries the span,
+//! so every log line of a call names its request id. The id comes from `x-request-id` when the
+//! caller sent a usable one, is generated otherwise, and is returned in the response headers
+//! (gRPC's response metadata).
+
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use http::{HeaderMap, HeaderName, HeaderValue};
+use tracing::Instrument;
+use tracing::field::Empty;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Longest request id taken from a caller; longer ones are replaced.
+const MAX_ID_LEN: usize = 128;
+
+/// The caller's request id when it is 1 to 128 visible ASCII characters; a fresh one otherwise.
+pub fn request_id(headers: &HeaderMap) -> HeaderValue {
+    headers
+        .get(&REQUEST_ID)
+        .filter(|v| usable(v.as_bytes()))
+        .cloned()
+        .unwrap_or_else(fresh_id)
+}
+
+fn usable(id: &[u8]) -> bool {
+    !id.is_empty() && id.len() <= MAX_ID_LEN && id.iter().all(|b| b.is_ascii_graphic())
+}
+
+fn fresh_id() -> HeaderValue {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("unknown"))
+}
+
+/// The gRPC status of an answer when its headers tell it: an error answered without a body
+/// carries it there; a gRPC answer without it has started well (its trailers say how it ended).
+fn grpc_status(response: &Response) -> Option<String> {
+    let headers = response.headers();
+    if let Some(code) = headers.get("grpc-status").and_then(|v| v.to_str().ok()) {
+        return Some(code.to_owned());
+    }
+    let grpc = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/grpc"));
+    (grpc && response.status().is_success()).then(|| "0".to_owned())
+}
+
+/// Wraps a call in its span, returns the request id, and logs the call's outcome once.
+pub async fn trace_call(mut request: Request, next: Next) -> Response {
+    let id = request_id(request.headers());
+    request.headers_mut().insert(REQUEST_ID, id.clone());
+    let span = tracing::info_span!(
+        "call",
+        request_id = %String::from_utf8_lossy(id.as_bytes()),
+        method = %request.uri().path(),
+        caller = Empty,
+        workspace = Empty,
+        http_status = Empty,
+        grpc_status = Empty,
+        latency_ms = Empty,
+    );
+    let started = Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
+    response.headers_mut().insert(REQUEST_ID, id);
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    span.record("http_status", response.status().as_u16());
+    if let Some(code) = grpc_status(&response) {
+        span.record("grpc_status", code.as_str());
+    }
+    span.record("latency_ms", latency_ms);
+    span.in_scope(|| tracing::info!("call answered"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[test]
+    fn a_usable_id_is_kept_and_anything_else_replaced() {
+        let mut headers = HeaderMap::new();
+        headers.insert(REQUEST_ID, HeaderValue::from_static("abc-123"));
+        assert_eq!(request_id(&headers), "abc-123");
+        for bad in ["", "has space", &"x".repeat(129)] {
+            headers.insert(REQUEST_ID, HeaderValue::from_str(bad).unwrap());
+            let id = request_id(&headers);
+            assert_ne!(id, bad);
+            assert_eq!(id.len(), 32, "a fresh id replaces {bad:?}");
+        }
+        headers.remove(REQUEST_ID);
+        assert_ne!(
+            request_id(&headers),
+            request_id(&headers),
+            "fresh ids differ"
+        );
+    }
+
+    /// A log sink shared with the test.
+    #[derive(Clone, Default)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn every_line_of_a_call_names_its_request_id() {
+        let sink = Sink::default();
+        let writer = sink.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let app = Router::new()
+            .route(
+                "/inside",
+                get(|| async {
+                    tracing::warn!("deep inside the call");
+                    "ok"
+                }),
+            )
+            .layer(axum::middleware::from_fn(trace_call));
+        let request = http::Request::get("/inside")
+            .header(REQUEST_ID, "req-42")
+            .body(Body::empty())
+            .unwrap();
+        let response = app.oneshot(request).await.unwrap();
+        assert_eq!(response.headers()[REQUEST_ID], "req-42");
+        let logs = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = logs.lines().collect();
+        assert_eq!(lines.len(), 2, "{logs}");
+        for line in lines {
+            assert!(line.contains("request_id=req-42"), "{line}");
+            assert!(line.contains("method=/inside"), "{line}");
+        }
+        assert!(logs.contains("http_status=200"), "{logs}");
+    }
+}
