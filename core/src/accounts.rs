@@ -5,10 +5,9 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use multitok_shared::TargetState;
-use multitok_store::accounts::{
-    Account, ConnectedAccount, OAuthState, STATUS_REAUTH, STATUS_REVOKED,
-};
+use multitok_shared::{AccountStatus, TargetState};
+use multitok_store::Sealed;
+use multitok_store::accounts::{Account, ConnectedAccount, OAuthState};
 use multitok_tiktok::webhook::{self, EventKind};
 use multitok_tiktok::{CreatorInfo, ErrorClass, TikTokError};
 use oauth2::{AccessToken, PkceCodeVerifier};
@@ -163,7 +162,7 @@ impl Core {
                 ..fail("TikTok did not return the account's profile. Try again.")
             })?;
         let now = self.now();
-        let seal = |s: &str| self.sealer.seal(s).map_err(went_wrong);
+        let seal = |s: &str| self.sealer.seal(s).map(Sealed::from).map_err(went_wrong);
         let connected = ConnectedAccount {
             workspace_id: pending.workspace_id.clone(),
             open_id: tokens.open_id.clone(),
@@ -222,7 +221,7 @@ impl Core {
             };
             let marked = self
                 .store
-                .mark_accounts(open_id, STATUS_REVOKED, why, self.now())
+                .mark_accounts(open_id, AccountStatus::Revoked, why, self.now())
                 .await?;
             tracing::info!(marked, "TikTok authorization removed");
         }
@@ -333,7 +332,7 @@ impl Access<ManageAccounts> {
                 .store
                 .mark_accounts(
                     &account.open_id,
-                    STATUS_REVOKED,
+                    AccountStatus::Revoked,
                     "Disconnected from Multitok.",
                     services.now(),
                 )
@@ -458,7 +457,12 @@ impl Core {
             Err(e) if e.class == ErrorClass::Reauthorize => {
                 services
                     .store
-                    .mark_accounts(&account.open_id, STATUS_REAUTH, &e.message, services.now())
+                    .mark_accounts(
+                        &account.open_id,
+                        AccountStatus::ReauthRequired,
+                        &e.message,
+                        services.now(),
+                    )
                     .await?;
                 Err(tiktok_error(e))
             }

@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
+use multitok_shared::AccountStatus;
 use multitok_shared::post_rules::{CreatorLimits, TargetSettings, check_target};
 use multitok_shared::{TargetState, Violations};
-use multitok_store::accounts::{Account, STATUS_ACTIVE};
+use multitok_store::accounts::Account;
 use multitok_store::media::Media;
 use multitok_store::posts::{Event, PostWithTargets, Target};
 
@@ -60,7 +61,7 @@ impl Core {
         media: &Media,
         settings: &TargetSettings,
     ) -> Result<(), CoreError> {
-        if account.status != STATUS_ACTIVE {
+        if account.status != AccountStatus::Active {
             v.add(
                 &format!("{prefix}account_id"),
                 format!("@{} must be connected again first", account.username),
@@ -164,7 +165,7 @@ impl<P> Access<P> {
 }
 
 /// What a watcher last sent of a target.
-type Seen = (String, DateTime<Utc>, String);
+type Seen = (TargetState, DateTime<Utc>, String);
 
 struct Watch {
     services: Core,
@@ -201,11 +202,9 @@ impl Watch {
                     return Some((Err(e.into()), self));
                 }
             };
-            self.done = targets
-                .iter()
-                .all(|t| TargetState::parse(&t.state).is_some_and(TargetState::is_final));
+            self.done = targets.iter().all(|t| t.state.is_final());
             for t in targets {
-                let now = (t.state.clone(), t.updated_at, t.failure_reason.clone());
+                let now = (t.state, t.updated_at, t.failure_reason.clone());
                 if self.seen.get(&t.id) != Some(&now) {
                     self.seen.insert(t.id.clone(), now);
                     self.pending.push_back(t);

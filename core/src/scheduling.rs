@@ -12,7 +12,7 @@ use multitok_shared::schedule::{
     to_utc,
 };
 use multitok_store::accounts::Account;
-use multitok_store::posts::{CalendarRow, NewPost, NewTarget, PostWithTargets};
+use multitok_store::posts::{CalendarEntry, NewPost, NewTarget, PostWithTargets};
 
 use crate::Core;
 use crate::access::{Access, EditContent, View};
@@ -253,7 +253,7 @@ impl Access<EditContent> {
         let plans: Vec<Planned> = post
             .targets
             .iter()
-            .filter(|t| t.state == multitok_shared::TargetState::Scheduled.as_str())
+            .filter(|t| t.state == multitok_shared::TargetState::Scheduled)
             .filter_map(|t| accounts.iter().find(|a| a.id == t.account_id))
             .map(|account| Planned { account, at, zone })
             .collect();
@@ -408,7 +408,7 @@ impl Access<View> {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         account_ids: &[String],
-    ) -> Result<Vec<CalendarRow>, CoreError> {
+    ) -> Result<Vec<CalendarEntry>, CoreError> {
         if to <= from {
             return Err(Violations::one("to", "must be after from").into());
         }

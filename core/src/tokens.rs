@@ -3,7 +3,8 @@
 //! mark the account when the refresh itself is refused.
 
 use chrono::TimeDelta;
-use multitok_store::accounts::{Account, RefreshedTokens, STATUS_REAUTH};
+use multitok_shared::AccountStatus;
+use multitok_store::accounts::{Account, RefreshedTokens};
 use multitok_tiktok::ErrorClass;
 use oauth2::{AccessToken, RefreshToken};
 
@@ -74,7 +75,12 @@ impl Core {
             Ok(t) => t,
             Err(e) if e.class == ErrorClass::Reauthorize => {
                 self.store
-                    .mark_accounts(&account.open_id, STATUS_REAUTH, &e.message, self.now())
+                    .mark_accounts(
+                        &account.open_id,
+                        AccountStatus::ReauthRequired,
+                        &e.message,
+                        self.now(),
+                    )
                     .await?;
                 return Err(RECONNECT);
             }
@@ -86,8 +92,8 @@ impl Core {
         };
         let now = self.now();
         let replaced = RefreshedTokens {
-            access_token_enc: self.sealer.seal(tokens.access_token.secret())?,
-            refresh_token_enc: self.sealer.seal(tokens.refresh_token.secret())?,
+            access_token_enc: self.sealer.seal(tokens.access_token.secret())?.into(),
+            refresh_token_enc: self.sealer.seal(tokens.refresh_token.secret())?.into(),
             access_expires_at: now + TimeDelta::seconds(tokens.expires_in),
             refresh_expires_at: now + TimeDelta::seconds(tokens.refresh_expires_in),
         };

@@ -17,14 +17,15 @@ use chrono::{DateTime, TimeDelta, Utc};
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::analytics_service_client::AnalyticsServiceClient;
 use multitok_proto::v1::workspace_service_client::WorkspaceServiceClient;
-use multitok_store::Store;
 use multitok_store::accounts::ConnectedAccount;
-use multitok_store::entity::{account_day, account_snapshot, video, video_day, video_snapshot};
+use multitok_store::analytics::AccountDay;
+use multitok_store::history::{
+    History, NewAccountSnapshot, NewVideoDay, NewVideoSnapshot, SnapshotCounts,
+};
+use multitok_store::sync::Video;
+use multitok_store::{Backend, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sea_orm::{
-    ActiveValue::NotSet, ActiveValue::Set, DatabaseConnection, EntityTrait, TransactionTrait,
-};
 use tonic::transport::Channel;
 
 const VIDEOS: usize = 1_000;
@@ -32,7 +33,6 @@ const SNAPSHOTS: i64 = 100;
 const ACCOUNT_DAYS: i64 = 500;
 const COLD: usize = 30;
 const WARM: usize = 200;
-const ROWS_PER_INSERT: usize = 1_000;
 
 fn accounts() -> usize {
     std::env::var("BENCH_ANALYTICS_ACCOUNTS")
@@ -41,33 +41,11 @@ fn accounts() -> usize {
         .unwrap_or(100)
 }
 
-async fn insert_all<A, E>(db: &DatabaseConnection, rows: Vec<A>)
-where
-    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
-    E: EntityTrait,
-{
-    let txn = db.begin().await.unwrap();
-    let mut rows = rows;
-    while !rows.is_empty() {
-        let rest = rows.split_off(rows.len().saturating_sub(ROWS_PER_INSERT));
-        E::insert_many(rest)
-            .exec_without_returning(&txn)
-            .await
-            .unwrap();
-    }
-    txn.commit().await.unwrap();
-}
-
 /// Generates and stores one account's history; answers its number of snapshot rows.
-async fn seed_account(
-    db: &DatabaseConnection,
-    account_id: &str,
-    seed: u64,
-    now: DateTime<Utc>,
-) -> u64 {
+async fn seed_account(store: &Store, account_id: &str, seed: u64, now: DateTime<Utc>) -> u64 {
     let mut rng = StdRng::seed_from_u64(seed);
     let size = 10f64.powf(rng.random_range(3.0..5.0));
-    let (mut videos, mut snapshots, mut days) = (Vec::new(), Vec::new(), Vec::new());
+    let mut history = History::default();
     let mut views_by_day: BTreeMap<chrono::NaiveDate, i64> = BTreeMap::new();
     for i in 0..VIDEOS {
         // One post every ~12 hours over 500 days, newest first.
@@ -77,95 +55,84 @@ async fn seed_account(
         let span = (now - posted).min(TimeDelta::days(100));
         let id = uuid::Uuid::new_v4().to_string();
         let mut last = None;
-        let mut last_of_day: BTreeMap<chrono::NaiveDate, video_day::ActiveModel> = BTreeMap::new();
+        let mut last_of_day: BTreeMap<chrono::NaiveDate, NewVideoDay> = BTreeMap::new();
         for k in 1..=SNAPSHOTS {
             let at = posted + span * k as i32 / SNAPSHOTS as i32;
             let hours = (at - posted).num_seconds() as f64 / 3600.0;
             let views = (total * (1.0 - (-hours / settle).exp())) as i64;
-            let (likes, comments, shares) = (views / 12, views / 150, views / 300);
-            snapshots.push(video_snapshot::ActiveModel {
-                id: NotSet,
-                video_row_id: Set(id.clone()),
-                taken_at: Set(at),
-                view_count: Set(views),
-                like_count: Set(likes),
-                comment_count: Set(comments),
-                share_count: Set(shares),
+            let counts = SnapshotCounts {
+                views,
+                likes: views / 12,
+                comments: views / 150,
+                shares: views / 300,
+            };
+            history.video_snapshots.push(NewVideoSnapshot {
+                video_row_id: id.clone(),
+                taken_at: at,
+                counts: counts.clone(),
             });
             last_of_day.insert(
                 at.date_naive(),
-                video_day::ActiveModel {
-                    video_row_id: Set(id.clone()),
-                    day: Set(at.date_naive()),
-                    taken_at: Set(at),
-                    view_count: Set(views),
-                    like_count: Set(likes),
-                    comment_count: Set(comments),
-                    share_count: Set(shares),
+                NewVideoDay {
+                    video_row_id: id.clone(),
+                    day: at.date_naive(),
+                    taken_at: at,
+                    counts: counts.clone(),
                 },
             );
-            last = Some((views, likes, comments, shares));
+            last = Some(counts);
         }
         for (day, row) in &last_of_day {
-            *views_by_day.entry(*day).or_default() += row.view_count.clone().unwrap();
+            *views_by_day.entry(*day).or_default() += row.counts.views;
         }
-        days.extend(last_of_day.into_values());
-        let (views, likes, comments, shares) = last.unwrap();
-        videos.push(video::ActiveModel {
-            id: Set(id),
-            account_id: Set(account_id.into()),
-            video_id: Set(format!("{}{:06}", seed, i)),
-            title: Set(format!("Video {i} #bench")),
-            posted_at: Set(posted),
-            posted_slot: Set(multitok_shared::analytics::offsets::utc_slot(posted)),
-            duration_sec: Set(30),
-            share_url: Set(String::new()),
-            next_refresh_at: Set(None),
-            updated_at: Set(now),
-            view_count: Set(views),
-            like_count: Set(likes),
-            comment_count: Set(comments),
-            share_count: Set(shares),
-            viral_score: Set(
-                (now - posted < TimeDelta::days(7)).then(|| rng.random_range(0.2..6.0))
-            ),
+        history.video_days.extend(last_of_day.into_values());
+        let last = last.unwrap();
+        history.videos.push(Video {
+            id,
+            account_id: account_id.into(),
+            video_id: format!("{}{:06}", seed, i),
+            title: format!("Video {i} #bench"),
+            posted_at: posted,
+            posted_slot: multitok_shared::analytics::offsets::utc_slot(posted),
+            duration_sec: 30,
+            share_url: String::new(),
+            next_refresh_at: None,
+            updated_at: now,
+            view_count: last.views,
+            like_count: last.likes,
+            comment_count: last.comments,
+            share_count: last.shares,
+            viral_score: (now - posted < TimeDelta::days(7)).then(|| rng.random_range(0.2..6.0)),
         });
     }
-    let rows = snapshots.len() as u64;
-    insert_all(db, videos).await;
-    insert_all(db, snapshots).await;
-    insert_all(db, days).await;
-    let mut account_rows = Vec::new();
-    let mut snaps = Vec::new();
+    let rows = history.video_snapshots.len() as u64;
     let followers0 = (size * 10.0) as i64;
     for d in (0..ACCOUNT_DAYS).rev() {
         let at = now - TimeDelta::days(d);
         let followers = followers0 + (ACCOUNT_DAYS - d) * (size as i64 / 50 + 1);
-        snaps.push(account_snapshot::ActiveModel {
-            id: NotSet,
-            account_id: Set(account_id.into()),
-            taken_at: Set(at),
-            follower_count: Set(followers),
-            following_count: Set(120),
-            likes_count: Set(followers * 8),
-            video_count: Set(VIDEOS as i64),
+        history.account_snapshots.push(NewAccountSnapshot {
+            account_id: account_id.into(),
+            taken_at: at,
+            follower_count: followers,
+            following_count: 120,
+            likes_count: followers * 8,
+            video_count: VIDEOS as i64,
         });
-        account_rows.push(account_day::ActiveModel {
-            account_id: Set(account_id.into()),
-            day: Set(at.date_naive()),
-            follower_count: Set(followers),
-            following_count: Set(120),
-            likes_count: Set(followers * 8),
-            video_count: Set(VIDEOS as i64),
-            view_count: Set(views_by_day
+        history.account_days.push(AccountDay {
+            account_id: account_id.into(),
+            day: at.date_naive(),
+            follower_count: followers,
+            following_count: 120,
+            likes_count: followers * 8,
+            video_count: VIDEOS as i64,
+            view_count: views_by_day
                 .range(..=at.date_naive())
                 .map(|(_, v)| *v)
                 .sum::<i64>()
-                / 50),
+                / 50,
         });
     }
-    insert_all(db, snaps).await;
-    insert_all(db, account_rows).await;
+    store.import_history(history).await.unwrap();
     rows
 }
 
@@ -398,8 +365,7 @@ async fn rows(b: &Bench) -> Vec<(&'static str, (f64, f64), (f64, f64))> {
 
 /// Untimed: the whole workspace's best times from the posting profiles equal those from the
 /// database's sums (profiles removed, then written again); answers how many posts they cover.
-async fn check_best_times(b: &Bench, db: &DatabaseConnection) -> i32 {
-    use sea_orm::ConnectionTrait;
+async fn check_best_times(b: &Bench) -> i32 {
     let grid = || async {
         b.store.invalidate_analytics(&b.accounts).await.unwrap();
         b.client
@@ -414,7 +380,8 @@ async fn check_best_times(b: &Bench, db: &DatabaseConnection) -> i32 {
             .into_inner()
     };
     let profiled = grid().await;
-    db.execute_unprepared("DELETE FROM posting_profiles")
+    b.store
+        .execute_sql("DELETE FROM posting_profiles")
         .await
         .unwrap();
     let summed = grid().await;
@@ -440,7 +407,6 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
         .await
         .unwrap();
     let store = Store::connect(database_url, 4).await.unwrap();
-    let db = sea_orm::Database::connect(database_url).await.unwrap();
     let now = Utc::now();
     let seeding = Instant::now();
     let mut ids = Vec::new();
@@ -464,7 +430,7 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
             )
             .await
             .unwrap();
-        snapshot_rows += seed_account(&db, &a.id, 1000 + i as u64, now).await;
+        snapshot_rows += seed_account(&store, &a.id, 1000 + i as u64, now).await;
         ids.push(a.id);
     }
     // The generator writes videos directly; a sync would have written these with them.
@@ -472,12 +438,11 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
     // Fresh planner statistics and, on PostgreSQL, a visibility map, as a running database has
     // them (autovacuum's vacuum and analyze after inserts on PostgreSQL, `PRAGMA optimize` on
     // SQLite); without the map PostgreSQL's index-only scans visit the table anyway.
-    use sea_orm::ConnectionTrait;
-    let refresh = match db.get_database_backend() {
-        sea_orm::DatabaseBackend::Postgres => "VACUUM (ANALYZE)",
-        _ => "ANALYZE",
+    let refresh = match store.backend() {
+        Backend::Postgres => "VACUUM (ANALYZE)",
+        Backend::Sqlite => "ANALYZE",
     };
-    db.execute_unprepared(refresh).await.unwrap();
+    store.execute_sql(refresh).await.unwrap();
     let seeded = seeding.elapsed();
     eprintln!(
         "{label}: seeded {snapshot_rows} snapshots in {:.0} s",
@@ -492,7 +457,7 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
         video_id: "1000000500".into(),
         store,
     };
-    let posts = check_best_times(&b, &db).await;
+    let posts = check_best_times(&b).await;
     let mut report = format!(
         "\n### {label}: {snapshot_rows} snapshot rows, seeded in {:.0} s\n\n\
          Best times for all accounts cover {posts} posts, and the posting profiles' answer equals \

@@ -1,6 +1,7 @@
 //! Domain types and rules of Multitok that do not depend on I/O: input validation, roles and
 //! their permissions, TikTok's upload chunk plan. Compiles for native targets and for `wasm32-unknown-unknown`.
 
+pub mod account_status;
 pub mod analytics;
 pub mod calendar;
 pub mod chart;
@@ -17,6 +18,7 @@ pub mod schedule;
 pub mod target_state;
 pub mod validate;
 
+pub use account_status::AccountStatus;
 pub use chunk_plan::{ChunkBounds, ChunkPlan, ChunkPlanError};
 pub use role::{Action, Role};
 pub use target_state::TargetState;

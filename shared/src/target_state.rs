@@ -87,6 +87,13 @@ impl TargetState {
     }
 }
 
+/// Compares with a stored name, as it reads in a test or a log.
+impl PartialEq<&str> for TargetState {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

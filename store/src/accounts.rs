@@ -5,11 +5,75 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use multitok_shared::AccountStatus;
+
 use crate::entity::{oauth_state, tiktok_account, webhook_event};
 use crate::posts::note_waiting_targets;
-use crate::{Store, StoreError, new_id};
+use crate::rows::unknown;
+use crate::{Sealed, Store, StoreError, new_id};
 
-pub use tiktok_account::Model as Account;
+/// A TikTok account connected to a workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub workspace_id: String,
+    pub open_id: String,
+    pub display_name: String,
+    pub username: String,
+    pub avatar_url: String,
+    /// Sealed by the core; gone once the account is revoked.
+    pub access_token_enc: Option<Sealed>,
+    pub refresh_token_enc: Option<Sealed>,
+    pub access_expires_at: Option<DateTime<Utc>>,
+    pub refresh_expires_at: Option<DateTime<Utc>>,
+    /// The scopes TikTok granted.
+    pub scopes: Vec<String>,
+    pub status: AccountStatus,
+    pub status_reason: String,
+    pub next_sync_at: Option<DateTime<Utc>>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Changes whenever a sync or a publish changes the account's analytics.
+    pub analytics_version: i64,
+}
+
+impl TryFrom<tiktok_account::Model> for Account {
+    type Error = StoreError;
+
+    fn try_from(m: tiktok_account::Model) -> Result<Account, StoreError> {
+        Ok(Account {
+            status: AccountStatus::parse(&m.status)
+                .ok_or_else(|| unknown("account status", &m.status))?,
+            scopes: scopes_of(&m.scopes),
+            id: m.id,
+            workspace_id: m.workspace_id,
+            open_id: m.open_id,
+            display_name: m.display_name,
+            username: m.username,
+            avatar_url: m.avatar_url,
+            access_token_enc: m.access_token_enc.map(Sealed::from),
+            refresh_token_enc: m.refresh_token_enc.map(Sealed::from),
+            access_expires_at: m.access_expires_at,
+            refresh_expires_at: m.refresh_expires_at,
+            status_reason: m.status_reason,
+            next_sync_at: m.next_sync_at,
+            last_synced_at: m.last_synced_at,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+            analytics_version: m.analytics_version,
+        })
+    }
+}
+
+/// Scopes are stored comma-joined.
+fn scopes_of(stored: &str) -> Vec<String> {
+    stored
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
 
 /// What a completed connection stores (insert, or update of the same `open_id`).
 #[derive(Debug, Clone)]
@@ -19,8 +83,8 @@ pub struct ConnectedAccount {
     pub display_name: String,
     pub username: String,
     pub avatar_url: String,
-    pub access_token_enc: String,
-    pub refresh_token_enc: String,
+    pub access_token_enc: Sealed,
+    pub refresh_token_enc: Sealed,
     pub access_expires_at: DateTime<Utc>,
     pub refresh_expires_at: DateTime<Utc>,
     pub scopes: Vec<String>,
@@ -34,10 +98,6 @@ pub struct OAuthState {
     pub verifier_enc: String,
     pub expires_at: DateTime<Utc>,
 }
-
-pub const STATUS_ACTIVE: &str = "active";
-pub const STATUS_REAUTH: &str = "reauth_required";
-pub const STATUS_REVOKED: &str = "revoked";
 
 impl Store {
     pub async fn insert_oauth_state(
@@ -95,12 +155,12 @@ impl Store {
             display_name: Set(a.display_name),
             username: Set(a.username),
             avatar_url: Set(a.avatar_url),
-            access_token_enc: Set(Some(a.access_token_enc)),
-            refresh_token_enc: Set(Some(a.refresh_token_enc)),
+            access_token_enc: Set(Some(a.access_token_enc.into_string())),
+            refresh_token_enc: Set(Some(a.refresh_token_enc.into_string())),
             access_expires_at: Set(Some(a.access_expires_at)),
             refresh_expires_at: Set(Some(a.refresh_expires_at)),
             scopes: Set(a.scopes.join(",")),
-            status: Set(STATUS_ACTIVE.into()),
+            status: Set(AccountStatus::Active.as_str().into()),
             status_reason: Set(String::new()),
             next_sync_at: Set(Some(now)),
             last_synced_at: Set(None),
@@ -130,22 +190,24 @@ impl Store {
             )
             .exec_without_returning(&self.db)
             .await?;
-        let account = tiktok_account::Entity::find()
+        let account: Account = tiktok_account::Entity::find()
             .filter(C::WorkspaceId.eq(a.workspace_id))
             .filter(C::OpenId.eq(a.open_id))
             .one(&self.db)
             .await?
-            .ok_or(StoreError::NotFound)?;
+            .ok_or(StoreError::NotFound)?
+            .try_into()?;
         note_waiting_targets(&self.db, std::slice::from_ref(&account.id), "", now).await?;
         Ok(account)
     }
 
     pub async fn accounts_of(&self, workspace_id: &str) -> Result<Vec<Account>, StoreError> {
-        Ok(tiktok_account::Entity::find()
+        let rows = tiktok_account::Entity::find()
             .filter(tiktok_account::Column::WorkspaceId.eq(workspace_id))
             .order_by_asc(tiktok_account::Column::CreatedAt)
             .all(&self.db)
-            .await?)
+            .await?;
+        crate::rows::all(rows)
     }
 
     /// The account if it belongs to the workspace.
@@ -154,10 +216,11 @@ impl Store {
         workspace_id: &str,
         id: &str,
     ) -> Result<Option<Account>, StoreError> {
-        Ok(tiktok_account::Entity::find_by_id(id.to_owned())
+        let row = tiktok_account::Entity::find_by_id(id.to_owned())
             .filter(tiktok_account::Column::WorkspaceId.eq(workspace_id))
             .one(&self.db)
-            .await?)
+            .await?;
+        crate::rows::one(row)
     }
 
     /// Asks for a sync as soon as possible.
@@ -175,15 +238,15 @@ impl Store {
     pub async fn mark_accounts(
         &self,
         open_id: &str,
-        status: &str,
+        status: AccountStatus,
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
         let mut update = tiktok_account::Entity::update_many()
-            .col_expr(tiktok_account::Column::Status, Expr::value(status))
+            .col_expr(tiktok_account::Column::Status, Expr::value(status.as_str()))
             .col_expr(tiktok_account::Column::StatusReason, Expr::value(reason))
             .col_expr(tiktok_account::Column::UpdatedAt, Expr::value(now));
-        if status == STATUS_REVOKED {
+        if status == AccountStatus::Revoked {
             update = update
                 .col_expr(
                     tiktok_account::Column::AccessTokenEnc,
@@ -207,7 +270,7 @@ impl Store {
             .into_tuple()
             .all(&txn)
             .await?;
-        let note = if status == STATUS_ACTIVE {
+        let note = if status == AccountStatus::Active {
             String::new()
         } else {
             format!("Cannot publish until the account is connected again: {reason}")
@@ -251,8 +314,8 @@ impl Store {
 /// New tokens after a refresh.
 #[derive(Debug, Clone)]
 pub struct RefreshedTokens {
-    pub access_token_enc: String,
-    pub refresh_token_enc: String,
+    pub access_token_enc: Sealed,
+    pub refresh_token_enc: Sealed,
     pub access_expires_at: DateTime<Utc>,
     pub refresh_expires_at: DateTime<Utc>,
 }
@@ -269,11 +332,17 @@ impl Store {
     ) -> Result<bool, StoreError> {
         use tiktok_account::Column as C;
         let done = tiktok_account::Entity::update_many()
-            .col_expr(C::AccessTokenEnc, Expr::value(Some(t.access_token_enc)))
-            .col_expr(C::RefreshTokenEnc, Expr::value(Some(t.refresh_token_enc)))
+            .col_expr(
+                C::AccessTokenEnc,
+                Expr::value(Some(t.access_token_enc.into_string())),
+            )
+            .col_expr(
+                C::RefreshTokenEnc,
+                Expr::value(Some(t.refresh_token_enc.into_string())),
+            )
             .col_expr(C::AccessExpiresAt, Expr::value(Some(t.access_expires_at)))
             .col_expr(C::RefreshExpiresAt, Expr::value(Some(t.refresh_expires_at)))
-            .col_expr(C::Status, Expr::value(STATUS_ACTIVE))
+            .col_expr(C::Status, Expr::value(AccountStatus::Active.as_str()))
             .col_expr(C::StatusReason, Expr::value(""))
             .col_expr(C::UpdatedAt, Expr::value(now))
             .filter(C::Id.eq(id))

@@ -155,10 +155,12 @@ impl Store {
              WHERE id IN ({pick} ORDER BY next_attempt_at LIMIT {limit}{skip}) \
              RETURNING *"
         );
-        Ok(post_target::Entity::find()
-            .from_raw_sql(params.statement(sql))
-            .all(&self.db)
-            .await?)
+        crate::rows::all(
+            post_target::Entity::find()
+                .from_raw_sql(params.statement(sql))
+                .all(&self.db)
+                .await?,
+        )
     }
 
     /// Gives back the claims `owner` holds on `ids` that are still waiting (`scheduled`), so
@@ -435,12 +437,14 @@ impl Store {
         since: DateTime<Utc>,
         limit: u64,
     ) -> Result<Vec<Target>, StoreError> {
-        Ok(post_target::Entity::find()
-            .filter(post_target::Column::State.eq(TargetState::NeedsAttention.as_str()))
-            .filter(post_target::Column::InitSentAt.gte(since))
-            .limit(limit)
-            .all(&self.db)
-            .await?)
+        crate::rows::all(
+            post_target::Entity::find()
+                .filter(post_target::Column::State.eq(TargetState::NeedsAttention.as_str()))
+                .filter(post_target::Column::InitSentAt.gte(since))
+                .limit(limit)
+                .all(&self.db)
+                .await?,
+        )
     }
 
     /// The TikTok video ids already bound to the account's targets.

@@ -34,3 +34,10 @@ impl From<DbErr> for StoreError {
         }
     }
 }
+
+/// Conversions that cannot fail, at the storage edge.
+impl From<std::convert::Infallible> for StoreError {
+    fn from(never: std::convert::Infallible) -> StoreError {
+        match never {}
+    }
+}

@@ -5,14 +5,18 @@
 pub mod accounts;
 pub mod analytics;
 pub mod claims;
-pub mod entity;
+mod entity;
 mod error;
+pub mod history;
 pub mod inits;
 mod leases;
 pub mod media;
+mod model;
 pub mod notify;
 mod params;
 pub mod posts;
+mod rows;
+mod sealed;
 pub mod sync;
 mod tokens;
 mod users;
@@ -25,6 +29,7 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 
 pub use error::StoreError;
+pub use sealed::Sealed;
 pub use tokens::{ApiToken, NewApiToken, NewRefreshToken, RotateOutcome};
 pub use users::{NewUser, User};
 pub use workspaces::{Member, NewWorkspace, Workspace, WorkspaceChange};
@@ -119,6 +124,22 @@ impl Store {
         Migrator::down(&self.db, Some(steps))
             .await
             .map_err(StoreError::unexpected)
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        match self.db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+
+    /// Runs SQL statements as they are, outside any repository: maintenance such as
+    /// `ANALYZE`, and tests that change rows behind the store's back.
+    pub async fn execute_sql(&self, statements: &str) -> Result<(), StoreError> {
+        use sea_orm::ConnectionTrait;
+        self.db.execute_unprepared(statements).await?;
+        Ok(())
     }
 
     /// Checks that the database answers (readiness).

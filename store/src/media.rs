@@ -8,8 +8,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use crate::entity::{media, upload};
 use crate::{Store, StoreError, new_id};
 
-pub use media::Model as Media;
-pub use upload::Model as Upload;
+pub use crate::model::{Media, Upload};
 
 /// An upload to start.
 #[derive(Debug, Clone)]
@@ -43,17 +42,21 @@ impl Store {
             created_at: Set(now),
             expires_at: Set(new.expires_at),
         };
-        Ok(upload::Entity::insert(row)
-            .exec_with_returning(&self.db)
-            .await?)
+        crate::rows::value(
+            upload::Entity::insert(row)
+                .exec_with_returning(&self.db)
+                .await?,
+        )
     }
 
     /// The upload if it belongs to the workspace.
     pub async fn upload(&self, workspace_id: &str, id: &str) -> Result<Option<Upload>, StoreError> {
-        Ok(upload::Entity::find_by_id(id.to_owned())
-            .filter(upload::Column::WorkspaceId.eq(workspace_id))
-            .one(&self.db)
-            .await?)
+        crate::rows::one(
+            upload::Entity::find_by_id(id.to_owned())
+                .filter(upload::Column::WorkspaceId.eq(workspace_id))
+                .one(&self.db)
+                .await?,
+        )
     }
 
     /// Counts `len` more bytes if the upload has exactly `offset` so far; `Conflict` otherwise.
@@ -83,25 +86,31 @@ impl Store {
 
     pub async fn insert_media(&self, row: Media) -> Result<Media, StoreError> {
         let active: media::ActiveModel = row.into();
-        Ok(media::Entity::insert(active)
-            .exec_with_returning(&self.db)
-            .await?)
+        crate::rows::value(
+            media::Entity::insert(active)
+                .exec_with_returning(&self.db)
+                .await?,
+        )
     }
 
     /// The workspace's media, newest first.
     pub async fn media_of(&self, workspace_id: &str) -> Result<Vec<Media>, StoreError> {
-        Ok(media::Entity::find()
-            .filter(media::Column::WorkspaceId.eq(workspace_id))
-            .order_by_desc(media::Column::CreatedAt)
-            .all(&self.db)
-            .await?)
+        crate::rows::all(
+            media::Entity::find()
+                .filter(media::Column::WorkspaceId.eq(workspace_id))
+                .order_by_desc(media::Column::CreatedAt)
+                .all(&self.db)
+                .await?,
+        )
     }
 
     pub async fn media(&self, workspace_id: &str, id: &str) -> Result<Option<Media>, StoreError> {
-        Ok(media::Entity::find_by_id(id.to_owned())
-            .filter(media::Column::WorkspaceId.eq(workspace_id))
-            .one(&self.db)
-            .await?)
+        crate::rows::one(
+            media::Entity::find_by_id(id.to_owned())
+                .filter(media::Column::WorkspaceId.eq(workspace_id))
+                .one(&self.db)
+                .await?,
+        )
     }
 
     pub async fn delete_media(&self, id: &str) -> Result<(), StoreError> {

@@ -18,9 +18,7 @@ use sea_orm::{
 use crate::entity::{post, post_target, publish_event};
 use crate::{Store, StoreError, new_id};
 
-pub use post::Model as Post;
-pub use post_target::Model as Target;
-pub use publish_event::Model as Event;
+pub use crate::model::{Event, Post, Target};
 
 /// A post to schedule, with one target per account.
 #[derive(Debug, Clone)]
@@ -49,8 +47,8 @@ pub struct PostWithTargets {
 }
 
 /// One target on the calendar, with what it shows of its post.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct CalendarRow {
+#[derive(Debug, Clone)]
+pub struct CalendarEntry {
     pub target_id: String,
     pub post_id: String,
     pub account_id: String,
@@ -58,8 +56,40 @@ pub struct CalendarRow {
     pub post_caption: String,
     pub scheduled_at: DateTime<Utc>,
     pub time_zone: String,
-    pub state: String,
+    pub state: TargetState,
     pub media_id: String,
+}
+
+/// [`CalendarEntry`] as the query reads it.
+#[derive(Debug, FromQueryResult)]
+struct CalendarRecord {
+    target_id: String,
+    post_id: String,
+    account_id: String,
+    target_caption: Option<String>,
+    post_caption: String,
+    scheduled_at: DateTime<Utc>,
+    time_zone: String,
+    state: String,
+    media_id: String,
+}
+
+impl TryFrom<CalendarRecord> for CalendarEntry {
+    type Error = StoreError;
+
+    fn try_from(r: CalendarRecord) -> Result<CalendarEntry, StoreError> {
+        Ok(CalendarEntry {
+            target_id: r.target_id,
+            post_id: r.post_id,
+            account_id: r.account_id,
+            target_caption: r.target_caption,
+            post_caption: r.post_caption,
+            scheduled_at: r.scheduled_at,
+            time_zone: r.time_zone,
+            state: crate::model::state_of(&r.state)?,
+            media_id: r.media_id,
+        })
+    }
 }
 
 /// A line of a target's history, to append.
@@ -112,7 +142,7 @@ fn target_row(post: &Post, t: NewTarget, now: DateTime<Utc>) -> Target {
         ai_generated: s.ai_generated,
         cover_frame_ms: i32::try_from(s.cover_frame_ms).unwrap_or(i32::MAX),
         inbox_draft: s.inbox_draft,
-        state: TargetState::Scheduled.as_str().to_owned(),
+        state: TargetState::Scheduled,
         scheduled_at: post.scheduled_at,
         attempts: 0,
         next_attempt_at: Some(post.scheduled_at),
@@ -182,10 +212,12 @@ impl Store {
 
     /// The post alone (without its targets) if it belongs to the workspace.
     pub async fn post_row(&self, workspace_id: &str, id: &str) -> Result<Option<Post>, StoreError> {
-        Ok(post::Entity::find_by_id(id.to_owned())
-            .filter(post::Column::WorkspaceId.eq(workspace_id))
-            .one(&self.db)
-            .await?)
+        crate::rows::one(
+            post::Entity::find_by_id(id.to_owned())
+                .filter(post::Column::WorkspaceId.eq(workspace_id))
+                .one(&self.db)
+                .await?,
+        )
     }
 
     /// The post if it belongs to the workspace, with its targets.
@@ -202,17 +234,21 @@ impl Store {
     }
 
     pub async fn target(&self, id: &str) -> Result<Option<Target>, StoreError> {
-        Ok(post_target::Entity::find_by_id(id.to_owned())
-            .one(&self.db)
-            .await?)
+        crate::rows::one(
+            post_target::Entity::find_by_id(id.to_owned())
+                .one(&self.db)
+                .await?,
+        )
     }
 
     pub async fn targets_of(&self, post_id: &str) -> Result<Vec<Target>, StoreError> {
-        Ok(post_target::Entity::find()
-            .filter(post_target::Column::PostId.eq(post_id))
-            .order_by_asc(post_target::Column::Id)
-            .all(&self.db)
-            .await?)
+        crate::rows::all(
+            post_target::Entity::find()
+                .filter(post_target::Column::PostId.eq(post_id))
+                .order_by_asc(post_target::Column::Id)
+                .all(&self.db)
+                .await?,
+        )
     }
 
     /// Times of the accounts' targets that use a posting slot, in `[from, to)`, except those of
@@ -308,7 +344,7 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         account_ids: &[String],
-    ) -> Result<Vec<CalendarRow>, StoreError> {
+    ) -> Result<Vec<CalendarEntry>, StoreError> {
         let mut query = post_target::Entity::find()
             .select_only()
             .column_as(post_target::Column::Id, "target_id")
@@ -327,25 +363,29 @@ impl Store {
         if !account_ids.is_empty() {
             query = query.filter(post_target::Column::AccountId.is_in(account_ids.iter().cloned()));
         }
-        Ok(query
-            .order_by_asc(post_target::Column::ScheduledAt)
-            .order_by_asc(post_target::Column::Id)
-            .into_model::<CalendarRow>()
-            .all(&self.db)
-            .await?)
+        crate::rows::all(
+            query
+                .order_by_asc(post_target::Column::ScheduledAt)
+                .order_by_asc(post_target::Column::Id)
+                .into_model::<CalendarRecord>()
+                .all(&self.db)
+                .await?,
+        )
     }
 
     /// Every event of the post's targets, oldest first.
     pub async fn history(&self, post_id: &str) -> Result<Vec<Event>, StoreError> {
-        Ok(publish_event::Entity::find()
-            .join(
-                JoinType::InnerJoin,
-                publish_event::Relation::PostTarget.def(),
-            )
-            .filter(post_target::Column::PostId.eq(post_id))
-            .order_by_asc(publish_event::Column::Id)
-            .all(&self.db)
-            .await?)
+        crate::rows::all(
+            publish_event::Entity::find()
+                .join(
+                    JoinType::InnerJoin,
+                    publish_event::Relation::PostTarget.def(),
+                )
+                .filter(post_target::Column::PostId.eq(post_id))
+                .order_by_asc(publish_event::Column::Id)
+                .all(&self.db)
+                .await?,
+        )
     }
 
     /// Whether a post that still needs the video uses it.

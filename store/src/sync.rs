@@ -11,16 +11,15 @@ use sea_orm::{
     ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
 };
 
-use crate::accounts::{Account, STATUS_ACTIVE};
+use multitok_shared::AccountStatus;
+
+use crate::accounts::Account;
 use crate::entity::{
     account_snapshot, post, post_target, sync_run, tiktok_account, video, video_snapshot, workspace,
 };
 use crate::{Store, StoreError, new_id};
 
-pub use account_snapshot::Model as AccountSnapshot;
-pub use sync_run::Model as SyncRun;
-pub use video::Model as Video;
-pub use video_snapshot::Model as VideoSnapshot;
+pub use crate::model::{AccountCounts, AccountSnapshot, SyncRun, Video, VideoSnapshot, VideoStats};
 
 /// A published target without a video id: (id, own caption, post caption, init sent at).
 type OpenTarget = (String, Option<String>, String, Option<DateTime<Utc>>);
@@ -35,30 +34,6 @@ pub struct SyncClaim {
     pub run_at: DateTime<Utc>,
     /// The account's `next_sync_at` while the run lasts (the retry time should it die).
     pub hold_until: DateTime<Utc>,
-}
-
-/// Profile counts read by a sync.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AccountCounts {
-    pub followers: i64,
-    pub following: i64,
-    pub likes: i64,
-    pub videos: i64,
-}
-
-/// A video and its counts, as read by a sync.
-#[derive(Debug, Clone, Default)]
-pub struct VideoStats {
-    pub video_id: String,
-    pub title: String,
-    pub posted_at: DateTime<Utc>,
-    pub duration_sec: i32,
-    pub share_url: String,
-    pub views: i64,
-    pub likes: i64,
-    pub comments: i64,
-    pub shares: i64,
-    pub next_refresh_at: Option<DateTime<Utc>>,
 }
 
 impl Store {
@@ -78,7 +53,7 @@ impl Store {
         let hold_until = DateTime::from_timestamp(hold_until.timestamp(), 0).unwrap_or(hold_until);
         for _ in 0..8 {
             let Some(account) = tiktok_account::Entity::find()
-                .filter(C::Status.eq(STATUS_ACTIVE))
+                .filter(C::Status.eq(AccountStatus::Active.as_str()))
                 .filter(C::NextSyncAt.lte(now))
                 .order_by_asc(C::NextSyncAt)
                 .one(&self.db)
@@ -118,7 +93,7 @@ impl Store {
                 .unwrap_or_else(|| "UTC".into());
             txn.commit().await?;
             return Ok(Some(SyncClaim {
-                account,
+                account: crate::rows::value(account)?,
                 time_zone,
                 run_id: run.last_insert_id,
                 run_at,
@@ -167,7 +142,7 @@ impl Store {
         let at: Option<Option<DateTime<Utc>>> = tiktok_account::Entity::find()
             .select_only()
             .column_as(tiktok_account::Column::NextSyncAt.min(), "at")
-            .filter(tiktok_account::Column::Status.eq(STATUS_ACTIVE))
+            .filter(tiktok_account::Column::Status.eq(AccountStatus::Active.as_str()))
             .into_tuple()
             .one(&self.db)
             .await?;
@@ -329,11 +304,13 @@ impl Store {
 
     /// The account's sync runs, newest first.
     pub async fn sync_runs_of(&self, account_id: &str) -> Result<Vec<SyncRun>, StoreError> {
-        Ok(sync_run::Entity::find()
-            .filter(sync_run::Column::AccountId.eq(account_id))
-            .order_by_desc(sync_run::Column::Id)
-            .all(&self.db)
-            .await?)
+        crate::rows::all(
+            sync_run::Entity::find()
+                .filter(sync_run::Column::AccountId.eq(account_id))
+                .order_by_desc(sync_run::Column::Id)
+                .all(&self.db)
+                .await?,
+        )
     }
 
     /// The account's latest snapshots and how many video snapshots it has.
@@ -368,7 +345,7 @@ impl Store {
             .column(video::Column::VideoId)
             .join(JoinType::InnerJoin, video::Relation::Account.def())
             .filter(video::Column::NextRefreshAt.lte(now))
-            .filter(tiktok_account::Column::Status.eq(STATUS_ACTIVE))
+            .filter(tiktok_account::Column::Status.eq(AccountStatus::Active.as_str()))
             .order_by_asc(video::Column::NextRefreshAt)
             .limit(limit)
             .into_tuple()

@@ -9,18 +9,9 @@ use sea_orm::{
 };
 
 use crate::entity::{membership, user, workspace};
+pub use crate::model::User;
 use crate::workspaces::{NewWorkspace, Workspace};
 use crate::{Store, StoreError, new_id};
-
-/// A registered person.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub id: String,
-    pub email: String,
-    pub display_name: String,
-    pub password_hash: String,
-    pub created_at: DateTime<Utc>,
-}
 
 /// What registration stores.
 #[derive(Debug, Clone)]
@@ -28,18 +19,6 @@ pub struct NewUser {
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
-}
-
-impl From<user::Model> for User {
-    fn from(m: user::Model) -> User {
-        User {
-            id: m.id,
-            email: m.email,
-            display_name: m.display_name,
-            password_hash: m.password_hash,
-            created_at: m.created_at,
-        }
-    }
 }
 
 /// One row of the profile query: the user, and one of their memberships if any.
@@ -140,25 +119,9 @@ impl Store {
             created_at: Set(now),
         };
         let user = user::Entity::insert(user).exec_with_returning(&txn).await?;
-        let ws = workspace::ActiveModel {
-            id: Set(new_id()),
-            name: Set(first.name),
-            time_zone: Set(first.time_zone),
-            created_at: Set(now),
-        };
-        let ws = workspace::Entity::insert(ws)
-            .exec_with_returning(&txn)
-            .await?;
-        membership::Entity::insert(membership::ActiveModel {
-            workspace_id: Set(ws.id.clone()),
-            user_id: Set(user.id.clone()),
-            role: Set(Role::Owner.as_str().to_owned()),
-            created_at: Set(now),
-        })
-        .exec_without_returning(&txn)
-        .await?;
+        let ws = crate::workspaces::insert_owned(&txn, &user.id, first, now).await?;
         txn.commit().await?;
-        Ok((user.into(), ws.into()))
+        Ok((user.into(), ws))
     }
 
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {

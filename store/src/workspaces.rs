@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use crate::entity::{membership, user, workspace};
-use crate::users::User;
+use crate::model::User;
 use crate::{Store, StoreError, new_id};
 
 /// A workspace's settings.
@@ -66,18 +66,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Workspace, StoreError> {
         let txn = self.begin_write().await?;
-        let ws = workspace::ActiveModel {
-            id: Set(new_id()),
-            name: Set(new.name),
-            time_zone: Set(new.time_zone),
-            created_at: Set(now),
-        };
-        let ws = workspace::Entity::insert(ws)
-            .exec_with_returning(&txn)
-            .await?;
-        insert_membership(&txn, &ws.id, owner_id, Role::Owner, now).await?;
+        let ws = insert_owned(&txn, owner_id, new, now).await?;
         txn.commit().await?;
-        Ok(ws.into())
+        Ok(ws)
     }
 
     /// Every workspace `user_id` belongs to, with their role, oldest first.
@@ -260,4 +251,24 @@ async fn ensure_another_owner(
     } else {
         Err(StoreError::Precondition("last owner"))
     }
+}
+
+/// Writes a workspace owned by `owner_id`: its row and the owner's membership, in `txn`.
+pub(crate) async fn insert_owned(
+    txn: &DatabaseTransaction,
+    owner_id: &str,
+    new: NewWorkspace,
+    now: DateTime<Utc>,
+) -> Result<Workspace, StoreError> {
+    let ws = workspace::ActiveModel {
+        id: Set(new_id()),
+        name: Set(new.name),
+        time_zone: Set(new.time_zone),
+        created_at: Set(now),
+    };
+    let ws = workspace::Entity::insert(ws)
+        .exec_with_returning(txn)
+        .await?;
+    insert_membership(txn, &ws.id, owner_id, Role::Owner, now).await?;
+    Ok(ws.into())
 }

@@ -149,7 +149,7 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
     for ((mut t, ready), start) in ready.into_iter().zip(started) {
         match (start, ready) {
             (InitStart::Send, Some(ready)) => {
-                t.state = TargetState::Claimed.as_str().to_owned();
+                t.state = TargetState::Claimed;
                 t.init_sent_at = Some(now);
                 sending.push((t, ready));
             }

@@ -8,9 +8,10 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_core::CoreError;
+use multitok_shared::AccountStatus;
 use multitok_shared::schedule::Quota;
 use multitok_shared::{ChunkBounds, ChunkPlan, TargetState, Violations, chunk_plan::MIB, retry};
-use multitok_store::accounts::{Account, STATUS_ACTIVE};
+use multitok_store::accounts::Account;
 use multitok_store::claims::Step;
 use multitok_store::inits::{InitRequest, InitStart};
 use multitok_store::media::Media;
@@ -169,7 +170,7 @@ impl Ctx {
 
     /// A usable access token, refreshed first when it expires soon.
     pub async fn token(&self, account: &Account) -> Result<AccessToken, Halt> {
-        if account.status != STATUS_ACTIVE {
+        if account.status != AccountStatus::Active {
             return Err(Halt::Fail(format!(
                 "The account must be connected again: {}",
                 account.status_reason
@@ -455,7 +456,10 @@ impl Ctx {
             ErrorClass::Reauthorize if !*refreshed => {
                 *refreshed = true;
                 let account = self.account_of(t).await?;
-                let sealed = account.access_token_enc.clone().unwrap_or_default();
+                let sealed = account
+                    .access_token_enc
+                    .clone()
+                    .unwrap_or_else(|| "".into());
                 match self.core.refreshed_token(&account, &sealed).await {
                     Ok(_) => Ok(Next::Continue),
                     Err(CoreError::FailedPrecondition(why)) => {

@@ -49,9 +49,7 @@ pub async fn drive(ctx: &Ctx, mut t: Target) -> anyhow::Result<()> {
     let heartbeat = heartbeat(ctx, vec![t.id.clone()]);
     let mut refreshed = false;
     let result = loop {
-        let Some(state) = TargetState::parse(&t.state) else {
-            break Ok(());
-        };
+        let state = t.state;
         if ctx.stopping() {
             break give_back(ctx, &t, state).await;
         }

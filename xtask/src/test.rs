@@ -144,6 +144,8 @@ fn postgres_tests() -> Command {
             "-p",
             "multitok-server",
             "--test",
+            "claims",
+            "--test",
             "migrations",
             "--test",
             "rollups",

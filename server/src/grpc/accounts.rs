@@ -2,7 +2,8 @@
 
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::account_service_server::AccountService;
-use multitok_store::accounts::{Account, STATUS_ACTIVE, STATUS_REAUTH, STATUS_REVOKED};
+use multitok_shared::AccountStatus;
+use multitok_store::accounts::Account;
 use multitok_tiktok::CreatorInfo;
 use tonic::{Request, Response, Status};
 
@@ -21,11 +22,10 @@ impl Accounts {
 }
 
 fn account((a, posts_today): (Account, u32), cap: u32) -> pb::Account {
-    let status = match a.status.as_str() {
-        STATUS_ACTIVE => pb::AccountStatus::Active,
-        STATUS_REAUTH => pb::AccountStatus::ReauthRequired,
-        STATUS_REVOKED => pb::AccountStatus::Revoked,
-        _ => pb::AccountStatus::Unspecified,
+    let status = match a.status {
+        AccountStatus::Active => pb::AccountStatus::Active,
+        AccountStatus::ReauthRequired => pb::AccountStatus::ReauthRequired,
+        AccountStatus::Revoked => pb::AccountStatus::Revoked,
     };
     pb::Account {
         id: a.id,
@@ -35,12 +35,7 @@ fn account((a, posts_today): (Account, u32), cap: u32) -> pb::Account {
         username: a.username,
         avatar_url: a.avatar_url,
         status: status.into(),
-        scopes: a
-            .scopes
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        scopes: a.scopes,
         access_token_expires_at: a.access_expires_at.map(convert::timestamp),
         refresh_token_expires_at: a.refresh_expires_at.map(convert::timestamp),
         posts_today,

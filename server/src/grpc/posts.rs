@@ -5,24 +5,23 @@ use chrono::{DateTime, Utc};
 use multitok_proto::v1 as pb;
 use multitok_shared::post_rules::TargetSettings;
 use multitok_shared::{TargetState, Violations, validate};
-use multitok_store::posts::{CalendarRow, Event, PostWithTargets, Target};
+use multitok_store::posts::{CalendarEntry, Event, PostWithTargets, Target};
 
 use super::convert;
 use crate::service::posts::{Draft, TargetDraft};
 use crate::service::scheduling::When;
 
-pub fn state(stored: &str) -> pb::TargetState {
-    match TargetState::parse(stored) {
-        Some(TargetState::Scheduled) => pb::TargetState::Scheduled,
-        Some(TargetState::Claimed) => pb::TargetState::Claimed,
-        Some(TargetState::Initialized) => pb::TargetState::Initialized,
-        Some(TargetState::Uploading) => pb::TargetState::Uploading,
-        Some(TargetState::Processing) => pb::TargetState::Processing,
-        Some(TargetState::Published) => pb::TargetState::Published,
-        Some(TargetState::Failed) => pb::TargetState::Failed,
-        Some(TargetState::NeedsAttention) => pb::TargetState::NeedsAttention,
-        Some(TargetState::Cancelled) => pb::TargetState::Cancelled,
-        None => pb::TargetState::Unspecified,
+pub fn state(state: TargetState) -> pb::TargetState {
+    match state {
+        TargetState::Scheduled => pb::TargetState::Scheduled,
+        TargetState::Claimed => pb::TargetState::Claimed,
+        TargetState::Initialized => pb::TargetState::Initialized,
+        TargetState::Uploading => pb::TargetState::Uploading,
+        TargetState::Processing => pb::TargetState::Processing,
+        TargetState::Published => pb::TargetState::Published,
+        TargetState::Failed => pb::TargetState::Failed,
+        TargetState::NeedsAttention => pb::TargetState::NeedsAttention,
+        TargetState::Cancelled => pb::TargetState::Cancelled,
     }
 }
 
@@ -57,7 +56,7 @@ fn settings(s: pb::TargetSettings) -> TargetSettings {
 pub fn target(t: Target) -> pb::PostTarget {
     pb::PostTarget {
         settings: Some(settings_to_pb(t.settings())),
-        state: state(&t.state).into(),
+        state: state(t.state).into(),
         id: t.id,
         account_id: t.account_id,
         caption: t.caption,
@@ -89,16 +88,19 @@ pub fn event(e: Event) -> pb::PublishEvent {
     pb::PublishEvent {
         target_id: e.target_id,
         at: Some(convert::timestamp(e.at)),
-        from_state: state(&e.from_state).into(),
-        to_state: state(&e.to_state).into(),
+        from_state: e
+            .from_state
+            .map_or(pb::TargetState::Unspecified, state)
+            .into(),
+        to_state: state(e.to_state).into(),
         detail: e.detail,
         tiktok_code: e.tiktok_code,
     }
 }
 
-pub fn calendar_entry(r: CalendarRow) -> pb::CalendarEntry {
+pub fn calendar_entry(r: CalendarEntry) -> pb::CalendarEntry {
     pb::CalendarEntry {
-        state: state(&r.state).into(),
+        state: state(r.state).into(),
         post_id: r.post_id,
         target_id: r.target_id,
         account_id: r.account_id,

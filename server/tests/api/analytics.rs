@@ -273,16 +273,15 @@ async fn best_times_in_the_workspace_zone() {
             .unwrap()
             .into_inner()
     };
-    use sea_orm::ConnectionTrait;
     let profiled = workspace_grid().await;
     assert_eq!(
         profiled.cells, grid.cells,
         "account A posted nothing in January"
     );
-    let db = sea_orm::Database::connect(&s.w.app.database_url)
+    let db = multitok_store::Store::connect(&s.w.app.database_url, 1)
         .await
         .unwrap();
-    db.execute_unprepared("DELETE FROM posting_profiles")
+    db.execute_sql("DELETE FROM posting_profiles")
         .await
         .unwrap();
     s.store
@@ -669,7 +668,6 @@ async fn bad_ranges_and_unknown_metrics_are_invalid() {
 /// account's analytics version changes.
 #[tokio::test]
 async fn replicas_share_the_redis_cache() {
-    use sea_orm::ConnectionTrait;
     let redis =
         std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/".into());
     let namespace = format!("multitok-test-{}", uuid::Uuid::new_v4().simple());
@@ -706,10 +704,10 @@ async fn replicas_share_the_redis_cache() {
         }
     };
     assert_eq!(metrics(&s.w.app).await.followers, 200);
-    let db = sea_orm::Database::connect(&s.w.app.database_url)
+    let db = multitok_store::Store::connect(&s.w.app.database_url, 1)
         .await
         .unwrap();
-    db.execute_unprepared("UPDATE account_days SET follower_count = 999")
+    db.execute_sql("UPDATE account_days SET follower_count = 999")
         .await
         .unwrap();
     assert_eq!(

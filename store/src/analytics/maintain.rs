@@ -15,7 +15,7 @@ use super::{BASELINE_POSTS, SCORED_DAYS, curve, day_of, upsert_video_days};
 use crate::entity::{
     account_day, account_snapshot, post_target, tiktok_account, video, video_day, video_snapshot,
 };
-use crate::sync::AccountCounts;
+use crate::model::AccountCounts;
 use crate::{Store, StoreError};
 
 /// Rows deleted per statement when pruning.

@@ -11,11 +11,11 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 use crate::StoreError;
 use crate::entity::{posting_profile, video, video_day};
-use crate::sync::VideoStats;
+use crate::model::VideoStats;
 use multitok_shared::analytics::posting;
 
 pub(crate) use maintain::{bump_version_of_target, bump_versions};
-pub use read::{AccountDay, FailureRow, SlotRow, UpcomingRow, VideoRow};
+pub use read::{AccountDay, Failure, SlotRow, Upcoming, Video};
 
 /// Earlier posts each viral score compares against.
 pub const BASELINE_POSTS: u64 = 20;

@@ -12,7 +12,7 @@ use crate::entity::{account_day, post, post_target, posting_profile, video};
 use crate::params::Params;
 use crate::{Store, StoreError};
 
-pub use crate::entity::video::Model as VideoRow;
+pub use crate::model::Video;
 
 /// An account's counts at the end of a UTC day.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
@@ -37,7 +37,7 @@ pub struct SlotRow {
 
 /// A target waiting to publish.
 #[derive(Debug, Clone, FromQueryResult)]
-pub struct UpcomingRow {
+pub struct Upcoming {
     pub post_id: String,
     pub target_id: String,
     pub account_id: String,
@@ -47,14 +47,40 @@ pub struct UpcomingRow {
 }
 
 /// A target that failed or needs attention.
-#[derive(Debug, Clone, FromQueryResult)]
-pub struct FailureRow {
+#[derive(Debug, Clone)]
+pub struct Failure {
     pub post_id: String,
     pub target_id: String,
     pub account_id: String,
-    pub state: String,
+    pub state: TargetState,
     pub failure_reason: String,
     pub updated_at: DateTime<Utc>,
+}
+
+/// [`Failure`] as the query reads it.
+#[derive(Debug, FromQueryResult)]
+struct FailureRecord {
+    post_id: String,
+    target_id: String,
+    account_id: String,
+    state: String,
+    failure_reason: String,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<FailureRecord> for Failure {
+    type Error = StoreError;
+
+    fn try_from(r: FailureRecord) -> Result<Failure, StoreError> {
+        Ok(Failure {
+            post_id: r.post_id,
+            target_id: r.target_id,
+            account_id: r.account_id,
+            state: crate::model::state_of(&r.state)?,
+            failure_reason: r.failure_reason,
+            updated_at: r.updated_at,
+        })
+    }
 }
 
 impl Store {
@@ -99,7 +125,7 @@ impl Store {
         to: DateTime<Utc>,
         after: Option<(DateTime<Utc>, &str)>,
         limit: Option<u64>,
-    ) -> Result<Vec<VideoRow>, StoreError> {
+    ) -> Result<Vec<Video>, StoreError> {
         use video::Column as C;
         let mut q = video::Entity::find()
             .filter(C::AccountId.is_in(accounts.iter().cloned()))
@@ -112,11 +138,13 @@ impl Store {
                     .add(Condition::all().add(C::PostedAt.eq(at)).add(C::Id.gt(id))),
             );
         }
-        Ok(q.order_by_desc(C::PostedAt)
-            .order_by_asc(C::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?)
+        crate::rows::all(
+            q.order_by_desc(C::PostedAt)
+                .order_by_asc(C::Id)
+                .limit(limit)
+                .all(&self.db)
+                .await?,
+        )
     }
 
     /// Per account and local weekday × hour of posting, the videos posted in `[from, to)` and
@@ -182,7 +210,7 @@ impl Store {
         since: DateTime<Utc>,
         by_score: bool,
         limit: u64,
-    ) -> Result<Vec<VideoRow>, StoreError> {
+    ) -> Result<Vec<Video>, StoreError> {
         use video::Column as C;
         let q = video::Entity::find()
             .filter(C::AccountId.is_in(accounts.iter().cloned()))
@@ -193,7 +221,7 @@ impl Store {
         } else {
             q.order_by_desc(C::ViewCount)
         };
-        Ok(q.order_by_asc(C::Id).limit(limit).all(&self.db).await?)
+        crate::rows::all(q.order_by_asc(C::Id).limit(limit).all(&self.db).await?)
     }
 
     /// The video with TikTok's id `video_id` among the accounts'.
@@ -201,12 +229,14 @@ impl Store {
         &self,
         accounts: &[String],
         video_id: &str,
-    ) -> Result<Vec<VideoRow>, StoreError> {
-        Ok(video::Entity::find()
-            .filter(video::Column::AccountId.is_in(accounts.iter().cloned()))
-            .filter(video::Column::VideoId.eq(video_id))
-            .all(&self.db)
-            .await?)
+    ) -> Result<Vec<Video>, StoreError> {
+        crate::rows::all(
+            video::Entity::find()
+                .filter(video::Column::AccountId.is_in(accounts.iter().cloned()))
+                .filter(video::Column::VideoId.eq(video_id))
+                .all(&self.db)
+                .await?,
+        )
     }
 
     /// The videos of the post's published targets in the workspace.
@@ -214,7 +244,7 @@ impl Store {
         &self,
         workspace_id: &str,
         post_id: &str,
-    ) -> Result<Vec<VideoRow>, StoreError> {
+    ) -> Result<Vec<Video>, StoreError> {
         let targets: Vec<(String, Option<String>)> = post_target::Entity::find()
             .select_only()
             .columns([post_target::Column::AccountId, post_target::Column::VideoId])
@@ -235,7 +265,7 @@ impl Store {
                     .add(video::Column::VideoId.eq(video_id)),
             );
         }
-        Ok(video::Entity::find().filter(any).all(&self.db).await?)
+        crate::rows::all(video::Entity::find().filter(any).all(&self.db).await?)
     }
 
     /// The account's `limit` videos posted before `before`, newest first: a baseline.
@@ -244,14 +274,16 @@ impl Store {
         account_id: &str,
         before: DateTime<Utc>,
         limit: u64,
-    ) -> Result<Vec<VideoRow>, StoreError> {
-        Ok(video::Entity::find()
-            .filter(video::Column::AccountId.eq(account_id))
-            .filter(video::Column::PostedAt.lt(before))
-            .order_by_desc(video::Column::PostedAt)
-            .limit(limit)
-            .all(&self.db)
-            .await?)
+    ) -> Result<Vec<Video>, StoreError> {
+        crate::rows::all(
+            video::Entity::find()
+                .filter(video::Column::AccountId.eq(account_id))
+                .filter(video::Column::PostedAt.lt(before))
+                .order_by_desc(video::Column::PostedAt)
+                .limit(limit)
+                .all(&self.db)
+                .await?,
+        )
     }
 
     /// The workspace's next targets waiting to publish.
@@ -260,7 +292,7 @@ impl Store {
         workspace_id: &str,
         now: DateTime<Utc>,
         limit: u64,
-    ) -> Result<Vec<UpcomingRow>, StoreError> {
+    ) -> Result<Vec<Upcoming>, StoreError> {
         use post_target::Column as C;
         Ok(post_target::Entity::find()
             .select_only()
@@ -276,7 +308,7 @@ impl Store {
             .filter(C::ScheduledAt.gte(now))
             .order_by_asc(C::ScheduledAt)
             .limit(limit)
-            .into_model::<UpcomingRow>()
+            .into_model::<Upcoming>()
             .all(&self.db)
             .await?)
     }
@@ -288,24 +320,26 @@ impl Store {
         workspace_id: &str,
         since: DateTime<Utc>,
         limit: u64,
-    ) -> Result<Vec<FailureRow>, StoreError> {
+    ) -> Result<Vec<Failure>, StoreError> {
         use post_target::Column as C;
-        Ok(post_target::Entity::find()
-            .select_only()
-            .column(C::PostId)
-            .column_as(C::Id, "target_id")
-            .columns([C::AccountId, C::State, C::FailureReason, C::UpdatedAt])
-            .filter(C::WorkspaceId.eq(workspace_id))
-            .filter(C::State.is_in([
-                TargetState::Failed.as_str(),
-                TargetState::NeedsAttention.as_str(),
-            ]))
-            .filter(C::UpdatedAt.gte(since))
-            .order_by_desc(C::UpdatedAt)
-            .limit(limit)
-            .into_model::<FailureRow>()
-            .all(&self.db)
-            .await?)
+        crate::rows::all(
+            post_target::Entity::find()
+                .select_only()
+                .column(C::PostId)
+                .column_as(C::Id, "target_id")
+                .columns([C::AccountId, C::State, C::FailureReason, C::UpdatedAt])
+                .filter(C::WorkspaceId.eq(workspace_id))
+                .filter(C::State.is_in([
+                    TargetState::Failed.as_str(),
+                    TargetState::NeedsAttention.as_str(),
+                ]))
+                .filter(C::UpdatedAt.gte(since))
+                .order_by_desc(C::UpdatedAt)
+                .limit(limit)
+                .into_model::<FailureRecord>()
+                .all(&self.db)
+                .await?,
+        )
     }
 }
 

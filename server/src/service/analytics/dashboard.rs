@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use chrono::TimeDelta;
 use multitok_proto::v1 as pb;
+use multitok_shared::AccountStatus;
 use multitok_shared::Violations;
 use multitok_shared::analytics::engagement_rate;
-use multitok_store::accounts::STATUS_ACTIVE;
-use multitok_store::analytics::VideoRow;
+use multitok_store::analytics::Video;
 
 use super::cache::Kind;
 use super::metrics::PeriodData;
@@ -22,7 +22,7 @@ const LISTED: u64 = 10;
 /// Rising posts are the best-scored posts of this many days.
 const RISING_DAYS: i64 = 7;
 
-fn summary(scope: &Scope, v: &VideoRow) -> pb::PostSummary {
+fn summary(scope: &Scope, v: &Video) -> pb::PostSummary {
     pb::PostSummary {
         account_id: v.account_id.clone(),
         account_name: scope.name_of(&v.account_id),
@@ -142,18 +142,18 @@ impl DashboardReads for Access<View> {
                             at: timestamp(f.updated_at),
                             post_id: f.post_id,
                             target_id: f.target_id,
-                            state: f.state,
+                            state: f.state.as_str().to_owned(),
                             reason: f.failure_reason,
                         })
                         .collect(),
                     attention: scope
                         .accounts
                         .iter()
-                        .filter(|a| a.status != STATUS_ACTIVE)
+                        .filter(|a| a.status != AccountStatus::Active)
                         .map(|a| pb::AccountAttention {
                             account_id: a.id.clone(),
                             display_name: a.display_name.clone(),
-                            status: a.status.clone(),
+                            status: a.status.as_str().to_owned(),
                         })
                         .collect(),
                     period_days: period as i32,

@@ -9,7 +9,7 @@ use multitok_shared::analytics::posting;
 use multitok_shared::analytics::{
     SlotTotal, best_times_from_totals, engagement_rate, forecast, viral_score,
 };
-use multitok_store::analytics::{BASELINE_POSTS, VideoRow, curve};
+use multitok_store::analytics::{BASELINE_POSTS, Video, curve};
 
 use super::cache::Kind;
 use super::input::DayRange;
@@ -145,7 +145,7 @@ pub(super) async fn best_times_in(
 }
 
 /// One video's analytics from its day rows and those of the account's earlier posts.
-async fn video_analytics(s: &Services, v: VideoRow) -> Result<pb::VideoAnalytics, CoreError> {
+async fn video_analytics(s: &Services, v: Video) -> Result<pb::VideoAnalytics, CoreError> {
     let now = s.now();
     let history = s
         .store
@@ -155,7 +155,7 @@ async fn video_analytics(s: &Services, v: VideoRow) -> Result<pb::VideoAnalytics
         .store
         .day_views(history.iter().map(|h| h.id.clone()).chain([v.id.clone()]))
         .await?;
-    let curve_of = |row: &VideoRow| {
+    let curve_of = |row: &Video| {
         curve(
             row.posted_at,
             days.get(&row.id).map_or(&[][..], Vec::as_slice),

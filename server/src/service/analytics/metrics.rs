@@ -6,7 +6,7 @@ use multitok_proto::v1 as pb;
 use multitok_shared::analytics::stats::median;
 use multitok_shared::analytics::{engagement_rate, growth, posts_per_week};
 use multitok_store::accounts::Account;
-use multitok_store::analytics::{AccountDay, VideoRow};
+use multitok_store::analytics::{AccountDay, Video};
 
 use super::cache::Kind;
 use super::{Scope, input, scope};
@@ -21,7 +21,7 @@ const LOOK_BACK_DAYS: i64 = 31;
 pub(super) struct PeriodData {
     pub start_day: NaiveDate,
     pub days: Vec<AccountDay>,
-    pub videos: Vec<VideoRow>,
+    pub videos: Vec<Video>,
     pub period_days: i64,
 }
 
@@ -70,7 +70,7 @@ impl PeriodData {
             .iter()
             .filter(|d| d.account_id == account.id)
             .collect();
-        let videos: Vec<&VideoRow> = self
+        let videos: Vec<&Video> = self
             .videos
             .iter()
             .filter(|v| v.account_id == account.id)
@@ -88,7 +88,7 @@ impl PeriodData {
             _ => 0,
         };
         let views: Vec<f64> = videos.iter().map(|v| v.view_count as f64).collect();
-        let sum = |f: fn(&VideoRow) -> i64| videos.iter().map(|v| f(v)).sum::<i64>();
+        let sum = |f: fn(&Video) -> i64| videos.iter().map(|v| f(v)).sum::<i64>();
         pb::AccountMetrics {
             account_id: account.id.clone(),
             display_name: account.display_name.clone(),
