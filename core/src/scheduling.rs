@@ -191,7 +191,12 @@ impl Access<EditContent> {
             time_zone: zone.clone(),
             targets: new_targets(&draft),
         };
-        let mut stored = services.store.insert_posts(vec![new], now).await?;
+        let work = services.store.begin_work().await?;
+        let mut stored = services
+            .store
+            .insert_posts_in(&work, vec![new], now)
+            .await?;
+        work.commit().await?;
         services.post_changed();
         stored
             .pop()
@@ -260,10 +265,12 @@ impl Access<EditContent> {
         services
             .check_quotas(&plans, Some(&post.post.id), accept_quota_warning)
             .await?;
+        let work = services.store.begin_work().await?;
         let moved = services
             .store
-            .move_waiting(&post.post.id, at, zone, detail, services.now())
+            .move_waiting_in(&work, &post.post.id, at, zone, detail, services.now())
             .await?;
+        work.commit().await?;
         if moved == 0 {
             return Err(CoreError::FailedPrecondition(
                 "publishing of this post has already started or ended; nothing is waiting to move",
@@ -286,10 +293,12 @@ impl Access<EditContent> {
         {
             return Err(CoreError::NotFound("target"));
         }
+        let work = services.store.begin_work().await?;
         let cancelled = services
             .store
-            .cancel_waiting(&post.post.id, target_id, services.now())
+            .cancel_waiting_in(&work, &post.post.id, target_id, services.now())
             .await?;
+        work.commit().await?;
         if cancelled == 0 {
             return Err(CoreError::FailedPrecondition(
                 "publishing has already started or ended; nothing is waiting to cancel",
@@ -394,7 +403,9 @@ impl Access<EditContent> {
                 }],
             })
             .collect();
-        let stored = services.store.insert_posts(posts, now).await?;
+        let work = services.store.begin_work().await?;
+        let stored = services.store.insert_posts_in(&work, posts, now).await?;
+        work.commit().await?;
         services.post_changed();
         Ok(stored)
     }

@@ -122,14 +122,15 @@ impl Store {
         &self,
         state_hash: &str,
     ) -> Result<Option<OAuthState>, StoreError> {
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         let found = oauth_state::Entity::find_by_id(state_hash.to_owned())
-            .one(&txn)
+            .one(txn)
             .await?;
         let deleted = oauth_state::Entity::delete_by_id(state_hash.to_owned())
-            .exec(&txn)
+            .exec(txn)
             .await?;
-        txn.commit().await?;
+        work.commit().await?;
         Ok(found
             .filter(|_| deleted.rows_affected == 1)
             .map(|m| OAuthState {
@@ -182,22 +183,24 @@ impl Store {
             C::NextSyncAt,
             C::UpdatedAt,
         ];
+        let work = self.begin_work().await?;
         tiktok_account::Entity::insert(row)
             .on_conflict(
                 OnConflict::columns([C::WorkspaceId, C::OpenId])
                     .update_columns(update)
                     .to_owned(),
             )
-            .exec_without_returning(&self.db)
+            .exec_without_returning(work.txn())
             .await?;
         let account: Account = tiktok_account::Entity::find()
             .filter(C::WorkspaceId.eq(a.workspace_id))
             .filter(C::OpenId.eq(a.open_id))
-            .one(&self.db)
+            .one(work.txn())
             .await?
             .ok_or(StoreError::NotFound)?
             .try_into()?;
-        note_waiting_targets(&self.db, std::slice::from_ref(&account.id), "", now).await?;
+        note_waiting_targets(&work, std::slice::from_ref(&account.id), "", now).await?;
+        work.commit().await?;
         Ok(account)
     }
 
@@ -257,10 +260,11 @@ impl Store {
                     Expr::value(Option::<String>::None),
                 );
         }
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         let marked = update
             .filter(tiktok_account::Column::OpenId.eq(open_id))
-            .exec(&txn)
+            .exec(txn)
             .await?
             .rows_affected;
         let ids: Vec<String> = tiktok_account::Entity::find()
@@ -268,15 +272,15 @@ impl Store {
             .column(tiktok_account::Column::Id)
             .filter(tiktok_account::Column::OpenId.eq(open_id))
             .into_tuple()
-            .all(&txn)
+            .all(txn)
             .await?;
         let note = if status == AccountStatus::Active {
             String::new()
         } else {
             format!("Cannot publish until the account is connected again: {reason}")
         };
-        note_waiting_targets(&txn, &ids, &note, now).await?;
-        txn.commit().await?;
+        note_waiting_targets(&work, &ids, &note, now).await?;
+        work.commit().await?;
         Ok(marked)
     }
 

@@ -10,7 +10,8 @@ use sea_orm::{ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelec
 
 use crate::entity::post_target;
 use crate::params::Params;
-use crate::posts::{Change, Target, append_event};
+use crate::posts::Target;
+use crate::work::Change;
 use crate::{Store, StoreError};
 
 /// States a worker acts on.
@@ -244,7 +245,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         use post_target::Column as C;
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         let mut update =
             post_target::Entity::update_many().col_expr(C::UpdatedAt, Expr::value(now));
         let mut set = |c: C, v: SimpleExpr| update = update.clone().col_expr(c, v);
@@ -284,10 +286,10 @@ impl Store {
             .filter(C::Id.eq(target_id))
             .filter(C::State.eq(from.as_str()))
             .filter(C::ClaimOwner.eq(owner))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         if done.rows_affected != 1 {
-            txn.rollback().await?;
+            work.rollback().await?;
             return Ok(false);
         }
         if step.to.is_some() || !step.detail.is_empty() {
@@ -297,9 +299,9 @@ impl Store {
                 detail: &step.detail,
                 tiktok_code: &step.tiktok_code,
             };
-            append_event(&txn, target_id, change, now).await?;
+            work.record_history(target_id, change, now);
         }
-        txn.commit().await?;
+        work.commit().await?;
         Ok(true)
     }
 
@@ -314,10 +316,11 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         use post_target::Column as C;
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         let Some(target) = post_target::Entity::find()
             .filter(C::PublishId.eq(publish_id))
-            .one(&txn)
+            .one(txn)
             .await?
         else {
             return Ok(false);
@@ -339,7 +342,7 @@ impl Store {
         let done = update
             .filter(C::Id.eq(&target.id))
             .filter(C::State.eq(&target.state))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         if done.rows_affected == 1 {
             let detail = if to == TargetState::Published {
@@ -353,9 +356,9 @@ impl Store {
                 detail,
                 tiktok_code: "",
             };
-            append_event(&txn, &target.id, change, now).await?;
+            work.record_history(&target.id, change, now);
         }
-        txn.commit().await?;
+        work.commit().await?;
         Ok(done.rows_affected == 1)
     }
 
@@ -387,7 +390,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         use post_target::Column as C;
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         let to = if video_id.is_some() {
             TargetState::Published
         } else {
@@ -412,7 +416,7 @@ impl Store {
         let done = update
             .filter(C::Id.eq(target_id))
             .filter(C::State.eq(TargetState::NeedsAttention.as_str()))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         if done.rows_affected == 1 {
             let change = Change {
@@ -421,9 +425,9 @@ impl Store {
                 detail,
                 tiktok_code: "",
             };
-            append_event(&txn, target_id, change, now).await?;
+            work.record_history(target_id, change, now);
         }
-        txn.commit().await?;
+        work.commit().await?;
         if done.rows_affected == 1 && video_id.is_none() {
             self.notify_due().await?;
         }

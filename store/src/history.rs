@@ -66,29 +66,30 @@ pub struct History {
 impl Store {
     /// Writes the history in one transaction, in batches of 1,000 rows a statement.
     pub async fn import_history(&self, h: History) -> Result<(), StoreError> {
-        let txn = self.begin_write().await?;
-        insert_all(&txn, h.videos.into_iter().map(video_row).collect()).await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
+        insert_all(txn, h.videos.into_iter().map(video_row).collect()).await?;
         insert_all(
-            &txn,
+            txn,
             h.video_snapshots
                 .into_iter()
                 .map(video_snapshot_row)
                 .collect(),
         )
         .await?;
-        insert_all(&txn, h.video_days.into_iter().map(video_day_row).collect()).await?;
+        insert_all(txn, h.video_days.into_iter().map(video_day_row).collect()).await?;
         let accounts = h
             .account_snapshots
             .into_iter()
             .map(account_snapshot_row)
             .collect();
-        insert_all(&txn, accounts).await?;
+        insert_all(txn, accounts).await?;
         insert_all(
-            &txn,
+            txn,
             h.account_days.into_iter().map(account_day_row).collect(),
         )
         .await?;
-        txn.commit().await?;
+        work.commit().await?;
         Ok(())
     }
 }

@@ -9,15 +9,14 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_shared::TargetState;
 use multitok_shared::schedule::{Quota, grant_inits};
-use sea_orm::DatabaseTransaction;
 use sea_orm::sea_query::{Expr, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QuerySelect, QueryTrait, RelationTrait, Set, Statement,
+    QueryFilter, QuerySelect, QueryTrait, RelationTrait, Statement,
 };
 
 use crate::entity::{post_target, publish_event};
-use crate::{Store, StoreError};
+use crate::{Record, Store, StoreError};
 
 /// A target that wants to send its init now.
 #[derive(Debug, Clone)]
@@ -82,7 +81,8 @@ impl Store {
         let backend = self.db.get_database_backend();
         let pg = backend == DatabaseBackend::Postgres;
         let account_ids = || accounts.iter().cloned();
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         if pg {
             // One advisory lock per account (PostgreSQL's `hashtext` of its id), taken in
             // ascending order so that batches never deadlock; unlike row locks they do not wait
@@ -127,7 +127,7 @@ impl Store {
             .into_query();
         counted.union(UnionType::All, flying);
         let rows = Counted::find_by_statement(backend.build(&counted))
-            .all(&txn)
+            .all(txn)
             .await?;
         let past: Vec<(&str, DateTime<Utc>)> = rows
             .iter()
@@ -178,7 +178,7 @@ impl Store {
             HashMap::new()
         } else {
             update
-                .exec_with_returning(&txn)
+                .exec_with_returning(txn)
                 .await?
                 .into_iter()
                 .map(|t| (t.id, t.account_id))
@@ -196,13 +196,22 @@ impl Store {
             }
             events.push((id.clone(), TargetState::Claimed, SENDING));
         }
-        // The accounts' analytics version is raised by the answer's step, moments later.
-        insert_events(&txn, backend, events, now).await?;
+        // The accounts' analytics version is raised by the answer's step, moments later. The
+        // lines are written now, ahead of the commit that may wait for the second.
+        work.append(Record::Moves {
+            to: TargetState::Claimed,
+            at: now,
+            lines: events
+                .into_iter()
+                .map(|(id, from, detail)| (id, from, detail.to_owned()))
+                .collect(),
+        });
+        work.flush().await?;
         if !ready.await {
-            txn.rollback().await?;
+            work.rollback().await?;
             return Ok(None);
         }
-        txn.commit().await?;
+        work.commit().await?;
         Ok(Some(answers))
     }
 
@@ -227,52 +236,4 @@ fn one_of<C: ColumnTrait>(pg: bool, column: C, values: impl IntoIterator<Item = 
     } else {
         column.is_in(values)
     }
-}
-
-/// Appends history lines for moves into `claimed`: (target, from, detail), all at `at`. On
-/// PostgreSQL one statement over arrays, whatever their number.
-async fn insert_events(
-    txn: &DatabaseTransaction,
-    backend: DatabaseBackend,
-    events: Vec<(String, TargetState, &str)>,
-    at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    let to = TargetState::Claimed.as_str();
-    if backend == DatabaseBackend::Postgres {
-        let sql = "INSERT INTO publish_events \
-                   (target_id, at, from_state, to_state, detail, tiktok_code) \
-                   SELECT t, $1, f, $2, d, '' \
-                   FROM unnest($3::text[], $4::text[], $5::text[]) AS e(t, f, d)";
-        let column = |pick: fn(&(String, TargetState, &str)) -> String| -> sea_orm::Value {
-            events.iter().map(pick).collect::<Vec<String>>().into()
-        };
-        let values = [
-            at.into(),
-            to.into(),
-            column(|e| e.0.clone()),
-            column(|e| e.1.as_str().to_owned()),
-            column(|e| e.2.to_owned()),
-        ];
-        txn.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?;
-        return Ok(());
-    }
-    let rows = events
-        .into_iter()
-        .map(|(id, from, detail)| publish_event::ActiveModel {
-            target_id: Set(id),
-            at: Set(at),
-            from_state: Set(from.as_str().to_owned()),
-            to_state: Set(to.to_owned()),
-            detail: Set(detail.to_owned()),
-            tiktok_code: Set(String::new()),
-            ..Default::default()
-        });
-    publish_event::Entity::insert_many(rows)
-        .exec_without_returning(txn)
-        .await?;
-    Ok(())
 }

@@ -15,11 +15,13 @@ mod model;
 pub mod notify;
 mod params;
 pub mod posts;
+mod records;
 mod rows;
 mod sealed;
 pub mod sync;
 mod tokens;
 mod users;
+pub mod work;
 mod workspaces;
 
 use std::time::Duration;
@@ -32,6 +34,7 @@ pub use error::StoreError;
 pub use sealed::Sealed;
 pub use tokens::{ApiToken, NewApiToken, NewRefreshToken, RotateOutcome};
 pub use users::{NewUser, User};
+pub use work::{Change, Record, Work};
 pub use workspaces::{Member, NewWorkspace, Workspace, WorkspaceChange};
 
 /// Handle to the database; cheap to clone (a connection pool inside).
@@ -216,21 +219,4 @@ fn checked_name(name: &str) -> Result<&str, StoreError> {
 /// A fresh id for a new row.
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
-}
-
-impl Store {
-    /// A transaction that holds the write lock from its start; every write transaction of the
-    /// store begins here. On SQLite a transaction that reads first and writes later fails with
-    /// "database is locked" when another connection (a worker) wrote in between; `BEGIN
-    /// IMMEDIATE` takes the lock up front, so it waits its turn instead (PostgreSQL ignores it).
-    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction, StoreError> {
-        use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-        Ok(self
-            .db
-            .begin_with_options(TransactionOptions {
-                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                ..TransactionOptions::default()
-            })
-            .await?)
-    }
 }

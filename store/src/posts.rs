@@ -10,13 +10,13 @@ use multitok_shared::TargetState;
 use multitok_shared::post_rules::TargetSettings;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::{NotSet, Set},
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    ColumnTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
 };
 
 use crate::entity::{post, post_target, publish_event};
-use crate::{Store, StoreError, new_id};
+use crate::work::Change;
+use crate::{Store, StoreError, Work, new_id};
 
 pub use crate::model::{Event, Post, Target};
 
@@ -92,39 +92,6 @@ impl TryFrom<CalendarRecord> for CalendarEntry {
     }
 }
 
-/// A line of a target's history, to append.
-#[derive(Debug, Clone, Copy)]
-pub struct Change<'a> {
-    pub from: Option<TargetState>,
-    pub to: TargetState,
-    pub detail: &'a str,
-    pub tiktok_code: &'a str,
-}
-
-pub(crate) async fn append_event(
-    db: &impl ConnectionTrait,
-    target_id: &str,
-    change: Change<'_>,
-    at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    publish_event::Entity::insert(publish_event::ActiveModel {
-        id: NotSet,
-        target_id: Set(target_id.to_owned()),
-        at: Set(at),
-        from_state: Set(change
-            .from
-            .map(TargetState::as_str)
-            .unwrap_or("")
-            .to_owned()),
-        to_state: Set(change.to.as_str().to_owned()),
-        detail: Set(change.detail.to_owned()),
-        tiktok_code: Set(change.tiktok_code.to_owned()),
-    })
-    .exec_without_returning(db)
-    .await?;
-    crate::analytics::bump_version_of_target(db, target_id).await
-}
-
 fn target_row(post: &Post, t: NewTarget, now: DateTime<Utc>) -> Target {
     let s = t.settings;
     Target {
@@ -158,10 +125,11 @@ fn target_row(post: &Post, t: NewTarget, now: DateTime<Utc>) -> Target {
 }
 
 async fn insert_one(
-    txn: &DatabaseTransaction,
+    work: &Work,
     new: NewPost,
     now: DateTime<Utc>,
 ) -> Result<PostWithTargets, StoreError> {
+    let txn = work.txn();
     let post = Post {
         id: new_id(),
         workspace_id: new.workspace_id,
@@ -187,7 +155,7 @@ async fn insert_one(
             detail: "Scheduled.",
             tiktok_code: "",
         };
-        append_event(txn, &row.id, change, now).await?;
+        work.record_history(&row.id, change, now);
         targets.push(row);
     }
     Ok(PostWithTargets { post, targets })
@@ -200,13 +168,24 @@ impl Store {
         posts: Vec<NewPost>,
         now: DateTime<Utc>,
     ) -> Result<Vec<PostWithTargets>, StoreError> {
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let stored = self.insert_posts_in(&work, posts, now).await?;
+        work.commit().await?;
+        Ok(stored)
+    }
+
+    /// [`Store::insert_posts`] within the caller's unit of work.
+    pub async fn insert_posts_in(
+        &self,
+        work: &Work,
+        posts: Vec<NewPost>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<PostWithTargets>, StoreError> {
         let mut stored = Vec::with_capacity(posts.len());
         for new in posts {
-            stored.push(insert_one(&txn, new, now).await?);
+            stored.push(insert_one(work, new, now).await?);
         }
-        txn.commit().await?;
-        self.notify_due().await?;
+        work.notify_due();
         Ok(stored)
     }
 
@@ -284,8 +263,26 @@ impl Store {
         detail: &str,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
+        let work = self.begin_work().await?;
+        let moved = self
+            .move_waiting_in(&work, post_id, at, time_zone, detail, now)
+            .await?;
+        work.commit().await?;
+        Ok(moved)
+    }
+
+    /// [`Store::move_waiting`] within the caller's unit of work.
+    pub async fn move_waiting_in(
+        &self,
+        work: &Work,
+        post_id: &str,
+        at: DateTime<Utc>,
+        time_zone: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
         use post_target::Column as C;
-        let txn = self.begin_write().await?;
+        let txn = work.txn();
         let update = post_target::Entity::update_many()
             .col_expr(C::ScheduledAt, Expr::value(at))
             .col_expr(C::NextAttemptAt, Expr::value(at))
@@ -297,19 +294,17 @@ impl Store {
             detail,
             tiktok_code: "",
         };
-        let moved = change_waiting(&txn, post_id, None, update, change, now).await?;
+        let moved = change_waiting(work, post_id, None, update, change, now).await?;
         if moved == 0 {
-            txn.rollback().await?;
             return Ok(0);
         }
         post::Entity::update_many()
             .col_expr(post::Column::ScheduledAt, Expr::value(at))
             .col_expr(post::Column::TimeZone, Expr::value(time_zone))
             .filter(post::Column::Id.eq(post_id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
-        txn.commit().await?;
-        self.notify_due().await?;
+        work.notify_due();
         Ok(moved)
     }
 
@@ -320,8 +315,23 @@ impl Store {
         target_id: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
+        let work = self.begin_work().await?;
+        let cancelled = self
+            .cancel_waiting_in(&work, post_id, target_id, now)
+            .await?;
+        work.commit().await?;
+        Ok(cancelled)
+    }
+
+    /// [`Store::cancel_waiting`] within the caller's unit of work.
+    pub async fn cancel_waiting_in(
+        &self,
+        work: &Work,
+        post_id: &str,
+        target_id: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
         use post_target::Column as C;
-        let txn = self.begin_write().await?;
         let update = post_target::Entity::update_many()
             .col_expr(C::State, Expr::value(TargetState::Cancelled.as_str()))
             .col_expr(C::NextAttemptAt, Expr::value(None::<DateTime<Utc>>));
@@ -331,9 +341,7 @@ impl Store {
             detail: "Cancelled.",
             tiktok_code: "",
         };
-        let cancelled = change_waiting(&txn, post_id, target_id, update, change, now).await?;
-        txn.commit().await?;
-        Ok(cancelled)
+        change_waiting(work, post_id, target_id, update, change, now).await
     }
 
     /// The workspace's targets scheduled in `[from, to)`, optionally only of some accounts, in
@@ -430,11 +438,12 @@ impl Store {
 /// Notes on the accounts' waiting targets why they cannot publish; an empty note clears it. Only
 /// targets whose note changes get a history line.
 pub(crate) async fn note_waiting_targets(
-    db: &impl ConnectionTrait,
+    work: &Work,
     account_ids: &[String],
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let db = work.txn();
     let targets = post_target::Entity::find()
         .filter(post_target::Column::AccountId.is_in(account_ids.iter().cloned()))
         .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()))
@@ -458,7 +467,7 @@ pub(crate) async fn note_waiting_targets(
             },
             tiktok_code: "",
         };
-        append_event(db, &t.id, change, now).await?;
+        work.record_history(&t.id, change, now);
     }
     Ok(())
 }
@@ -467,7 +476,7 @@ pub(crate) async fn note_waiting_targets(
 /// statement conditioned on their state, and appends `change` to each one changed; answers how
 /// many changed. A worker's claim that got there first simply leaves a target out.
 async fn change_waiting(
-    txn: &DatabaseTransaction,
+    work: &Work,
     post_id: &str,
     target_id: Option<&str>,
     update: sea_orm::UpdateMany<post_target::Entity>,
@@ -481,9 +490,9 @@ async fn change_waiting(
     if let Some(id) = target_id {
         update = update.filter(post_target::Column::Id.eq(id));
     }
-    let changed = update.exec_with_returning(txn).await?;
+    let changed = update.exec_with_returning(work.txn()).await?;
     for t in &changed {
-        append_event(txn, &t.id, change, now).await?;
+        work.record_history(&t.id, change, now);
     }
     Ok(changed.len() as u64)
 }

@@ -64,15 +64,16 @@ impl Store {
             let Some(run_at) = account.next_sync_at else {
                 return Ok(None);
             };
-            let txn = self.begin_write().await?;
+            let work = self.begin_work().await?;
+            let txn = work.txn();
             let taken = tiktok_account::Entity::update_many()
                 .col_expr(C::NextSyncAt, Expr::value(Some(hold_until)))
                 .filter(C::Id.eq(&account.id))
                 .filter(C::NextSyncAt.eq(run_at))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
             if taken.rows_affected != 1 {
-                txn.rollback().await?;
+                work.rollback().await?;
                 continue;
             }
             let run = sync_run::Entity::insert(sync_run::ActiveModel {
@@ -84,14 +85,14 @@ impl Store {
                 finished_at: Set(None),
                 error: Set(String::new()),
             })
-            .exec(&txn)
+            .exec(txn)
             .await?;
             let time_zone = workspace::Entity::find_by_id(account.workspace_id.clone())
-                .one(&txn)
+                .one(txn)
                 .await?
                 .map(|w| w.time_zone)
                 .unwrap_or_else(|| "UTC".into());
-            txn.commit().await?;
+            work.commit().await?;
             return Ok(Some(SyncClaim {
                 account: crate::rows::value(account)?,
                 time_zone,
@@ -113,27 +114,28 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         use tiktok_account::Column as C;
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         sync_run::Entity::update_many()
             .col_expr(sync_run::Column::FinishedAt, Expr::value(Some(now)))
             .col_expr(sync_run::Column::Error, Expr::value(error))
             .filter(sync_run::Column::Id.eq(claim.run_id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         tiktok_account::Entity::update_many()
             .col_expr(C::NextSyncAt, Expr::value(Some(next_sync_at)))
             .filter(C::Id.eq(&claim.account.id))
             .filter(C::NextSyncAt.eq(claim.hold_until))
-            .exec(&txn)
+            .exec(txn)
             .await?;
         if error.is_empty() {
             tiktok_account::Entity::update_many()
                 .col_expr(C::LastSyncedAt, Expr::value(Some(now)))
                 .filter(C::Id.eq(&claim.account.id))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
         }
-        txn.commit().await?;
+        work.commit().await?;
         Ok(())
     }
 
@@ -181,7 +183,8 @@ impl Store {
         if videos.is_empty() {
             return Ok(());
         }
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         for chunk in videos.chunks(200) {
             let rows = chunk.iter().map(|v| video::ActiveModel {
                 id: Set(new_id()),
@@ -215,7 +218,7 @@ impl Store {
                         ])
                         .to_owned(),
                 )
-                .exec_without_returning(&txn)
+                .exec_without_returning(txn)
                 .await?;
             let ids: Vec<(String, String)> = video::Entity::find()
                 .select_only()
@@ -224,7 +227,7 @@ impl Store {
                 .filter(C::AccountId.eq(account_id))
                 .filter(C::VideoId.is_in(chunk.iter().map(|v| v.video_id.clone())))
                 .into_tuple()
-                .all(&txn)
+                .all(txn)
                 .await?;
             let snapshots = chunk.iter().filter_map(|v| {
                 let row = ids.iter().find(|(vid, _)| *vid == v.video_id)?;
@@ -239,17 +242,17 @@ impl Store {
                 })
             });
             video_snapshot::Entity::insert_many(snapshots)
-                .exec_without_returning(&txn)
+                .exec_without_returning(txn)
                 .await?;
             let days = chunk.iter().filter_map(|v| {
                 let row = ids.iter().find(|(vid, _)| *vid == v.video_id)?;
                 Some(crate::analytics::video_day_row(&row.1, v, now))
             });
-            crate::analytics::upsert_video_days(&txn, days).await?;
+            crate::analytics::upsert_video_days(txn, days).await?;
         }
-        crate::analytics::write_posting_profile(&txn, account_id).await?;
-        crate::analytics::bump_versions(&txn, [account_id.to_owned()]).await?;
-        txn.commit().await?;
+        crate::analytics::write_posting_profile(txn, account_id).await?;
+        work.analytics_changed([account_id.to_owned()]);
+        work.commit().await?;
         Ok(())
     }
 

@@ -89,10 +89,11 @@ impl Store {
         successor_expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<RotateOutcome, StoreError> {
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         let Some(token) = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(presented))
-            .one(&txn)
+            .one(txn)
             .await?
         else {
             return Ok(RotateOutcome::Invalid);
@@ -102,11 +103,11 @@ impl Store {
             .filter(refresh_token::Column::Id.eq(&token.id))
             .filter(refresh_token::Column::RotatedAt.is_null())
             .filter(refresh_token::Column::RevokedAt.is_null())
-            .exec(&txn)
+            .exec(txn)
             .await?;
         if spent.rows_affected == 0 {
-            revoke_family(&txn, &token.family_id, now).await?;
-            txn.commit().await?;
+            revoke_family(txn, &token.family_id, now).await?;
+            work.commit().await?;
             return Ok(RotateOutcome::Reused);
         }
         if token.expires_at <= now {
@@ -119,9 +120,9 @@ impl Store {
             expires_at: successor_expires_at,
         };
         refresh_token::Entity::insert(refresh_active(successor, now))
-            .exec_without_returning(&txn)
+            .exec_without_returning(txn)
             .await?;
-        txn.commit().await?;
+        work.commit().await?;
         Ok(RotateOutcome::Rotated {
             user_id: token.user_id,
         })

@@ -110,7 +110,8 @@ impl Store {
         first: NewWorkspace,
         now: DateTime<Utc>,
     ) -> Result<(User, Workspace), StoreError> {
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         let user = user::ActiveModel {
             id: Set(new_id()),
             email: Set(new.email),
@@ -118,9 +119,9 @@ impl Store {
             display_name: Set(new.display_name),
             created_at: Set(now),
         };
-        let user = user::Entity::insert(user).exec_with_returning(&txn).await?;
-        let ws = crate::workspaces::insert_owned(&txn, &user.id, first, now).await?;
-        txn.commit().await?;
+        let user = user::Entity::insert(user).exec_with_returning(txn).await?;
+        let ws = crate::workspaces::insert_owned(txn, &user.id, first, now).await?;
+        work.commit().await?;
         Ok((user.into(), ws))
     }
 

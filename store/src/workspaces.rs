@@ -6,12 +6,12 @@ use multitok_shared::Role;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use crate::entity::{membership, user, workspace};
 use crate::model::User;
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, Work, new_id};
 
 /// A workspace's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,9 +65,10 @@ impl Store {
         new: NewWorkspace,
         now: DateTime<Utc>,
     ) -> Result<Workspace, StoreError> {
-        let txn = self.begin_write().await?;
-        let ws = insert_owned(&txn, owner_id, new, now).await?;
-        txn.commit().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
+        let ws = insert_owned(txn, owner_id, new, now).await?;
+        work.commit().await?;
         Ok(ws)
     }
 
@@ -161,31 +162,33 @@ impl Store {
         user_id: &str,
         role: Role,
     ) -> Result<(), StoreError> {
-        let txn = lock_workspace(&self.db, workspace_id).await?;
-        let current = current_role(&txn, workspace_id, user_id).await?;
+        let work = lock_workspace(self, workspace_id).await?;
+        let txn = work.txn();
+        let current = current_role(txn, workspace_id, user_id).await?;
         if current == Role::Owner && role != Role::Owner {
-            ensure_another_owner(&txn, workspace_id).await?;
+            ensure_another_owner(txn, workspace_id).await?;
         }
         membership::Entity::update_many()
             .col_expr(membership::Column::Role, Expr::value(role.as_str()))
             .filter(membership::Column::WorkspaceId.eq(workspace_id))
             .filter(membership::Column::UserId.eq(user_id))
-            .exec(&txn)
+            .exec(txn)
             .await?;
-        Ok(txn.commit().await?)
+        work.commit().await
     }
 
     /// Removes a member (or lets one leave); removing the last owner is a
     /// [`StoreError::Precondition`].
     pub async fn remove_member(&self, workspace_id: &str, user_id: &str) -> Result<(), StoreError> {
-        let txn = lock_workspace(&self.db, workspace_id).await?;
-        if current_role(&txn, workspace_id, user_id).await? == Role::Owner {
-            ensure_another_owner(&txn, workspace_id).await?;
+        let work = lock_workspace(self, workspace_id).await?;
+        let txn = work.txn();
+        if current_role(txn, workspace_id, user_id).await? == Role::Owner {
+            ensure_another_owner(txn, workspace_id).await?;
         }
         membership::Entity::delete_by_id((workspace_id.to_owned(), user_id.to_owned()))
-            .exec(&txn)
+            .exec(txn)
             .await?;
-        Ok(txn.commit().await?)
+        work.commit().await
     }
 }
 
@@ -209,20 +212,17 @@ async fn insert_membership(
 
 /// Begins a transaction that holds the workspace row's write lock: a no-op update takes the row
 /// lock on PostgreSQL and the database's write lock on SQLite.
-async fn lock_workspace(
-    db: &sea_orm::DatabaseConnection,
-    workspace_id: &str,
-) -> Result<DatabaseTransaction, StoreError> {
-    let txn = db.begin().await?;
+async fn lock_workspace(store: &Store, workspace_id: &str) -> Result<Work, StoreError> {
+    let work = store.begin_work().await?;
     let touched = workspace::Entity::update_many()
         .col_expr(workspace::Column::Name, Expr::col(workspace::Column::Name))
         .filter(workspace::Column::Id.eq(workspace_id))
-        .exec(&txn)
+        .exec(work.txn())
         .await?;
     if touched.rows_affected == 0 {
         return Err(StoreError::NotFound);
     }
-    Ok(txn)
+    Ok(work)
 }
 
 async fn current_role(

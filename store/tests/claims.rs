@@ -8,119 +8,13 @@ mod common;
 use std::collections::HashSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use common::fresh_url;
+use common::world::{World, t0, world};
 use multitok_shared::TargetState;
-use multitok_shared::post_rules::TargetSettings;
 use multitok_shared::schedule::Quota;
-use multitok_store::accounts::ConnectedAccount;
+use multitok_store::Store;
 use multitok_store::claims::Step;
 use multitok_store::inits::{InitRequest, InitStart};
-use multitok_store::media::Media;
-use multitok_store::posts::{NewPost, NewTarget, Target};
-use multitok_store::{NewUser, NewWorkspace, Store};
-
-/// A whole second, as PostgreSQL and SQLite both keep it.
-fn t0() -> DateTime<Utc> {
-    DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap()
-}
-
-/// A migrated store, its URL, and one account with `n` targets scheduled at `at`.
-struct World {
-    store: Store,
-    url: String,
-    targets: Vec<Target>,
-    _dir: tempfile::TempDir,
-}
-
-async fn world(n: usize, at: DateTime<Utc>) -> World {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_url(dir.path()).await;
-    let store = Store::connect(&url, 4).await.unwrap();
-    store.migrate().await.unwrap();
-    let (user, ws) = store
-        .register_user(
-            NewUser {
-                email: "ana@example.com".into(),
-                display_name: "Ana".into(),
-                password_hash: "$argon2id$stub".into(),
-            },
-            NewWorkspace {
-                name: "Ana's workspace".into(),
-                time_zone: "UTC".into(),
-            },
-            at,
-        )
-        .await
-        .unwrap();
-    let account = store
-        .upsert_account(
-            ConnectedAccount {
-                workspace_id: ws.id.clone(),
-                open_id: "open-ana".into(),
-                display_name: "Ana".into(),
-                username: "ana".into(),
-                avatar_url: String::new(),
-                access_token_enc: "sealed".into(),
-                refresh_token_enc: "sealed".into(),
-                access_expires_at: at + TimeDelta::hours(2),
-                refresh_expires_at: at + TimeDelta::days(180),
-                scopes: vec!["video.publish".into()],
-            },
-            at,
-        )
-        .await
-        .unwrap();
-    let media = store.insert_media(media(&ws.id, at)).await.unwrap();
-    let posts = (0..n)
-        .map(|i| NewPost {
-            workspace_id: ws.id.clone(),
-            author_id: user.id.clone(),
-            caption: format!("post {i}"),
-            media_id: media.id.clone(),
-            scheduled_at: at,
-            time_zone: "UTC".into(),
-            targets: vec![NewTarget {
-                account_id: account.id.clone(),
-                caption: None,
-                settings: TargetSettings {
-                    privacy_level: "PUBLIC_TO_EVERYONE".into(),
-                    ..TargetSettings::default()
-                },
-            }],
-        })
-        .collect();
-    let targets = store
-        .insert_posts(posts, at - TimeDelta::hours(1))
-        .await
-        .unwrap()
-        .into_iter()
-        .flat_map(|p| p.targets)
-        .collect();
-    World {
-        store,
-        url,
-        targets,
-        _dir: dir,
-    }
-}
-
-fn media(workspace_id: &str, at: DateTime<Utc>) -> Media {
-    Media {
-        id: uuid::Uuid::new_v4().to_string(),
-        workspace_id: workspace_id.into(),
-        name: "clip.mp4".into(),
-        content_type: "video/mp4".into(),
-        size_bytes: 1_000_000,
-        sha256: "0".repeat(64),
-        storage_key: "media/clip".into(),
-        duration_ms: 10_000,
-        width: 1080,
-        height: 1920,
-        frame_rate: 30.0,
-        codec: "avc1".into(),
-        created_at: at,
-    }
-}
+use multitok_store::posts::Target;
 
 fn ids(targets: &[Target]) -> HashSet<String> {
     targets.iter().map(|t| t.id.clone()).collect()

@@ -150,6 +150,8 @@ fn postgres_tests() -> Command {
             "--test",
             "rollups",
             "--test",
+            "work",
+            "--test",
             "api",
         ],
     );

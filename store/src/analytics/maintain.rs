@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_shared::analytics::viral_score;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait,
@@ -13,49 +13,13 @@ use sea_orm::{
 
 use super::{BASELINE_POSTS, SCORED_DAYS, curve, day_of, upsert_video_days};
 use crate::entity::{
-    account_day, account_snapshot, post_target, tiktok_account, video, video_day, video_snapshot,
+    account_day, account_snapshot, tiktok_account, video, video_day, video_snapshot,
 };
 use crate::model::AccountCounts;
 use crate::{Store, StoreError};
 
 /// Rows deleted per statement when pruning.
 const PRUNE_BATCH: u64 = 10_000;
-
-/// Marks the accounts' analytics as changed (cache keys carry the version).
-pub(crate) async fn bump_versions(
-    db: &impl ConnectionTrait,
-    account_ids: impl IntoIterator<Item = String>,
-) -> Result<(), StoreError> {
-    use tiktok_account::Column as C;
-    tiktok_account::Entity::update_many()
-        .col_expr(C::AnalyticsVersion, Expr::col(C::AnalyticsVersion).add(1))
-        .filter(C::Id.is_in(account_ids))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// Marks the analytics of the target's account as changed.
-pub(crate) async fn bump_version_of_target(
-    db: &impl ConnectionTrait,
-    target_id: &str,
-) -> Result<(), StoreError> {
-    use tiktok_account::Column as C;
-    tiktok_account::Entity::update_many()
-        .col_expr(C::AnalyticsVersion, Expr::col(C::AnalyticsVersion).add(1))
-        .filter(
-            C::Id.in_subquery(
-                Query::select()
-                    .column(post_target::Column::AccountId)
-                    .from(post_target::Entity)
-                    .and_where(post_target::Column::Id.eq(target_id))
-                    .to_owned(),
-            ),
-        )
-        .exec(db)
-        .await?;
-    Ok(())
-}
 
 impl Store {
     /// Writes the account's row for today: its profile counts and its videos' total views.
@@ -65,18 +29,19 @@ impl Store {
         c: AccountCounts,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         let views: Option<i64> = video::Entity::find()
             .select_only()
             // PostgreSQL sums BIGINT as NUMERIC; the cast keeps it a BIGINT on both.
             .column_as(Expr::cust("CAST(SUM(view_count) AS BIGINT)"), "views")
             .filter(video::Column::AccountId.eq(account_id))
             .into_tuple::<Option<i64>>()
-            .one(&txn)
+            .one(txn)
             .await?
             .flatten();
         upsert_account_days(
-            &txn,
+            txn,
             [account_day::ActiveModel {
                 account_id: Set(account_id.to_owned()),
                 day: Set(day_of(now)),
@@ -88,8 +53,8 @@ impl Store {
             }],
         )
         .await?;
-        bump_versions(&txn, [account_id.to_owned()]).await?;
-        txn.commit().await?;
+        work.analytics_changed([account_id.to_owned()]);
+        work.commit().await?;
         Ok(())
     }
 
@@ -127,7 +92,8 @@ impl Store {
             .map(|(id, posted)| curve(*posted, days.get(id).map_or(&[][..], Vec::as_slice)))
             .collect();
         let mut scored = 0;
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         for (i, (id, posted)) in videos.iter().enumerate().take(young as usize) {
             let age = (now - *posted).num_seconds() as f64 / 3600.0;
             let last_seen = curves[i].iter().map(|p| p.0).fold(0.0, f64::max);
@@ -137,10 +103,10 @@ impl Store {
             video::Entity::update_many()
                 .col_expr(C::ViralScore, Expr::value(score))
                 .filter(C::Id.eq(id))
-                .exec(&txn)
+                .exec(txn)
                 .await?;
         }
-        txn.commit().await?;
+        work.commit().await?;
         Ok(scored)
     }
 
@@ -226,10 +192,11 @@ impl Store {
     pub async fn rebuild_posting_profiles(&self) -> Result<u64, StoreError> {
         let accounts = self.account_ids().await?;
         for account in &accounts {
-            let txn = self.begin_write().await?;
-            super::write_posting_profile(&txn, account).await?;
-            bump_versions(&txn, [account.clone()]).await?;
-            txn.commit().await?;
+            let work = self.begin_work().await?;
+            let txn = work.txn();
+            super::write_posting_profile(txn, account).await?;
+            work.analytics_changed([account.clone()]);
+            work.commit().await?;
         }
         Ok(accounts.len() as u64)
     }
@@ -274,15 +241,16 @@ impl Store {
             })
             .collect();
         let video_days = days.len() as u64;
-        let txn = self.begin_write().await?;
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         while !days.is_empty() {
             let rest = days.split_off(days.len().saturating_sub(1000));
-            upsert_video_days(&txn, rest).await?;
+            upsert_video_days(txn, rest).await?;
         }
-        let account_days = rebuild_account_days(&txn, account_id).await?;
-        super::write_posting_profile(&txn, account_id).await?;
-        bump_versions(&txn, [account_id.to_owned()]).await?;
-        txn.commit().await?;
+        let account_days = rebuild_account_days(txn, account_id).await?;
+        super::write_posting_profile(txn, account_id).await?;
+        work.analytics_changed([account_id.to_owned()]);
+        work.commit().await?;
         Ok((video_days, account_days))
     }
 }
@@ -379,6 +347,8 @@ async fn upsert_account_days(
 impl Store {
     /// Makes the accounts' cached analytics unreachable.
     pub async fn invalidate_analytics(&self, account_ids: &[String]) -> Result<(), StoreError> {
-        bump_versions(&self.db, account_ids.iter().cloned()).await
+        let work = self.begin_work().await?;
+        work.analytics_changed(account_ids.iter().cloned());
+        work.commit().await
     }
 }

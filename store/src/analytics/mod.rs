@@ -14,7 +14,6 @@ use crate::entity::{posting_profile, video, video_day};
 use crate::model::VideoStats;
 use multitok_shared::analytics::posting;
 
-pub(crate) use maintain::{bump_version_of_target, bump_versions};
 pub use read::{AccountDay, Failure, SlotRow, Upcoming, Video};
 
 /// Earlier posts each viral score compares against.

@@ -1,5 +1,7 @@
 //! What the store's integration tests share: a fresh, empty database.
 
+pub mod world;
+
 use multitok_store::Store;
 
 /// A fresh database, not yet migrated: SQLite in `dir`, or a new PostgreSQL database when

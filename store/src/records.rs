@@ -1,0 +1,128 @@
+//! How each [`Record`] of a unit of work is written: one function per kind of record, each in
+//! the unit's transaction.
+
+use chrono::{DateTime, Utc};
+use multitok_shared::TargetState;
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement};
+
+use crate::StoreError;
+use crate::entity::{post_target, publish_event, tiktok_account};
+use crate::work::Record;
+
+/// Writes one record.
+pub(crate) async fn write(db: &impl ConnectionTrait, record: &Record) -> Result<(), StoreError> {
+    match record {
+        Record::History {
+            target_id,
+            from,
+            to,
+            detail,
+            tiktok_code,
+            at,
+        } => {
+            publish_event::Entity::insert(publish_event::ActiveModel {
+                id: NotSet,
+                target_id: Set(target_id.clone()),
+                at: Set(*at),
+                from_state: Set(from.map(|s| s.as_str()).unwrap_or("").to_owned()),
+                to_state: Set(to.as_str().to_owned()),
+                detail: Set(detail.clone()),
+                tiktok_code: Set(tiktok_code.clone()),
+            })
+            .exec_without_returning(db)
+            .await?;
+            Ok(())
+        }
+        Record::Moves { to, at, lines } => write_moves(db, *to, *at, lines).await,
+        Record::AnalyticsChanged { account_ids } => {
+            bump_versions(db, account_ids.iter().cloned()).await
+        }
+        Record::TargetAnalyticsChanged { target_id } => bump_version_of_target(db, target_id).await,
+    }
+}
+
+/// Marks the accounts' analytics as changed (cache keys carry the version).
+async fn bump_versions(
+    db: &impl ConnectionTrait,
+    account_ids: impl IntoIterator<Item = String>,
+) -> Result<(), StoreError> {
+    use tiktok_account::Column as C;
+    tiktok_account::Entity::update_many()
+        .col_expr(C::AnalyticsVersion, Expr::col(C::AnalyticsVersion).add(1))
+        .filter(C::Id.is_in(account_ids))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Marks the analytics of the target's account as changed.
+async fn bump_version_of_target(
+    db: &impl ConnectionTrait,
+    target_id: &str,
+) -> Result<(), StoreError> {
+    use tiktok_account::Column as C;
+    tiktok_account::Entity::update_many()
+        .col_expr(C::AnalyticsVersion, Expr::col(C::AnalyticsVersion).add(1))
+        .filter(
+            C::Id.in_subquery(
+                Query::select()
+                    .column(post_target::Column::AccountId)
+                    .from(post_target::Entity)
+                    .and_where(post_target::Column::Id.eq(target_id))
+                    .to_owned(),
+            ),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// History lines of several targets into `to`, all at `at`: on PostgreSQL one statement over
+/// arrays, so that it is planned once whatever their number.
+async fn write_moves(
+    db: &impl ConnectionTrait,
+    to: TargetState,
+    at: DateTime<Utc>,
+    lines: &[(String, TargetState, String)],
+) -> Result<(), StoreError> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let backend = db.get_database_backend();
+    if backend == DatabaseBackend::Postgres {
+        let sql = "INSERT INTO publish_events \
+                   (target_id, at, from_state, to_state, detail, tiktok_code) \
+                   SELECT t, $1, f, $2, d, '' \
+                   FROM unnest($3::text[], $4::text[], $5::text[]) AS e(t, f, d)";
+        let column = |pick: fn(&(String, TargetState, String)) -> String| -> sea_orm::Value {
+            lines.iter().map(pick).collect::<Vec<String>>().into()
+        };
+        let values = [
+            at.into(),
+            to.as_str().into(),
+            column(|e| e.0.clone()),
+            column(|e| e.1.as_str().to_owned()),
+            column(|e| e.2.clone()),
+        ];
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?;
+        return Ok(());
+    }
+    let rows = lines
+        .iter()
+        .map(|(id, from, detail)| publish_event::ActiveModel {
+            id: NotSet,
+            target_id: Set(id.clone()),
+            at: Set(at),
+            from_state: Set(from.as_str().to_owned()),
+            to_state: Set(to.as_str().to_owned()),
+            detail: Set(detail.clone()),
+            tiktok_code: Set(String::new()),
+        });
+    publish_event::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
