@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod analytics;
+mod calendar;
 pub mod claims;
 mod entity;
 mod error;

@@ -1,5 +1,5 @@
-//! How each [`Record`] of a unit of work is written: one function per kind of record, each in
-//! the unit's transaction.
+//! The records a unit of work writes with its change, and how each kind is written: one
+//! function per kind, each in the unit's transaction.
 
 use chrono::{DateTime, Utc};
 use multitok_shared::TargetState;
@@ -9,7 +9,32 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryF
 
 use crate::StoreError;
 use crate::entity::{post_target, publish_event, tiktok_account};
-use crate::work::Record;
+
+/// A row written in the same transaction as the change it records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    /// A line of a post target's history (`publish_events`).
+    History {
+        target_id: String,
+        from: Option<TargetState>,
+        to: TargetState,
+        detail: String,
+        tiktok_code: String,
+        at: DateTime<Utc>,
+    },
+    /// Lines of several targets' history, all into `to` at `at`: (target, from, detail). One
+    /// statement on PostgreSQL, whatever their number.
+    Moves {
+        to: TargetState,
+        at: DateTime<Utc>,
+        lines: Vec<(String, TargetState, String)>,
+    },
+    /// The accounts' analytics changed: their versions are raised, so that no cached answer
+    /// computed before the change is served again.
+    AnalyticsChanged { account_ids: Vec<String> },
+    /// The analytics of a target's account changed (as [`Record::AnalyticsChanged`]).
+    TargetAnalyticsChanged { target_id: String },
+}
 
 /// Writes one record.
 pub(crate) async fn write(db: &impl ConnectionTrait, record: &Record) -> Result<(), StoreError> {

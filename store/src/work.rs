@@ -11,33 +11,8 @@ use chrono::{DateTime, Utc};
 use multitok_shared::TargetState;
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 
+pub use crate::records::Record;
 use crate::{Store, StoreError};
-
-/// A row written in the same transaction as the change it records.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Record {
-    /// A line of a post target's history (`publish_events`).
-    History {
-        target_id: String,
-        from: Option<TargetState>,
-        to: TargetState,
-        detail: String,
-        tiktok_code: String,
-        at: DateTime<Utc>,
-    },
-    /// Lines of several targets' history, all into `to` at `at`: (target, from, detail). One
-    /// statement on PostgreSQL, whatever their number.
-    Moves {
-        to: TargetState,
-        at: DateTime<Utc>,
-        lines: Vec<(String, TargetState, String)>,
-    },
-    /// The accounts' analytics changed: their versions are raised, so that no cached answer
-    /// computed before the change is served again.
-    AnalyticsChanged { account_ids: Vec<String> },
-    /// The analytics of a target's account changed (as [`Record::AnalyticsChanged`]).
-    TargetAnalyticsChanged { target_id: String },
-}
 
 /// One write transaction and its pending records; commit it, or drop it to roll back.
 pub struct Work {
