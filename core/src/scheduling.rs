@@ -63,8 +63,16 @@ impl Core {
             return Ok(());
         }
         let ids: Vec<String> = plans.iter().map(|p| p.account.id.clone()).collect();
-        let earliest = plans.iter().map(|p| p.at).min().unwrap_or_else(Utc::now);
-        let latest = plans.iter().map(|p| p.at).max().unwrap_or_else(Utc::now);
+        let earliest = plans
+            .iter()
+            .map(|p| p.at)
+            .min()
+            .unwrap_or_else(|| self.now());
+        let latest = plans
+            .iter()
+            .map(|p| p.at)
+            .max()
+            .unwrap_or_else(|| self.now());
         let window = TimeDelta::hours(24);
         let mut taken: HashMap<String, Vec<DateTime<Utc>>> = HashMap::new();
         for (account, at) in self

@@ -51,7 +51,7 @@ impl Auth {
     ) -> Result<Response<T>, Status> {
         let mut response = Response::new(body(session(s, !browser)));
         if browser {
-            let max_age = (s.refresh_expires_at - chrono::Utc::now())
+            let max_age = (s.refresh_expires_at - self.services.now())
                 .num_seconds()
                 .max(0);
             response

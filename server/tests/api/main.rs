@@ -13,4 +13,5 @@ mod media;
 mod permissions;
 mod posts;
 mod query_counts;
+mod request_ids;
 mod workspaces;
