@@ -17,6 +17,7 @@ pub mod probe;
 pub mod profiles;
 pub mod scheduling;
 mod signal;
+pub mod steps;
 pub mod tokens;
 pub mod workspaces;
 

@@ -17,8 +17,8 @@ use tokio::task::JoinSet;
 use crate::context::Ctx;
 use multitok_tiktok::{InitResponse, TikTokError};
 
-use crate::publish::{Halt, Next, Ready};
 use crate::run::{drive, give_back, heartbeat, settle};
+use multitok_core::steps::{Halt, Next, Ready};
 
 /// Targets claimed ahead per look at most, so that a second's targets form one group.
 pub const ARM_LIMIT: u64 = 2_000;

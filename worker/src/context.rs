@@ -1,23 +1,21 @@
-//! What every step of the worker needs: the core (store, TikTok client, sealer, media, clock),
-//! this worker's identity, and its limits.
+//! What the worker's loops need: the steps (the core, this worker's identity, the limits of
+//! each step), how much it takes on at once, when it syncs, and its stop signal.
 
 use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use std::ops::{Deref, DerefMut};
+
 use chrono::{DateTime, TimeDelta, Utc};
+use multitok_core::steps::Steps;
 use multitok_core::{Clock, Core};
 
 /// A worker's context; cheap to clone.
 #[derive(Clone)]
 pub struct Ctx {
-    pub core: Core,
-    /// Unique per process; written on every lease.
-    pub owner: String,
-    /// How long a claim lasts without a heartbeat.
-    pub lease: TimeDelta,
-    /// Transient failures of one target before it fails for good.
-    pub max_attempts: i32,
+    /// The publishing and sync steps, with the worker's identity and limits.
+    pub steps: Steps,
     /// Targets claimed per round.
     pub batch: u64,
     /// Targets driven at the same time.
@@ -25,16 +23,27 @@ pub struct Ctx {
     /// Scheduled targets due within this are claimed and prepared ahead, so that their inits
     /// go out on their second (zero: only at their time).
     pub lookahead: TimeDelta,
-    /// Refresh an access token this long before it expires.
-    pub refresh_margin: TimeDelta,
-    /// Time between status checks of a processing post.
-    pub poll_every: TimeDelta,
     /// When accounts are synced (read in each workspace's time zone).
     pub sync_cron: Arc<cron::Schedule>,
     /// Raw snapshots older than this are pruned (their daily rollups stay).
     pub raw_retention: TimeDelta,
     stopping: Arc<AtomicBool>,
     stopped: Arc<tokio::sync::Notify>,
+}
+
+/// The steps' fields (`core`, `owner`, `lease`, …) and methods read as the context's own.
+impl Deref for Ctx {
+    type Target = Steps;
+
+    fn deref(&self) -> &Steps {
+        &self.steps
+    }
+}
+
+impl DerefMut for Ctx {
+    fn deref_mut(&mut self) -> &mut Steps {
+        &mut self.steps
+    }
 }
 
 /// 02:00 every night.
@@ -46,15 +55,10 @@ impl Ctx {
     /// A context on `core`, whose clock it reads.
     pub fn new(core: Core) -> Ctx {
         Ctx {
-            core,
-            owner: format!("worker-{}", uuid::Uuid::new_v4().simple()),
-            lease: TimeDelta::seconds(60),
-            max_attempts: 8,
+            steps: Steps::new(core),
             batch: 32,
             concurrency: 16,
             lookahead: TimeDelta::seconds(10),
-            refresh_margin: TimeDelta::minutes(5),
-            poll_every: TimeDelta::seconds(2),
             sync_cron: Arc::new(nightly()),
             raw_retention: TimeDelta::days(90),
             stopping: Arc::default(),
@@ -63,7 +67,7 @@ impl Ctx {
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        self.core.now()
+        self.steps.now()
     }
 
     /// The clock every step reads.

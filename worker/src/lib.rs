@@ -4,7 +4,6 @@
 
 pub mod arm;
 pub mod context;
-pub mod publish;
 pub mod reconcile;
 pub mod run;
 pub mod sync;

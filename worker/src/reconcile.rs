@@ -6,7 +6,7 @@ use chrono::TimeDelta;
 use multitok_store::posts::Target;
 
 use crate::context::Ctx;
-use crate::publish::Halt;
+use multitok_core::steps::Halt;
 
 const FIELDS: &[&str] = &["id", "create_time", "title", "video_description"];
 

@@ -14,7 +14,7 @@ use multitok_store::claims::Step;
 use multitok_store::posts::Target;
 
 use crate::context::Ctx;
-use crate::publish::{Halt, Next};
+use multitok_core::steps::{Halt, Next};
 
 /// How often targets needing attention are matched against the accounts' new videos.
 /// How often raw snapshots past their retention are pruned.

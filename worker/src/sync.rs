@@ -9,33 +9,10 @@ use std::str::FromStr;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
-use multitok_shared::schedule::next_video_refresh;
-use multitok_store::sync::{AccountCounts, SyncClaim, VideoStats};
-use multitok_tiktok::Video;
+use multitok_core::steps::Halt;
 
 use crate::context::Ctx;
-use crate::publish::Halt;
 
-const PROFILE_FIELDS: &[&str] = &[
-    "follower_count",
-    "following_count",
-    "likes_count",
-    "video_count",
-];
-const VIDEO_FIELDS: &[&str] = &[
-    "id",
-    "create_time",
-    "title",
-    "video_description",
-    "duration",
-    "share_url",
-    "view_count",
-    "like_count",
-    "comment_count",
-    "share_count",
-];
-/// Most videos read per account and sync.
-const MAX_VIDEOS: usize = 10_000;
 /// Syncs one worker runs per round.
 const PER_ROUND: usize = 8;
 
@@ -45,25 +22,6 @@ pub fn next_nightly(cron: &cron::Schedule, zone: &str, after: DateTime<Utc>) -> 
     cron.after(&after.with_timezone(&tz))
         .next()
         .map_or(after + TimeDelta::days(1), |t| t.with_timezone(&Utc))
-}
-
-fn stats(v: Video, now: DateTime<Utc>) -> VideoStats {
-    let posted_at = v
-        .create_time
-        .and_then(|s| DateTime::from_timestamp(s, 0))
-        .unwrap_or(now);
-    VideoStats {
-        title: v.title.or(v.video_description).unwrap_or_default(),
-        posted_at,
-        duration_sec: v.duration.unwrap_or(0),
-        share_url: v.share_url.unwrap_or_default(),
-        views: v.view_count.unwrap_or(0),
-        likes: v.like_count.unwrap_or(0),
-        comments: v.comment_count.unwrap_or(0),
-        shares: v.share_count.unwrap_or(0),
-        next_refresh_at: next_video_refresh(posted_at, now),
-        video_id: v.id,
-    }
 }
 
 /// Runs the syncs that are due (a few per round); answers how many ran.
@@ -77,7 +35,7 @@ pub async fn sync_once(ctx: &Ctx, cron: &cron::Schedule) -> anyhow::Result<usize
             break;
         };
         ran += 1;
-        let error = match sync_account(ctx, &claim).await {
+        let error = match ctx.sync_account(&claim).await {
             Ok(()) => String::new(),
             Err(Halt::TikTok(e)) => e.to_string(),
             Err(Halt::Fail(reason)) => reason,
@@ -95,41 +53,6 @@ pub async fn sync_once(ctx: &Ctx, cron: &cron::Schedule) -> anyhow::Result<usize
         store.finish_sync(&claim, &error, next, ctx.now()).await?;
     }
     Ok(ran)
-}
-
-async fn sync_account(ctx: &Ctx, claim: &SyncClaim) -> Result<(), Halt> {
-    let store = &ctx.core.store;
-    let account = &claim.account;
-    let token = ctx.token(account).await?;
-    let client = ctx.core.tiktok()?;
-    let profile = client
-        .user_info(&token, PROFILE_FIELDS)
-        .await
-        .map_err(Halt::TikTok)?;
-    let now = ctx.now();
-    let counts = AccountCounts {
-        followers: profile.follower_count.unwrap_or(0),
-        following: profile.following_count.unwrap_or(0),
-        likes: profile.likes_count.unwrap_or(0),
-        videos: profile.video_count.unwrap_or(0),
-    };
-    store
-        .save_account_snapshot(&account.id, counts, now)
-        .await?;
-    let videos: Vec<VideoStats> = client
-        .all_videos(&token, VIDEO_FIELDS, MAX_VIDEOS)
-        .await
-        .map_err(Halt::TikTok)?
-        .into_iter()
-        .map(|v| stats(v, now))
-        .collect();
-    store.save_videos(&account.id, &videos, now).await?;
-    store
-        .link_published_videos(&account.id, &videos, now)
-        .await?;
-    store.roll_up_account(&account.id, counts, now).await?;
-    store.score_recent_videos(&account.id, now).await?;
-    Ok(())
 }
 
 /// Reads again the statistics of young videos that are due (between nightly syncs); answers
@@ -155,19 +78,13 @@ pub async fn refresh_videos_once(ctx: &Ctx) -> anyhow::Result<usize> {
             Ok(t) => t,
             Err(_) => continue,
         };
-        match ctx
-            .core
-            .tiktok()?
-            .video_query(&token, VIDEO_FIELDS, &ids)
-            .await
-        {
-            Ok(videos) => {
-                let stats: Vec<VideoStats> = videos.into_iter().map(|v| stats(v, now)).collect();
+        match ctx.read_videos(&token, &ids, now).await {
+            Ok(stats) => {
                 refreshed += stats.len();
                 store.save_videos(&account.id, &stats, now).await?;
                 store.score_recent_videos(&account.id, now).await?;
             }
-            Err(e) => tracing::debug!(account_id = %account.id, error = %e, "video refresh failed"),
+            Err(e) => tracing::debug!(account_id = %account.id, error = ?e, "video refresh failed"),
         }
         // Videos TikTok no longer returns are not asked for again until the nightly sync.
         store.postpone_videos(&account.id, &ids, now).await?;

@@ -6,8 +6,8 @@
 //! request goes out and `publish_id` in the same transaction that leaves `claimed`, so an init
 //! is never sent twice.
 
+use crate::CoreError;
 use chrono::{DateTime, TimeDelta, Utc};
-use multitok_core::CoreError;
 use multitok_shared::AccountStatus;
 use multitok_shared::schedule::Quota;
 use multitok_shared::{ChunkBounds, ChunkPlan, TargetState, Violations, chunk_plan::MIB, retry};
@@ -21,14 +21,14 @@ use multitok_tiktok::{
 };
 use oauth2::AccessToken;
 
-use crate::context::Ctx;
+use super::Steps;
 
 /// Why a step did not continue.
 #[derive(Debug)]
 pub enum Halt {
     /// Someone else changed the target first; nothing to do.
     Lost,
-    /// TikTok refused or failed; classified by [`Ctx::on_tiktok_error`].
+    /// TikTok refused or failed; classified by [`Steps::on_tiktok_error`].
     TikTok(TikTokError),
     /// The target cannot publish, for this reason (shown to people).
     Fail(String),
@@ -76,7 +76,8 @@ pub enum Next {
     Wait,
 }
 
-type StepResult = Result<Next, Halt>;
+/// What a step answers.
+pub type StepResult = Result<Next, Halt>;
 
 /// What an init needs, read and checked before it is sent.
 pub struct Ready {
@@ -91,9 +92,9 @@ fn plan(media: &Media) -> Result<ChunkPlan, Halt> {
         .map_err(|e| Halt::Fail(format!("The video cannot be sent to TikTok: {e}.")))
 }
 
-impl Ctx {
+impl Steps {
     /// Applies `step` to the target if it is still in `from` and ours.
-    pub(crate) async fn step(&self, t: &Target, from: TargetState, step: Step) -> Result<(), Halt> {
+    pub async fn step(&self, t: &Target, from: TargetState, step: Step) -> Result<(), Halt> {
         if self
             .core
             .store
@@ -107,7 +108,7 @@ impl Ctx {
     }
 
     /// Gives the claim back, keeping the state, to be taken again at `at`.
-    pub(crate) async fn wait_until(
+    pub async fn wait_until(
         &self,
         t: &Target,
         state: TargetState,
@@ -125,7 +126,7 @@ impl Ctx {
     }
 
     /// Ends the target as failed with a reason for people.
-    pub(crate) async fn fail(
+    pub async fn fail(
         &self,
         t: &Target,
         state: TargetState,
@@ -190,7 +191,7 @@ impl Ctx {
     }
 
     /// `scheduled → claimed`.
-    pub(crate) async fn take(&self, t: &Target) -> StepResult {
+    pub async fn take(&self, t: &Target) -> StepResult {
         let step = Step {
             to: Some(TargetState::Claimed),
             detail: "A worker took the post.".into(),
@@ -202,7 +203,7 @@ impl Ctx {
 
     /// `claimed → initialized`: re-checks the creator's settings and the quotas, records that
     /// the init is being sent, sends it once, and stores `publish_id` with the state change.
-    pub(crate) async fn init(&self, t: &Target) -> StepResult {
+    pub async fn init(&self, t: &Target) -> StepResult {
         let from = TargetState::Claimed;
         if t.init_sent_at.is_some() {
             let reason = "The publish request reached TikTok but its answer was lost. Check the \
@@ -240,7 +241,7 @@ impl Ctx {
 
     /// Reads and checks what an init needs: the account and a fresh token, the post and its
     /// video, and the creator's current settings. Nothing is written.
-    pub(crate) async fn prepare(&self, t: &Target) -> Result<Ready, Halt> {
+    pub async fn prepare(&self, t: &Target) -> Result<Ready, Halt> {
         let account = self.account_of(t).await?;
         let (post, media) = self.post_and_media(t).await?;
         let token = self.token(&account).await?;
@@ -255,7 +256,7 @@ impl Ctx {
     }
 
     /// TikTok's limits on inits for this deployment's accounts.
-    pub(crate) fn quota(&self) -> Quota {
+    pub fn quota(&self) -> Quota {
         Quota {
             daily_posts: self.core.daily_post_cap as usize,
             ..Quota::default()
@@ -264,13 +265,13 @@ impl Ctx {
 
     /// Sends an init already marked as sending, once, and stores TikTok's answer: `publish_id`
     /// and the upload address with the move to `initialized`.
-    pub(crate) async fn send_init(&self, t: &Target, ready: &Ready) -> StepResult {
+    pub async fn send_init(&self, t: &Target, ready: &Ready) -> StepResult {
         let answer = self.request_init(t, ready).await?;
         self.record_init(t, answer).await
     }
 
     /// The init request itself, sent once; nothing is stored.
-    pub(crate) async fn request_init(
+    pub async fn request_init(
         &self,
         t: &Target,
         ready: &Ready,
@@ -294,7 +295,7 @@ impl Ctx {
     /// Stores TikTok's answer to an init: `initialized` with `publish_id` and the sealed upload
     /// address; a lost answer leaves `init_sent_at` (the target will need attention); a refusal
     /// clears it, as nothing was created.
-    pub(crate) async fn record_init(
+    pub async fn record_init(
         &self,
         t: &Target,
         answer: Result<InitResponse, TikTokError>,
@@ -353,7 +354,7 @@ impl Ctx {
     }
 
     /// `initialized → uploading → processing`: streams the video from the media store.
-    pub(crate) async fn upload(&self, t: &Target, state: TargetState) -> StepResult {
+    pub async fn upload(&self, t: &Target, state: TargetState) -> StepResult {
         let mut from = state;
         if from == TargetState::Initialized {
             let step = Step {
@@ -396,7 +397,7 @@ impl Ctx {
     }
 
     /// `processing → published | failed`, or another look later.
-    pub(crate) async fn poll(&self, t: &Target) -> StepResult {
+    pub async fn poll(&self, t: &Target) -> StepResult {
         let from = TargetState::Processing;
         let account = self.account_of(t).await?;
         let token = self.token(&account).await?;
@@ -445,7 +446,7 @@ impl Ctx {
 
     /// Classifies a TikTok failure: refresh once and go on, fail for good, or retry later with
     /// backoff (failing after `max_attempts`).
-    pub(crate) async fn on_tiktok_error(
+    pub async fn on_tiktok_error(
         &self,
         t: &Target,
         state: TargetState,
