@@ -15,7 +15,6 @@ use sea_orm::{
 };
 
 use crate::entity::{post, post_target, publish_event};
-use crate::work::Change;
 use crate::{Store, StoreError, Work, new_id};
 
 pub use crate::calendar::CalendarEntry;
@@ -101,16 +100,7 @@ async fn insert_one(
     let mut targets = Vec::with_capacity(new.targets.len());
     for t in new.targets {
         let row = target_row(&post, t, now);
-        post_target::Entity::insert(post_target::ActiveModel::from(row.clone()))
-            .exec_without_returning(txn)
-            .await?;
-        let change = Change {
-            from: None,
-            to: TargetState::Scheduled,
-            detail: "Scheduled.",
-            tiktok_code: "",
-        };
-        work.record_history(&row.id, change, now);
+        crate::targets::insert(work, &row, now).await?;
         targets.push(row);
     }
     Ok(PostWithTargets { post, targets })
@@ -236,20 +226,8 @@ impl Store {
         detail: &str,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        use post_target::Column as C;
         let txn = work.txn();
-        let update = post_target::Entity::update_many()
-            .col_expr(C::ScheduledAt, Expr::value(at))
-            .col_expr(C::NextAttemptAt, Expr::value(at))
-            .col_expr(C::ClaimOwner, Expr::value(None::<String>))
-            .col_expr(C::LeaseExpiresAt, Expr::value(None::<DateTime<Utc>>));
-        let change = Change {
-            from: Some(TargetState::Scheduled),
-            to: TargetState::Scheduled,
-            detail,
-            tiktok_code: "",
-        };
-        let moved = change_waiting(work, post_id, None, update, change, now).await?;
+        let moved = crate::targets::move_waiting(work, post_id, at, detail, now).await?;
         if moved == 0 {
             return Ok(0);
         }
@@ -286,17 +264,7 @@ impl Store {
         target_id: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        use post_target::Column as C;
-        let update = post_target::Entity::update_many()
-            .col_expr(C::State, Expr::value(TargetState::Cancelled.as_str()))
-            .col_expr(C::NextAttemptAt, Expr::value(None::<DateTime<Utc>>));
-        let change = Change {
-            from: Some(TargetState::Scheduled),
-            to: TargetState::Cancelled,
-            detail: "Cancelled.",
-            tiktok_code: "",
-        };
-        change_waiting(work, post_id, target_id, update, change, now).await
+        crate::targets::cancel_waiting(work, post_id, target_id, now).await
     }
 
     /// Every event of the post's targets, oldest first.
@@ -351,66 +319,4 @@ impl Store {
             .map(|(account, n)| (account, u32::try_from(n).unwrap_or(u32::MAX)))
             .collect())
     }
-}
-
-/// Notes on the accounts' waiting targets why they cannot publish; an empty note clears it. Only
-/// targets whose note changes get a history line.
-pub(crate) async fn note_waiting_targets(
-    work: &Work,
-    account_ids: &[String],
-    note: &str,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let db = work.txn();
-    let targets = post_target::Entity::find()
-        .filter(post_target::Column::AccountId.is_in(account_ids.iter().cloned()))
-        .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()))
-        .filter(post_target::Column::FailureReason.ne(note))
-        .all(db)
-        .await?;
-    for t in &targets {
-        post_target::Entity::update_many()
-            .col_expr(post_target::Column::FailureReason, Expr::value(note))
-            .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
-            .filter(post_target::Column::Id.eq(&t.id))
-            .exec(db)
-            .await?;
-        let change = Change {
-            from: Some(TargetState::Scheduled),
-            to: TargetState::Scheduled,
-            detail: if note.is_empty() {
-                "The account is connected again."
-            } else {
-                note
-            },
-            tiktok_code: "",
-        };
-        work.record_history(&t.id, change, now);
-    }
-    Ok(())
-}
-
-/// Applies `update` to the post's targets that still wait (or just `target_id`), in one
-/// statement conditioned on their state, and appends `change` to each one changed; answers how
-/// many changed. A worker's claim that got there first simply leaves a target out.
-async fn change_waiting(
-    work: &Work,
-    post_id: &str,
-    target_id: Option<&str>,
-    update: sea_orm::UpdateMany<post_target::Entity>,
-    change: Change<'_>,
-    now: DateTime<Utc>,
-) -> Result<u64, StoreError> {
-    let mut update = update
-        .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
-        .filter(post_target::Column::PostId.eq(post_id))
-        .filter(post_target::Column::State.eq(TargetState::Scheduled.as_str()));
-    if let Some(id) = target_id {
-        update = update.filter(post_target::Column::Id.eq(id));
-    }
-    let changed = update.exec_with_returning(work.txn()).await?;
-    for t in &changed {
-        work.record_history(&t.id, change, now);
-    }
-    Ok(changed.len() as u64)
 }

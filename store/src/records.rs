@@ -4,11 +4,10 @@
 use chrono::{DateTime, Utc};
 use multitok_shared::TargetState;
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, Statement};
+use sea_orm::{ConnectionTrait, DatabaseBackend, EntityTrait, Statement};
 
 use crate::StoreError;
-use crate::entity::{post_target, publish_event, tiktok_account};
+use crate::entity::publish_event;
 
 /// A row written in the same transaction as the change it records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,46 +61,12 @@ pub(crate) async fn write(db: &impl ConnectionTrait, record: &Record) -> Result<
         }
         Record::Moves { to, at, lines } => write_moves(db, *to, *at, lines).await,
         Record::AnalyticsChanged { account_ids } => {
-            bump_versions(db, account_ids.iter().cloned()).await
+            crate::accounts::versions::raise(db, account_ids.iter().cloned()).await
         }
-        Record::TargetAnalyticsChanged { target_id } => bump_version_of_target(db, target_id).await,
+        Record::TargetAnalyticsChanged { target_id } => {
+            crate::accounts::versions::raise_for_target(db, target_id).await
+        }
     }
-}
-
-/// Marks the accounts' analytics as changed (cache keys carry the version).
-async fn bump_versions(
-    db: &impl ConnectionTrait,
-    account_ids: impl IntoIterator<Item = String>,
-) -> Result<(), StoreError> {
-    use tiktok_account::Column as C;
-    tiktok_account::Entity::update_many()
-        .col_expr(C::AnalyticsVersion, Expr::col(C::AnalyticsVersion).add(1))
-        .filter(C::Id.is_in(account_ids))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// Marks the analytics of the target's account as changed.
-async fn bump_version_of_target(
-    db: &impl ConnectionTrait,
-    target_id: &str,
-) -> Result<(), StoreError> {
-    use tiktok_account::Column as C;
-    tiktok_account::Entity::update_many()
-        .col_expr(C::AnalyticsVersion, Expr::col(C::AnalyticsVersion).add(1))
-        .filter(
-            C::Id.in_subquery(
-                Query::select()
-                    .column(post_target::Column::AccountId)
-                    .from(post_target::Entity)
-                    .and_where(post_target::Column::Id.eq(target_id))
-                    .to_owned(),
-            ),
-        )
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// History lines of several targets into `to`, all at `at`: on PostgreSQL one statement over

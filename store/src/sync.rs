@@ -1,28 +1,21 @@
 //! The nightly sync's storage: claiming an account's due sync (the run is recorded with a unique
-//! (account, run time) key in the same transaction, so no run happens twice), account and video
-//! snapshots, and linking published targets to the videos they became.
+//! (account, run time) key in the same transaction, so no run happens twice) and ending it. What
+//! a run fetched is stored by `analytics` (`save_account_snapshot`, `save_videos`).
 
 use chrono::{DateTime, Utc};
-use multitok_shared::TargetState;
-use multitok_shared::analytics::offsets::utc_slot;
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use multitok_shared::AccountStatus;
 
 use crate::accounts::Account;
-use crate::entity::{
-    account_snapshot, post, post_target, sync_run, tiktok_account, video, video_snapshot, workspace,
-};
-use crate::{Store, StoreError, new_id};
+use crate::entity::{sync_run, tiktok_account, workspace};
+use crate::{Store, StoreError};
 
 pub use crate::model::{AccountCounts, AccountSnapshot, SyncRun, Video, VideoSnapshot, VideoStats};
-
-/// A published target without a video id: (id, own caption, post caption, init sent at).
-type OpenTarget = (String, Option<String>, String, Option<DateTime<Utc>>);
 
 /// A claimed sync.
 #[derive(Debug, Clone)]
@@ -66,13 +59,9 @@ impl Store {
             };
             let work = self.begin_work().await?;
             let txn = work.txn();
-            let taken = tiktok_account::Entity::update_many()
-                .col_expr(C::NextSyncAt, Expr::value(Some(hold_until)))
-                .filter(C::Id.eq(&account.id))
-                .filter(C::NextSyncAt.eq(run_at))
-                .exec(txn)
-                .await?;
-            if taken.rows_affected != 1 {
+            let taken =
+                crate::accounts::sync_slots::take(txn, &account.id, run_at, hold_until).await?;
+            if !taken {
                 work.rollback().await?;
                 continue;
             }
@@ -113,7 +102,6 @@ impl Store {
         next_sync_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        use tiktok_account::Column as C;
         let work = self.begin_work().await?;
         let txn = work.txn();
         sync_run::Entity::update_many()
@@ -122,19 +110,16 @@ impl Store {
             .filter(sync_run::Column::Id.eq(claim.run_id))
             .exec(txn)
             .await?;
-        tiktok_account::Entity::update_many()
-            .col_expr(C::NextSyncAt, Expr::value(Some(next_sync_at)))
-            .filter(C::Id.eq(&claim.account.id))
-            .filter(C::NextSyncAt.eq(claim.hold_until))
-            .exec(txn)
-            .await?;
-        if error.is_empty() {
-            tiktok_account::Entity::update_many()
-                .col_expr(C::LastSyncedAt, Expr::value(Some(now)))
-                .filter(C::Id.eq(&claim.account.id))
-                .exec(txn)
-                .await?;
-        }
+        let synced_at = error.is_empty().then_some(now);
+        let account_id = &claim.account.id;
+        crate::accounts::sync_slots::release(
+            txn,
+            account_id,
+            claim.hold_until,
+            next_sync_at,
+            synced_at,
+        )
+        .await?;
         work.commit().await?;
         Ok(())
     }
@@ -151,160 +136,6 @@ impl Store {
         Ok(at.flatten())
     }
 
-    pub async fn save_account_snapshot(
-        &self,
-        account_id: &str,
-        c: AccountCounts,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        account_snapshot::Entity::insert(account_snapshot::ActiveModel {
-            id: NotSet,
-            account_id: Set(account_id.to_owned()),
-            taken_at: Set(now),
-            follower_count: Set(c.followers),
-            following_count: Set(c.following),
-            likes_count: Set(c.likes),
-            video_count: Set(c.videos),
-        })
-        .exec_without_returning(&self.db)
-        .await?;
-        Ok(())
-    }
-
-    /// Stores the videos (new ones added, known ones updated), a snapshot of each and the
-    /// account's posting profile, in one transaction.
-    pub async fn save_videos(
-        &self,
-        account_id: &str,
-        videos: &[VideoStats],
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        use video::Column as C;
-        if videos.is_empty() {
-            return Ok(());
-        }
-        let work = self.begin_work().await?;
-        let txn = work.txn();
-        for chunk in videos.chunks(200) {
-            let rows = chunk.iter().map(|v| video::ActiveModel {
-                id: Set(new_id()),
-                account_id: Set(account_id.to_owned()),
-                video_id: Set(v.video_id.clone()),
-                title: Set(v.title.clone()),
-                posted_at: Set(v.posted_at),
-                posted_slot: Set(utc_slot(v.posted_at)),
-                duration_sec: Set(v.duration_sec),
-                share_url: Set(v.share_url.clone()),
-                next_refresh_at: Set(v.next_refresh_at),
-                updated_at: Set(now),
-                view_count: Set(v.views),
-                like_count: Set(v.likes),
-                comment_count: Set(v.comments),
-                share_count: Set(v.shares),
-                viral_score: NotSet,
-            });
-            video::Entity::insert_many(rows)
-                .on_conflict(
-                    OnConflict::columns([C::AccountId, C::VideoId])
-                        .update_columns([
-                            C::Title,
-                            C::ShareUrl,
-                            C::NextRefreshAt,
-                            C::UpdatedAt,
-                            C::ViewCount,
-                            C::LikeCount,
-                            C::CommentCount,
-                            C::ShareCount,
-                        ])
-                        .to_owned(),
-                )
-                .exec_without_returning(txn)
-                .await?;
-            let ids: Vec<(String, String)> = video::Entity::find()
-                .select_only()
-                .column(C::VideoId)
-                .column(C::Id)
-                .filter(C::AccountId.eq(account_id))
-                .filter(C::VideoId.is_in(chunk.iter().map(|v| v.video_id.clone())))
-                .into_tuple()
-                .all(txn)
-                .await?;
-            let snapshots = chunk.iter().filter_map(|v| {
-                let row = ids.iter().find(|(vid, _)| *vid == v.video_id)?;
-                Some(video_snapshot::ActiveModel {
-                    id: NotSet,
-                    video_row_id: Set(row.1.clone()),
-                    taken_at: Set(now),
-                    view_count: Set(v.views),
-                    like_count: Set(v.likes),
-                    comment_count: Set(v.comments),
-                    share_count: Set(v.shares),
-                })
-            });
-            video_snapshot::Entity::insert_many(snapshots)
-                .exec_without_returning(txn)
-                .await?;
-            let days = chunk.iter().filter_map(|v| {
-                let row = ids.iter().find(|(vid, _)| *vid == v.video_id)?;
-                Some(crate::analytics::video_day_row(&row.1, v, now))
-            });
-            crate::analytics::upsert_video_days(txn, days).await?;
-        }
-        crate::analytics::write_posting_profile(txn, account_id).await?;
-        work.analytics_changed([account_id.to_owned()]);
-        work.commit().await?;
-        Ok(())
-    }
-
-    /// Gives published targets of the account without a video id the id of the video with
-    /// their caption posted since their init; answers how many were linked.
-    pub async fn link_published_videos(
-        &self,
-        account_id: &str,
-        videos: &[VideoStats],
-        now: DateTime<Utc>,
-    ) -> Result<u64, StoreError> {
-        let open: Vec<OpenTarget> = post_target::Entity::find()
-            .select_only()
-            .column(post_target::Column::Id)
-            .column(post_target::Column::Caption)
-            .column(post::Column::Caption)
-            .column(post_target::Column::InitSentAt)
-            .join(JoinType::InnerJoin, post_target::Relation::Post.def())
-            .filter(post_target::Column::AccountId.eq(account_id))
-            .filter(post_target::Column::State.eq(TargetState::Published.as_str()))
-            .filter(post_target::Column::VideoId.is_null())
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let mut taken = self.bound_video_ids(account_id).await?;
-        let mut linked = 0;
-        for (id, own, caption, sent) in open {
-            let caption = own.unwrap_or(caption);
-            let earliest = sent.map(|s| s - chrono::TimeDelta::minutes(1));
-            let found = videos.iter().find(|v| {
-                v.title == caption
-                    && !taken.contains(&v.video_id)
-                    && earliest.is_none_or(|e| v.posted_at >= e)
-            });
-            if let Some(v) = found {
-                post_target::Entity::update_many()
-                    .col_expr(
-                        post_target::Column::VideoId,
-                        Expr::value(Some(v.video_id.clone())),
-                    )
-                    .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
-                    .filter(post_target::Column::Id.eq(&id))
-                    .filter(post_target::Column::VideoId.is_null())
-                    .exec(&self.db)
-                    .await?;
-                taken.push(v.video_id.clone());
-                linked += 1;
-            }
-        }
-        Ok(linked)
-    }
-
     /// The account's sync runs, newest first.
     pub async fn sync_runs_of(&self, account_id: &str) -> Result<Vec<SyncRun>, StoreError> {
         crate::rows::all(
@@ -314,65 +145,5 @@ impl Store {
                 .all(&self.db)
                 .await?,
         )
-    }
-
-    /// The account's latest snapshots and how many video snapshots it has.
-    pub async fn snapshot_counts(&self, account_id: &str) -> Result<(u64, u64, u64), StoreError> {
-        use sea_orm::PaginatorTrait;
-        let accounts = account_snapshot::Entity::find()
-            .filter(account_snapshot::Column::AccountId.eq(account_id))
-            .count(&self.db)
-            .await?;
-        let videos = video::Entity::find()
-            .filter(video::Column::AccountId.eq(account_id))
-            .count(&self.db)
-            .await?;
-        let snapshots = video_snapshot::Entity::find()
-            .join(JoinType::InnerJoin, video_snapshot::Relation::Video.def())
-            .filter(video::Column::AccountId.eq(account_id))
-            .count(&self.db)
-            .await?;
-        Ok((accounts, videos, snapshots))
-    }
-
-    /// Videos whose statistics are due for a refresh: (workspace, account, TikTok video id).
-    pub async fn due_videos(
-        &self,
-        now: DateTime<Utc>,
-        limit: u64,
-    ) -> Result<Vec<(String, String, String)>, StoreError> {
-        Ok(video::Entity::find()
-            .select_only()
-            .column(tiktok_account::Column::WorkspaceId)
-            .column(video::Column::AccountId)
-            .column(video::Column::VideoId)
-            .join(JoinType::InnerJoin, video::Relation::Account.def())
-            .filter(video::Column::NextRefreshAt.lte(now))
-            .filter(tiktok_account::Column::Status.eq(AccountStatus::Active.as_str()))
-            .order_by_asc(video::Column::NextRefreshAt)
-            .limit(limit)
-            .into_tuple()
-            .all(&self.db)
-            .await?)
-    }
-
-    /// Moves the given videos' refresh past `now` if a refresh did not already (one hour).
-    pub async fn postpone_videos(
-        &self,
-        account_id: &str,
-        video_ids: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        video::Entity::update_many()
-            .col_expr(
-                video::Column::NextRefreshAt,
-                Expr::value(Some(now + chrono::TimeDelta::hours(1))),
-            )
-            .filter(video::Column::AccountId.eq(account_id))
-            .filter(video::Column::VideoId.is_in(video_ids.iter().cloned()))
-            .filter(video::Column::NextRefreshAt.lte(now))
-            .exec(&self.db)
-            .await?;
-        Ok(())
     }
 }

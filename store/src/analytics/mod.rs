@@ -1,7 +1,11 @@
-//! Analytics storage: daily rollups and posting profiles kept up to date by the sync, the viral
-//! scores of young videos, pruning of raw snapshots, a rebuild of the rollups from raw
-//! snapshots, and the reads behind the analytics API.
+//! Analytics storage, and every write to the numbers it reads: what the sync fetched (account
+//! snapshots, videos and their snapshots, [`fetched`]), daily rollups and posting profiles kept
+//! up to date with them, the viral scores of young videos, pruning of raw snapshots, a rebuild
+//! of the rollups from raw snapshots, the bulk import of an account's history ([`history`]), and
+//! the reads behind the analytics API.
 
+mod fetched;
+pub mod history;
 mod maintain;
 mod read;
 

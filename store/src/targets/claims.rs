@@ -9,8 +9,8 @@ use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::entity::post_target;
+use crate::model::Target;
 use crate::params::Params;
-use crate::posts::Target;
 use crate::work::Change;
 use crate::{Store, StoreError};
 
@@ -449,18 +449,5 @@ impl Store {
                 .all(&self.db)
                 .await?,
         )
-    }
-
-    /// The TikTok video ids already bound to the account's targets.
-    pub async fn bound_video_ids(&self, account_id: &str) -> Result<Vec<String>, StoreError> {
-        let ids: Vec<Option<String>> = post_target::Entity::find()
-            .select_only()
-            .column(post_target::Column::VideoId)
-            .filter(post_target::Column::AccountId.eq(account_id))
-            .filter(post_target::Column::VideoId.is_not_null())
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        Ok(ids.into_iter().flatten().collect())
     }
 }

@@ -1,5 +1,10 @@
 //! TikTok accounts of a workspace, one-time OAuth states, and webhook idempotency. Tokens and
-//! verifiers arrive here already encrypted; the store never sees them in clear.
+//! verifiers arrive here already encrypted; the store never sees them in clear. Every write to
+//! the accounts' rows lives under this module: their place in the nightly sync in [`sync_slots`],
+//! their analytics version in [`versions`].
+
+pub(crate) mod sync_slots;
+pub(crate) mod versions;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -8,7 +13,6 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use multitok_shared::AccountStatus;
 
 use crate::entity::{oauth_state, tiktok_account, webhook_event};
-use crate::posts::note_waiting_targets;
 use crate::rows::unknown;
 use crate::{Sealed, Store, StoreError, new_id};
 
@@ -199,7 +203,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?
             .try_into()?;
-        note_waiting_targets(&work, std::slice::from_ref(&account.id), "", now).await?;
+        crate::targets::note_waiting(&work, std::slice::from_ref(&account.id), "", now).await?;
         work.commit().await?;
         Ok(account)
     }
@@ -279,7 +283,7 @@ impl Store {
         } else {
             format!("Cannot publish until the account is connected again: {reason}")
         };
-        note_waiting_targets(&work, &ids, &note, now).await?;
+        crate::targets::note_waiting(&work, &ids, &note, now).await?;
         work.commit().await?;
         Ok(marked)
     }
