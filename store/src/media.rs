@@ -42,11 +42,12 @@ impl Store {
             created_at: Set(now),
             expires_at: Set(new.expires_at),
         };
-        crate::rows::value(
-            upload::Entity::insert(row)
-                .exec_with_returning(&self.db)
-                .await?,
-        )
+        let work = self.begin_work().await?;
+        let stored = upload::Entity::insert(row)
+            .exec_with_returning(work.txn())
+            .await?;
+        work.commit().await?;
+        crate::rows::value(stored)
     }
 
     /// The upload if it belongs to the workspace.
@@ -61,6 +62,7 @@ impl Store {
 
     /// Counts `len` more bytes if the upload has exactly `offset` so far; `Conflict` otherwise.
     pub async fn advance_upload(&self, id: &str, offset: u64, len: u64) -> Result<(), StoreError> {
+        let work = self.begin_work().await?;
         let done = upload::Entity::update_many()
             .col_expr(
                 upload::Column::ReceivedBytes,
@@ -68,8 +70,9 @@ impl Store {
             )
             .filter(upload::Column::Id.eq(id))
             .filter(upload::Column::ReceivedBytes.eq(i64_of(offset)))
-            .exec(&self.db)
+            .exec(work.txn())
             .await?;
+        work.commit().await?;
         if done.rows_affected == 1 {
             Ok(())
         } else {
@@ -78,19 +81,21 @@ impl Store {
     }
 
     pub async fn delete_upload(&self, id: &str) -> Result<(), StoreError> {
+        let work = self.begin_work().await?;
         upload::Entity::delete_by_id(id.to_owned())
-            .exec(&self.db)
+            .exec(work.txn())
             .await?;
-        Ok(())
+        work.commit().await
     }
 
     pub async fn insert_media(&self, row: Media) -> Result<Media, StoreError> {
         let active: media::ActiveModel = row.into();
-        crate::rows::value(
-            media::Entity::insert(active)
-                .exec_with_returning(&self.db)
-                .await?,
-        )
+        let work = self.begin_work().await?;
+        let stored = media::Entity::insert(active)
+            .exec_with_returning(work.txn())
+            .await?;
+        work.commit().await?;
+        crate::rows::value(stored)
     }
 
     /// The workspace's media, newest first.
@@ -114,9 +119,10 @@ impl Store {
     }
 
     pub async fn delete_media(&self, id: &str) -> Result<(), StoreError> {
+        let work = self.begin_work().await?;
         media::Entity::delete_by_id(id.to_owned())
-            .exec(&self.db)
+            .exec(work.txn())
             .await?;
-        Ok(())
+        work.commit().await
     }
 }

@@ -73,10 +73,11 @@ impl Store {
         new: NewRefreshToken,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let work = self.begin_work().await?;
         refresh_token::Entity::insert(refresh_active(new, now))
-            .exec_without_returning(&self.db)
+            .exec_without_returning(work.txn())
             .await?;
-        Ok(())
+        work.commit().await
     }
 
     /// Spends the token whose hash is `presented` and stores `successor` in the same family, in
@@ -134,14 +135,15 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let work = self.begin_work().await?;
         let token = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(token_hash))
-            .one(&self.db)
+            .one(work.txn())
             .await?;
         if let Some(token) = token {
-            revoke_family(&self.db, &token.family_id, now).await?;
+            revoke_family(work.txn(), &token.family_id, now).await?;
         }
-        Ok(())
+        work.commit().await
     }
 
     pub async fn insert_api_token(
@@ -160,10 +162,12 @@ impl Store {
             last_used_at: Set(None),
             revoked_at: Set(None),
         };
-        Ok(api_token::Entity::insert(row)
-            .exec_with_returning(&self.db)
-            .await?
-            .into())
+        let work = self.begin_work().await?;
+        let token = api_token::Entity::insert(row)
+            .exec_with_returning(work.txn())
+            .await?;
+        work.commit().await?;
+        Ok(token.into())
     }
 
     /// The user's tokens that are neither revoked nor expired, newest first.
@@ -189,13 +193,15 @@ impl Store {
         id: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let work = self.begin_work().await?;
         let done = api_token::Entity::update_many()
             .col_expr(api_token::Column::RevokedAt, Expr::value(now))
             .filter(api_token::Column::Id.eq(id))
             .filter(api_token::Column::UserId.eq(user_id))
             .filter(api_token::Column::RevokedAt.is_null())
-            .exec(&self.db)
+            .exec(work.txn())
             .await?;
+        work.commit().await?;
         if done.rows_affected == 0 {
             Err(StoreError::NotFound)
         } else {

@@ -1,5 +1,8 @@
 //! The unit of work: one write transaction, and the rows that must be written with the change
-//! it carries. Every write of the store runs in one. A change that must leave a record (a line
+//! it carries. Every write of the store runs in one, except lease bookkeeping (claiming due
+//! targets, extending or giving back a claim's lease, the `leases` table, an API token's last
+//! use): single statements on the pool that record nothing and sit on the worker's and the
+//! server's hot paths. A change that must leave a record (a line
 //! of a target's history, raised analytics versions; later an audit event, an idempotency key or
 //! an outbox message) appends a [`Record`] to its unit, which writes it in the same
 //! transaction, just before the commit: the change and its record are stored together or not

@@ -114,12 +114,15 @@ impl Store {
         if let Some(tz) = change.time_zone {
             update = update.col_expr(workspace::Column::TimeZone, Expr::value(tz));
         }
-        update.exec(&self.db).await?;
-        workspace::Entity::find_by_id(workspace_id.to_owned())
-            .one(&self.db)
+        let work = self.begin_work().await?;
+        update.exec(work.txn()).await?;
+        let updated = workspace::Entity::find_by_id(workspace_id.to_owned())
+            .one(work.txn())
             .await?
             .map(Workspace::from)
-            .ok_or(StoreError::NotFound)
+            .ok_or(StoreError::NotFound)?;
+        work.commit().await?;
+        Ok(updated)
     }
 
     /// Members of a workspace, owners first, then by name.
@@ -152,7 +155,9 @@ impl Store {
         role: Role,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        insert_membership(&self.db, workspace_id, user_id, role, now).await
+        let work = self.begin_work().await?;
+        insert_membership(work.txn(), workspace_id, user_id, role, now).await?;
+        work.commit().await
     }
 
     /// Changes a member's role; demoting the last owner is a [`StoreError::Precondition`].

@@ -109,6 +109,7 @@ impl Store {
         state_hash: &str,
         s: OAuthState,
     ) -> Result<(), StoreError> {
+        let work = self.begin_work().await?;
         oauth_state::Entity::insert(oauth_state::ActiveModel {
             state_hash: Set(state_hash.to_owned()),
             workspace_id: Set(s.workspace_id),
@@ -116,9 +117,9 @@ impl Store {
             verifier_enc: Set(s.verifier_enc),
             expires_at: Set(s.expires_at),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(work.txn())
         .await?;
-        Ok(())
+        work.commit().await
     }
 
     /// Removes and returns the state (single use); `None` when unknown or already used.
@@ -232,12 +233,14 @@ impl Store {
 
     /// Asks for a sync as soon as possible.
     pub async fn request_sync(&self, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let work = self.begin_work().await?;
         tiktok_account::Entity::update_many()
             .col_expr(tiktok_account::Column::NextSyncAt, Expr::value(now))
             .filter(tiktok_account::Column::Id.eq(id))
-            .exec(&self.db)
+            .exec(work.txn())
             .await?;
-        self.notify_due().await
+        work.notify_due();
+        work.commit().await
     }
 
     /// Marks every connection of `open_id` (in any workspace) with a status, forgetting tokens
@@ -290,10 +293,11 @@ impl Store {
 
     /// Deletes the account (its tokens with it).
     pub async fn delete_account(&self, id: &str) -> Result<(), StoreError> {
+        let work = self.begin_work().await?;
         tiktok_account::Entity::delete_by_id(id.to_owned())
-            .exec(&self.db)
+            .exec(work.txn())
             .await?;
-        Ok(())
+        work.commit().await
     }
 
     /// Records a webhook delivery; false when it was already processed.
@@ -303,6 +307,7 @@ impl Store {
         event: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        let work = self.begin_work().await?;
         let inserted = webhook_event::Entity::insert(webhook_event::ActiveModel {
             id: Set(id.to_owned()),
             event: Set(event.to_owned()),
@@ -313,8 +318,9 @@ impl Store {
                 .do_nothing()
                 .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(work.txn())
         .await?;
+        work.commit().await?;
         Ok(inserted == 1)
     }
 }
@@ -339,6 +345,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         use tiktok_account::Column as C;
+        let work = self.begin_work().await?;
         let done = tiktok_account::Entity::update_many()
             .col_expr(
                 C::AccessTokenEnc,
@@ -355,8 +362,9 @@ impl Store {
             .col_expr(C::UpdatedAt, Expr::value(now))
             .filter(C::Id.eq(id))
             .filter(C::RefreshTokenEnc.eq(previous_refresh_enc))
-            .exec(&self.db)
+            .exec(work.txn())
             .await?;
+        work.commit().await?;
         Ok(done.rows_affected == 1)
     }
 }

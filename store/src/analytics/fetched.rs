@@ -23,6 +23,7 @@ impl Store {
         c: AccountCounts,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let work = self.begin_work().await?;
         account_snapshot::Entity::insert(account_snapshot::ActiveModel {
             id: NotSet,
             account_id: Set(account_id.to_owned()),
@@ -32,9 +33,9 @@ impl Store {
             likes_count: Set(c.likes),
             video_count: Set(c.videos),
         })
-        .exec_without_returning(&self.db)
+        .exec_without_returning(work.txn())
         .await?;
-        Ok(())
+        work.commit().await
     }
 
     /// Stores the videos (new ones added, known ones updated), a snapshot of each and the
@@ -169,6 +170,7 @@ impl Store {
         video_ids: &[String],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let work = self.begin_work().await?;
         video::Entity::update_many()
             .col_expr(
                 video::Column::NextRefreshAt,
@@ -177,8 +179,8 @@ impl Store {
             .filter(video::Column::AccountId.eq(account_id))
             .filter(video::Column::VideoId.is_in(video_ids.iter().cloned()))
             .filter(video::Column::NextRefreshAt.lte(now))
-            .exec(&self.db)
+            .exec(work.txn())
             .await?;
-        Ok(())
+        work.commit().await
     }
 }

@@ -151,17 +151,22 @@ impl Store {
             if ids.is_empty() {
                 break;
             }
+            // One unit per batch, so that a long prune never holds the write lock for long.
+            let work = self.begin_work().await?;
             deleted += video_snapshot::Entity::delete_many()
                 .filter(video_snapshot::Column::Id.is_in(ids))
-                .exec(&self.db)
+                .exec(work.txn())
                 .await?
                 .rows_affected;
+            work.commit().await?;
         }
+        let work = self.begin_work().await?;
         deleted += account_snapshot::Entity::delete_many()
             .filter(account_snapshot::Column::TakenAt.lt(before))
-            .exec(&self.db)
+            .exec(work.txn())
             .await?
             .rows_affected;
+        work.commit().await?;
         Ok(deleted)
     }
 

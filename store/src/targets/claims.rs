@@ -370,13 +370,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         use post_target::Column as C;
+        let work = self.begin_work().await?;
         let done = post_target::Entity::update_many()
             .col_expr(C::VideoId, Expr::value(Some(video_id.to_owned())))
             .col_expr(C::UpdatedAt, Expr::value(now))
             .filter(C::PublishId.eq(publish_id))
             .filter(C::VideoId.is_null())
-            .exec(&self.db)
+            .exec(work.txn())
             .await?;
+        work.commit().await?;
         Ok(done.rows_affected == 1)
     }
 

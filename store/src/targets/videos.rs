@@ -37,6 +37,7 @@ impl Store {
             .await?;
         let mut taken = self.bound_video_ids(account_id).await?;
         let mut linked = 0;
+        let work = self.begin_work().await?;
         for (id, own, caption, sent) in open {
             let caption = own.unwrap_or(caption);
             let earliest = sent.map(|s| s - chrono::TimeDelta::minutes(1));
@@ -54,12 +55,13 @@ impl Store {
                     .col_expr(post_target::Column::UpdatedAt, Expr::value(now))
                     .filter(post_target::Column::Id.eq(&id))
                     .filter(post_target::Column::VideoId.is_null())
-                    .exec(&self.db)
+                    .exec(work.txn())
                     .await?;
                 taken.push(v.video_id.clone());
                 linked += 1;
             }
         }
+        work.commit().await?;
         Ok(linked)
     }
 
