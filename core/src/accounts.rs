@@ -175,11 +175,13 @@ impl Core {
             refresh_expires_at: now + TimeDelta::seconds(tokens.refresh_expires_in),
             scopes: tokens.scopes,
         };
+        let work = self.store.begin_work().await.map_err(went_wrong)?;
         let account = self
             .store
-            .upsert_account(connected, now)
+            .upsert_account_in(&work, connected, now)
             .await
             .map_err(went_wrong)?;
+        work.commit().await.map_err(went_wrong)?;
         Ok((pending.workspace_id, account.id))
     }
 
@@ -219,10 +221,12 @@ impl Core {
                 5 => "The authorization was revoked.",
                 _ => "TikTok removed the authorization.",
             };
+            let work = self.store.begin_work().await?;
             let marked = self
                 .store
-                .mark_accounts(open_id, AccountStatus::Revoked, why, self.now())
+                .mark_accounts_in(&work, open_id, AccountStatus::Revoked, why, self.now())
                 .await?;
+            work.commit().await?;
             tracing::info!(marked, "TikTok authorization removed");
         }
         Ok(())
@@ -325,12 +329,14 @@ impl Access<ManageAccounts> {
                 tracing::warn!(code = %e.code, "revoking at TikTok failed; the tokens are deleted anyway");
             }
         }
+        let work = services.store.begin_work().await?;
         if purge {
-            services.store.delete_account(&account.id).await?;
+            services.store.delete_account_in(&work, &account.id).await?;
         } else {
             services
                 .store
-                .mark_accounts(
+                .mark_accounts_in(
+                    &work,
                     &account.open_id,
                     AccountStatus::Revoked,
                     "Disconnected from Multitok.",
@@ -338,6 +344,7 @@ impl Access<ManageAccounts> {
                 )
                 .await?;
         }
+        work.commit().await?;
         services
             .creator_cache
             .lock()

@@ -197,7 +197,9 @@ impl Access<EditContent> {
             codec: props.codec,
             created_at: services.now(),
         };
-        let media = services.store.insert_media(row).await?;
+        let work = services.store.begin_work().await?;
+        let media = services.store.insert_media_in(&work, row).await?;
+        work.commit().await?;
         discard().await;
         Ok(media)
     }
@@ -214,7 +216,9 @@ impl Access<EditContent> {
                 "a post that is not published yet uses this video; cancel the post first",
             ));
         }
-        services.store.delete_media(&media.id).await?;
+        let work = services.store.begin_work().await?;
+        services.store.delete_media_in(&work, &media.id).await?;
+        work.commit().await?;
         if let Err(e) = services
             .media
             .objects

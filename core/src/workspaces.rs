@@ -3,7 +3,7 @@
 //! entries list workspaces and roles.
 
 use multitok_shared::Role;
-use multitok_store::{Member, NewWorkspace, StoreError, Workspace, WorkspaceChange};
+use multitok_store::{Member, NewWorkspace, StoreError, Work, Workspace, WorkspaceChange};
 
 use crate::access::{Access, EditSettings, ManageMembers, View};
 use crate::error::CoreError;
@@ -19,6 +19,13 @@ fn member_error(err: StoreError) -> CoreError {
     }
 }
 
+/// Commits the unit when its change succeeded; a failed change rolls back as the unit drops.
+async fn commit_if_ok<T>(work: Work, result: Result<T, CoreError>) -> Result<T, CoreError> {
+    let value = result?;
+    work.commit().await?;
+    Ok(value)
+}
+
 impl Core {
     /// Creates a workspace owned by the caller.
     pub async fn create_workspace(
@@ -26,10 +33,12 @@ impl Core {
         caller: &Caller,
         new: NewWorkspace,
     ) -> Result<Workspace, CoreError> {
+        let work = self.store.begin_work().await?;
         let created = self
             .store
-            .create_workspace(&caller.user_id, new, self.now())
+            .create_workspace_in(&work, &caller.user_id, new, self.now())
             .await?;
+        work.commit().await?;
         self.profiles.clear();
         Ok(created)
     }
@@ -50,11 +59,13 @@ impl Access<View> {
 
     /// The caller leaves; the last owner cannot.
     pub async fn leave(self, services: &Core) -> Result<(), CoreError> {
+        let work = services.store.begin_work().await?;
         let left = services
             .store
-            .remove_member(&self.workspace.id, &self.user_id)
+            .remove_member_in(&work, &self.workspace.id, &self.user_id)
             .await
             .map_err(member_error);
+        let left = commit_if_ok(work, left).await;
         services.profiles.clear();
         left
     }
@@ -66,10 +77,12 @@ impl Access<EditSettings> {
         services: &Core,
         change: WorkspaceChange,
     ) -> Result<Workspace, CoreError> {
+        let work = services.store.begin_work().await?;
         let changed = services
             .store
-            .update_workspace(&self.workspace.id, change)
+            .update_workspace_in(&work, &self.workspace.id, change)
             .await?;
+        work.commit().await?;
         services.profiles.clear();
         Ok(changed)
     }
@@ -89,9 +102,10 @@ impl Access<ManageMembers> {
             .user_by_email(email)
             .await?
             .ok_or(CoreError::NotFound("user with this email"))?;
+        let work = services.store.begin_work().await?;
         match services
             .store
-            .add_member(&self.workspace.id, &user.id, role, services.now())
+            .add_member_in(&work, &self.workspace.id, &user.id, role, services.now())
             .await
         {
             Err(StoreError::Conflict) => {
@@ -101,6 +115,7 @@ impl Access<ManageMembers> {
             }
             other => other?,
         }
+        work.commit().await?;
         services.profiles.clear();
         Ok(Member { user, role })
     }
@@ -114,11 +129,13 @@ impl Access<ManageMembers> {
     ) -> Result<Member, CoreError> {
         let target = self.manageable_member(services, user_id).await?;
         self.ensure_can_grant(role)?;
+        let work = services.store.begin_work().await?;
         let changed = services
             .store
-            .set_role(&self.workspace.id, user_id, role)
+            .set_role_in(&work, &self.workspace.id, user_id, role)
             .await
             .map_err(member_error);
+        let changed = commit_if_ok(work, changed).await;
         services.profiles.clear();
         changed?;
         Ok(Member {
@@ -129,11 +146,13 @@ impl Access<ManageMembers> {
 
     pub async fn remove_member(&self, services: &Core, user_id: &str) -> Result<(), CoreError> {
         self.manageable_member(services, user_id).await?;
+        let work = services.store.begin_work().await?;
         let removed = services
             .store
-            .remove_member(&self.workspace.id, user_id)
+            .remove_member_in(&work, &self.workspace.id, user_id)
             .await
             .map_err(member_error);
+        let removed = commit_if_ok(work, removed).await;
         services.profiles.clear();
         removed
     }

@@ -6,7 +6,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entity::{media, upload};
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, Work, new_id};
 
 pub use crate::model::{Media, Upload};
 
@@ -89,13 +89,20 @@ impl Store {
     }
 
     pub async fn insert_media(&self, row: Media) -> Result<Media, StoreError> {
-        let active: media::ActiveModel = row.into();
         let work = self.begin_work().await?;
-        let stored = media::Entity::insert(active)
-            .exec_with_returning(work.txn())
-            .await?;
+        let stored = self.insert_media_in(&work, row).await?;
         work.commit().await?;
-        crate::rows::value(stored)
+        Ok(stored)
+    }
+
+    /// [`Store::insert_media`] within the caller's unit of work.
+    pub async fn insert_media_in(&self, work: &Work, row: Media) -> Result<Media, StoreError> {
+        let active: media::ActiveModel = row.into();
+        crate::rows::value(
+            media::Entity::insert(active)
+                .exec_with_returning(work.txn())
+                .await?,
+        )
     }
 
     /// The workspace's media, newest first.
@@ -120,9 +127,15 @@ impl Store {
 
     pub async fn delete_media(&self, id: &str) -> Result<(), StoreError> {
         let work = self.begin_work().await?;
+        self.delete_media_in(&work, id).await?;
+        work.commit().await
+    }
+
+    /// [`Store::delete_media`] within the caller's unit of work.
+    pub async fn delete_media_in(&self, work: &Work, id: &str) -> Result<(), StoreError> {
         media::Entity::delete_by_id(id.to_owned())
             .exec(work.txn())
             .await?;
-        work.commit().await
+        Ok(())
     }
 }

@@ -66,10 +66,20 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Workspace, StoreError> {
         let work = self.begin_work().await?;
-        let txn = work.txn();
-        let ws = insert_owned(txn, owner_id, new, now).await?;
+        let ws = self.create_workspace_in(&work, owner_id, new, now).await?;
         work.commit().await?;
         Ok(ws)
+    }
+
+    /// [`Store::create_workspace`] within the caller's unit of work.
+    pub async fn create_workspace_in(
+        &self,
+        work: &Work,
+        owner_id: &str,
+        new: NewWorkspace,
+        now: DateTime<Utc>,
+    ) -> Result<Workspace, StoreError> {
+        insert_owned(work.txn(), owner_id, new, now).await
     }
 
     /// Every workspace `user_id` belongs to, with their role, oldest first.
@@ -106,6 +116,21 @@ impl Store {
         workspace_id: &str,
         change: WorkspaceChange,
     ) -> Result<Workspace, StoreError> {
+        let work = self.begin_work().await?;
+        let updated = self
+            .update_workspace_in(&work, workspace_id, change)
+            .await?;
+        work.commit().await?;
+        Ok(updated)
+    }
+
+    /// [`Store::update_workspace`] within the caller's unit of work.
+    pub async fn update_workspace_in(
+        &self,
+        work: &Work,
+        workspace_id: &str,
+        change: WorkspaceChange,
+    ) -> Result<Workspace, StoreError> {
         let mut update =
             workspace::Entity::update_many().filter(workspace::Column::Id.eq(workspace_id));
         if let Some(name) = change.name {
@@ -114,15 +139,12 @@ impl Store {
         if let Some(tz) = change.time_zone {
             update = update.col_expr(workspace::Column::TimeZone, Expr::value(tz));
         }
-        let work = self.begin_work().await?;
         update.exec(work.txn()).await?;
-        let updated = workspace::Entity::find_by_id(workspace_id.to_owned())
+        workspace::Entity::find_by_id(workspace_id.to_owned())
             .one(work.txn())
             .await?
             .map(Workspace::from)
-            .ok_or(StoreError::NotFound)?;
-        work.commit().await?;
-        Ok(updated)
+            .ok_or(StoreError::NotFound)
     }
 
     /// Members of a workspace, owners first, then by name.
@@ -156,8 +178,21 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let work = self.begin_work().await?;
-        insert_membership(work.txn(), workspace_id, user_id, role, now).await?;
+        self.add_member_in(&work, workspace_id, user_id, role, now)
+            .await?;
         work.commit().await
+    }
+
+    /// [`Store::add_member`] within the caller's unit of work.
+    pub async fn add_member_in(
+        &self,
+        work: &Work,
+        workspace_id: &str,
+        user_id: &str,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        insert_membership(work.txn(), workspace_id, user_id, role, now).await
     }
 
     /// Changes a member's role; demoting the last owner is a [`StoreError::Precondition`].
@@ -167,8 +202,20 @@ impl Store {
         user_id: &str,
         role: Role,
     ) -> Result<(), StoreError> {
-        let work = lock_workspace(self, workspace_id).await?;
-        let txn = work.txn();
+        let work = self.begin_work().await?;
+        self.set_role_in(&work, workspace_id, user_id, role).await?;
+        work.commit().await
+    }
+
+    /// [`Store::set_role`] within the caller's unit of work.
+    pub async fn set_role_in(
+        &self,
+        work: &Work,
+        workspace_id: &str,
+        user_id: &str,
+        role: Role,
+    ) -> Result<(), StoreError> {
+        let txn = lock_workspace(work, workspace_id).await?;
         let current = current_role(txn, workspace_id, user_id).await?;
         if current == Role::Owner && role != Role::Owner {
             ensure_another_owner(txn, workspace_id).await?;
@@ -179,21 +226,32 @@ impl Store {
             .filter(membership::Column::UserId.eq(user_id))
             .exec(txn)
             .await?;
-        work.commit().await
+        Ok(())
     }
 
     /// Removes a member (or lets one leave); removing the last owner is a
     /// [`StoreError::Precondition`].
     pub async fn remove_member(&self, workspace_id: &str, user_id: &str) -> Result<(), StoreError> {
-        let work = lock_workspace(self, workspace_id).await?;
-        let txn = work.txn();
+        let work = self.begin_work().await?;
+        self.remove_member_in(&work, workspace_id, user_id).await?;
+        work.commit().await
+    }
+
+    /// [`Store::remove_member`] within the caller's unit of work.
+    pub async fn remove_member_in(
+        &self,
+        work: &Work,
+        workspace_id: &str,
+        user_id: &str,
+    ) -> Result<(), StoreError> {
+        let txn = lock_workspace(work, workspace_id).await?;
         if current_role(txn, workspace_id, user_id).await? == Role::Owner {
             ensure_another_owner(txn, workspace_id).await?;
         }
         membership::Entity::delete_by_id((workspace_id.to_owned(), user_id.to_owned()))
             .exec(txn)
             .await?;
-        work.commit().await
+        Ok(())
     }
 }
 
@@ -215,10 +273,13 @@ async fn insert_membership(
     Ok(())
 }
 
-/// Begins a transaction that holds the workspace row's write lock: a no-op update takes the row
-/// lock on PostgreSQL and the database's write lock on SQLite.
-async fn lock_workspace(store: &Store, workspace_id: &str) -> Result<Work, StoreError> {
-    let work = store.begin_work().await?;
+/// Takes the workspace row's write lock in the unit's transaction (a no-op update takes the row
+/// lock on PostgreSQL; the unit holds the database's write lock on SQLite) and answers the
+/// transaction.
+async fn lock_workspace<'w>(
+    work: &'w Work,
+    workspace_id: &str,
+) -> Result<&'w sea_orm::DatabaseTransaction, StoreError> {
     let touched = workspace::Entity::update_many()
         .col_expr(workspace::Column::Name, Expr::col(workspace::Column::Name))
         .filter(workspace::Column::Id.eq(workspace_id))
@@ -227,7 +288,7 @@ async fn lock_workspace(store: &Store, workspace_id: &str) -> Result<Work, Store
     if touched.rows_affected == 0 {
         return Err(StoreError::NotFound);
     }
-    Ok(work)
+    Ok(work.txn())
 }
 
 async fn current_role(

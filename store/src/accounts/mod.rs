@@ -3,8 +3,12 @@
 //! the accounts' rows lives under this module: their place in the nightly sync in [`sync_slots`],
 //! their analytics version in [`versions`].
 
+mod oauth_states;
 pub(crate) mod sync_slots;
 pub(crate) mod versions;
+mod webhooks;
+
+pub use oauth_states::OAuthState;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -12,9 +16,9 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use multitok_shared::AccountStatus;
 
-use crate::entity::{oauth_state, tiktok_account, webhook_event};
+use crate::entity::tiktok_account;
 use crate::rows::unknown;
-use crate::{Sealed, Store, StoreError, new_id};
+use crate::{Sealed, Store, StoreError, Work, new_id};
 
 /// A TikTok account connected to a workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,62 +98,24 @@ pub struct ConnectedAccount {
     pub scopes: Vec<String>,
 }
 
-/// A pending OAuth state.
-#[derive(Debug, Clone)]
-pub struct OAuthState {
-    pub workspace_id: String,
-    pub user_id: String,
-    pub verifier_enc: String,
-    pub expires_at: DateTime<Utc>,
-}
-
 impl Store {
-    pub async fn insert_oauth_state(
-        &self,
-        state_hash: &str,
-        s: OAuthState,
-    ) -> Result<(), StoreError> {
-        let work = self.begin_work().await?;
-        oauth_state::Entity::insert(oauth_state::ActiveModel {
-            state_hash: Set(state_hash.to_owned()),
-            workspace_id: Set(s.workspace_id),
-            user_id: Set(s.user_id),
-            verifier_enc: Set(s.verifier_enc),
-            expires_at: Set(s.expires_at),
-        })
-        .exec_without_returning(work.txn())
-        .await?;
-        work.commit().await
-    }
-
-    /// Removes and returns the state (single use); `None` when unknown or already used.
-    pub async fn take_oauth_state(
-        &self,
-        state_hash: &str,
-    ) -> Result<Option<OAuthState>, StoreError> {
-        let work = self.begin_work().await?;
-        let txn = work.txn();
-        let found = oauth_state::Entity::find_by_id(state_hash.to_owned())
-            .one(txn)
-            .await?;
-        let deleted = oauth_state::Entity::delete_by_id(state_hash.to_owned())
-            .exec(txn)
-            .await?;
-        work.commit().await?;
-        Ok(found
-            .filter(|_| deleted.rows_affected == 1)
-            .map(|m| OAuthState {
-                workspace_id: m.workspace_id,
-                user_id: m.user_id,
-                verifier_enc: m.verifier_enc,
-                expires_at: m.expires_at,
-            }))
-    }
-
     /// Inserts the account, or updates the workspace's account with the same `open_id`
     /// (reconnecting never creates a second one). Returns the stored row.
     pub async fn upsert_account(
         &self,
+        a: ConnectedAccount,
+        now: DateTime<Utc>,
+    ) -> Result<Account, StoreError> {
+        let work = self.begin_work().await?;
+        let account = self.upsert_account_in(&work, a, now).await?;
+        work.commit().await?;
+        Ok(account)
+    }
+
+    /// [`Store::upsert_account`] within the caller's unit of work.
+    pub async fn upsert_account_in(
+        &self,
+        work: &Work,
         a: ConnectedAccount,
         now: DateTime<Utc>,
     ) -> Result<Account, StoreError> {
@@ -188,7 +154,6 @@ impl Store {
             C::NextSyncAt,
             C::UpdatedAt,
         ];
-        let work = self.begin_work().await?;
         tiktok_account::Entity::insert(row)
             .on_conflict(
                 OnConflict::columns([C::WorkspaceId, C::OpenId])
@@ -204,8 +169,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?
             .try_into()?;
-        crate::targets::note_waiting(&work, std::slice::from_ref(&account.id), "", now).await?;
-        work.commit().await?;
+        crate::targets::note_waiting(work, std::slice::from_ref(&account.id), "", now).await?;
         Ok(account)
     }
 
@@ -252,6 +216,23 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
+        let work = self.begin_work().await?;
+        let marked = self
+            .mark_accounts_in(&work, open_id, status, reason, now)
+            .await?;
+        work.commit().await?;
+        Ok(marked)
+    }
+
+    /// [`Store::mark_accounts`] within the caller's unit of work.
+    pub async fn mark_accounts_in(
+        &self,
+        work: &Work,
+        open_id: &str,
+        status: AccountStatus,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
         let mut update = tiktok_account::Entity::update_many()
             .col_expr(tiktok_account::Column::Status, Expr::value(status.as_str()))
             .col_expr(tiktok_account::Column::StatusReason, Expr::value(reason))
@@ -267,7 +248,6 @@ impl Store {
                     Expr::value(Option::<String>::None),
                 );
         }
-        let work = self.begin_work().await?;
         let txn = work.txn();
         let marked = update
             .filter(tiktok_account::Column::OpenId.eq(open_id))
@@ -286,42 +266,23 @@ impl Store {
         } else {
             format!("Cannot publish until the account is connected again: {reason}")
         };
-        crate::targets::note_waiting(&work, &ids, &note, now).await?;
-        work.commit().await?;
+        crate::targets::note_waiting(work, &ids, &note, now).await?;
         Ok(marked)
     }
 
     /// Deletes the account (its tokens with it).
     pub async fn delete_account(&self, id: &str) -> Result<(), StoreError> {
         let work = self.begin_work().await?;
-        tiktok_account::Entity::delete_by_id(id.to_owned())
-            .exec(work.txn())
-            .await?;
+        self.delete_account_in(&work, id).await?;
         work.commit().await
     }
 
-    /// Records a webhook delivery; false when it was already processed.
-    pub async fn first_delivery(
-        &self,
-        id: &str,
-        event: &str,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let work = self.begin_work().await?;
-        let inserted = webhook_event::Entity::insert(webhook_event::ActiveModel {
-            id: Set(id.to_owned()),
-            event: Set(event.to_owned()),
-            received_at: Set(now),
-        })
-        .on_conflict(
-            OnConflict::column(webhook_event::Column::Id)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(work.txn())
-        .await?;
-        work.commit().await?;
-        Ok(inserted == 1)
+    /// [`Store::delete_account`] within the caller's unit of work.
+    pub async fn delete_account_in(&self, work: &Work, id: &str) -> Result<(), StoreError> {
+        tiktok_account::Entity::delete_by_id(id.to_owned())
+            .exec(work.txn())
+            .await?;
+        Ok(())
     }
 }
 
