@@ -17,7 +17,7 @@ use tokio::task::JoinSet;
 use crate::context::Ctx;
 use multitok_tiktok::{InitResponse, TikTokError};
 
-use crate::run::{drive, give_back, heartbeat, settle};
+use crate::run::{drive_logged, give_back, heartbeat, settle};
 use multitok_core::steps::{Halt, Next, Ready};
 
 /// Targets claimed ahead per look at most, so that a second's targets form one group.
@@ -203,12 +203,7 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
         .flatten()
         .chain(later.into_iter().map(|(t, _)| t));
     futures::stream::iter(rest)
-        .for_each_concurrent(ctx.concurrency, |t| async move {
-            let id = t.id.clone();
-            if let Err(e) = drive(ctx, t).await {
-                tracing::warn!(target_id = %id, error = format!("{e:#}"), "step failed; the claim was given back");
-            }
-        })
+        .for_each_concurrent(ctx.concurrency, |t| drive_logged(ctx, t))
         .await;
     ctx.core.post_changed();
 }

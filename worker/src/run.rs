@@ -12,6 +12,7 @@ use multitok_shared::TargetState;
 use multitok_store::Store;
 use multitok_store::claims::Step;
 use multitok_store::posts::Target;
+use tracing::Instrument;
 
 use crate::context::Ctx;
 use multitok_core::steps::{Halt, Next};
@@ -31,17 +32,33 @@ pub async fn run_once(ctx: &Ctx, now: DateTime<Utc>) -> anyhow::Result<usize> {
         .await?;
     let count = claimed.len();
     futures::stream::iter(claimed)
-        .for_each_concurrent(ctx.concurrency, |t| async move {
-            let id = t.id.clone();
-            if let Err(e) = drive(ctx, t).await {
-                tracing::warn!(target_id = %id, error = format!("{e:#}"), "step failed; the claim was given back");
-            }
-        })
+        .for_each_concurrent(ctx.concurrency, |t| drive_logged(ctx, t))
         .await;
     if count > 0 {
         ctx.core.post_changed();
     }
     Ok(count)
+}
+
+/// [`drive`] in a span naming the target, its account and workspace, so that every line its
+/// steps log (TikTok's answers, store errors) can be followed; a failure is logged once, here.
+pub async fn drive_logged(ctx: &Ctx, t: Target) {
+    let span = tracing::info_span!(
+        "target",
+        target_id = %t.id,
+        account_id = %t.account_id,
+        workspace = %t.workspace_id,
+    );
+    async move {
+        if let Err(e) = drive(ctx, t).await {
+            tracing::warn!(
+                error = format!("{e:#}"),
+                "step failed; the claim was given back"
+            );
+        }
+    }
+    .instrument(span)
+    .await
 }
 
 /// Drives one claimed target until it waits or ends.

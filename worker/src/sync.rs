@@ -10,6 +10,7 @@ use std::str::FromStr;
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use multitok_core::steps::Halt;
+use tracing::Instrument;
 
 use crate::context::Ctx;
 
@@ -35,7 +36,9 @@ pub async fn sync_once(ctx: &Ctx, cron: &cron::Schedule) -> anyhow::Result<usize
             break;
         };
         ran += 1;
-        let error = match ctx.sync_account(&claim).await {
+        let span =
+            tracing::info_span!("sync", account_id = %claim.account.id, run_id = claim.run_id);
+        let error = match ctx.sync_account(&claim).instrument(span.clone()).await {
             Ok(()) => String::new(),
             Err(Halt::TikTok(e)) => e.to_string(),
             Err(Halt::Fail(reason)) => reason,
@@ -43,7 +46,7 @@ pub async fn sync_once(ctx: &Ctx, cron: &cron::Schedule) -> anyhow::Result<usize
             Err(Halt::Internal(e)) => format!("{e:#}"),
         };
         if !error.is_empty() {
-            tracing::warn!(account_id = %claim.account.id, error, "sync failed; retrying in an hour");
+            span.in_scope(|| tracing::warn!(error, "sync failed; retrying in an hour"));
         }
         let next = if error.is_empty() {
             next_nightly(cron, &claim.time_zone, ctx.now())
