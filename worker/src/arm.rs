@@ -17,7 +17,7 @@ use tokio::task::JoinSet;
 use crate::context::Ctx;
 use multitok_tiktok::{InitResponse, TikTokError};
 
-use crate::run::{drive_logged, give_back, heartbeat, settle};
+use crate::drive::{drive_logged, give_back, heartbeat, settle};
 use multitok_core::steps::{Halt, Next, Ready};
 
 /// Targets claimed ahead per look at most, so that a second's targets form one group.

@@ -4,6 +4,7 @@
 
 pub mod arm;
 pub mod context;
+mod drive;
 pub mod reconcile;
 pub mod run;
 pub mod sync;
