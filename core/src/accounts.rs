@@ -290,26 +290,18 @@ fn event_name(kind: &EventKind) -> &str {
 impl Access<ManageAccounts> {
     /// TikTok's consent URL with a fresh one-time state (stored hashed) and PKCE verifier
     /// (stored sealed).
-    pub async fn start_connect(
-        &self,
-        services: &Core,
-    ) -> Result<(String, DateTime<Utc>), CoreError> {
-        let client = services.tiktok()?;
-        let scopes: Vec<&str> = services
-            .required_scopes
-            .iter()
-            .map(String::as_str)
-            .collect();
+    pub async fn start_connect(&self, core: &Core) -> Result<(String, DateTime<Utc>), CoreError> {
+        let client = core.tiktok()?;
+        let scopes: Vec<&str> = core.required_scopes.iter().map(String::as_str).collect();
         let request = client.authorize_url(&scopes);
-        let expires_at = services.now() + STATE_LIFETIME;
+        let expires_at = core.now() + STATE_LIFETIME;
         let pending = OAuthState {
             workspace_id: self.workspace.id.clone(),
             user_id: self.user_id.clone(),
-            verifier_enc: services.sealer.seal(request.pkce_verifier.secret())?,
+            verifier_enc: core.sealer.seal(request.pkce_verifier.secret())?,
             expires_at,
         };
-        services
-            .store
+        core.store
             .insert_oauth_state(&secret_hash(request.state.secret()), pending)
             .await?;
         Ok((request.url.to_string(), expires_at))
@@ -318,35 +310,33 @@ impl Access<ManageAccounts> {
     /// Revokes at TikTok (best effort) and removes the tokens; with `purge`, the account too.
     pub async fn disconnect(
         &self,
-        services: &Core,
+        core: &Core,
         account_id: &str,
         purge: bool,
     ) -> Result<(), CoreError> {
-        let account = account_in(services, &self.workspace.id, account_id).await?;
-        if let (Some(sealed), Ok(client)) = (&account.access_token_enc, services.tiktok()) {
-            let token = AccessToken::new(services.sealer.open(sealed)?);
+        let account = account_in(core, &self.workspace.id, account_id).await?;
+        if let (Some(sealed), Ok(client)) = (&account.access_token_enc, core.tiktok()) {
+            let token = AccessToken::new(core.sealer.open(sealed)?);
             if let Err(e) = client.revoke(&token).await {
                 tracing::warn!(code = %e.code, "revoking at TikTok failed; the tokens are deleted anyway");
             }
         }
-        let work = services.store.begin_work().await?;
+        let work = core.store.begin_work().await?;
         if purge {
-            services.store.delete_account_in(&work, &account.id).await?;
+            core.store.delete_account_in(&work, &account.id).await?;
         } else {
-            services
-                .store
+            core.store
                 .mark_accounts_in(
                     &work,
                     &account.open_id,
                     AccountStatus::Revoked,
                     "Disconnected from Multitok.",
-                    services.now(),
+                    core.now(),
                 )
                 .await?;
         }
         work.commit().await?;
-        services
-            .creator_cache
+        core.creator_cache
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&account.id);
@@ -355,12 +345,11 @@ impl Access<ManageAccounts> {
 }
 
 async fn account_in(
-    services: &Core,
+    core: &Core,
     workspace_id: &str,
     account_id: &str,
 ) -> Result<Account, CoreError> {
-    services
-        .store
+    core.store
         .account(workspace_id, account_id)
         .await?
         .ok_or(CoreError::NotFound("account"))
@@ -370,12 +359,12 @@ impl<P> Access<P> {
     /// The account with the number of posts TikTok initialized for it in the last 24 hours.
     async fn with_usage(
         &self,
-        services: &Core,
+        core: &Core,
         accounts: Vec<Account>,
     ) -> Result<Vec<(Account, u32)>, CoreError> {
-        let used = services
+        let used = core
             .store
-            .initialized_since(&self.workspace.id, services.now() - TimeDelta::hours(24))
+            .initialized_since(&self.workspace.id, core.now() - TimeDelta::hours(24))
             .await?;
         Ok(accounts
             .into_iter()
@@ -388,38 +377,38 @@ impl<P> Access<P> {
 
     async fn one_with_usage(
         &self,
-        services: &Core,
+        core: &Core,
         account_id: &str,
     ) -> Result<(Account, u32), CoreError> {
-        let account = account_in(services, &self.workspace.id, account_id).await?;
-        let mut list = self.with_usage(services, vec![account]).await?;
+        let account = account_in(core, &self.workspace.id, account_id).await?;
+        let mut list = self.with_usage(core, vec![account]).await?;
         list.pop().ok_or(CoreError::NotFound("account"))
     }
 }
 
 impl Access<View> {
     /// The workspace's accounts, each with its posts in the last 24 hours.
-    pub async fn accounts(&self, services: &Core) -> Result<Vec<(Account, u32)>, CoreError> {
-        let accounts = services.store.accounts_of(&self.workspace.id).await?;
-        self.with_usage(services, accounts).await
+    pub async fn accounts(&self, core: &Core) -> Result<Vec<(Account, u32)>, CoreError> {
+        let accounts = core.store.accounts_of(&self.workspace.id).await?;
+        self.with_usage(core, accounts).await
     }
 
     pub async fn account(
         &self,
-        services: &Core,
+        core: &Core,
         account_id: &str,
     ) -> Result<(Account, u32), CoreError> {
-        self.one_with_usage(services, account_id).await
+        self.one_with_usage(core, account_id).await
     }
 
     /// Live creator info, cached a minute per account.
     pub async fn creator_info(
         &self,
-        services: &Core,
+        core: &Core,
         account_id: &str,
     ) -> Result<CreatorInfo, CoreError> {
-        let account = account_in(services, &self.workspace.id, account_id).await?;
-        services.live_creator_info(&account).await
+        let account = account_in(core, &self.workspace.id, account_id).await?;
+        core.live_creator_info(&account).await
     }
 }
 
@@ -427,8 +416,8 @@ impl Core {
     /// What TikTok allows the account now, cached a minute. A rejected token is refreshed once;
     /// if TikTok still refuses, the account is marked for reconnection.
     pub async fn live_creator_info(&self, account: &Account) -> Result<CreatorInfo, CoreError> {
-        let services = self;
-        if let Some((at, info)) = services
+        let core = self;
+        if let Some((at, info)) = core
             .creator_cache
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -443,32 +432,30 @@ impl Core {
             .ok_or(CoreError::FailedPrecondition(
                 "this account is disconnected; connect it again",
             ))?;
-        let token = AccessToken::new(services.sealer.open(sealed)?);
-        let client = services.tiktok()?;
+        let token = AccessToken::new(core.sealer.open(sealed)?);
+        let client = core.tiktok()?;
         let answer = match client.creator_info(&token).await {
             Err(e) if e.code == "access_token_invalid" => {
-                let fresh = services.refreshed_token(account, sealed).await?;
+                let fresh = core.refreshed_token(account, sealed).await?;
                 client.creator_info(&fresh).await
             }
             other => other,
         };
         match answer {
             Ok(info) => {
-                services
-                    .creator_cache
+                core.creator_cache
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .insert(account.id.clone(), (Instant::now(), info.clone()));
                 Ok(info)
             }
             Err(e) if e.class == ErrorClass::Reauthorize => {
-                services
-                    .store
+                core.store
                     .mark_accounts(
                         &account.open_id,
                         AccountStatus::ReauthRequired,
                         &e.message,
-                        services.now(),
+                        core.now(),
                     )
                     .await?;
                 Err(tiktok_error(e))
@@ -494,16 +481,9 @@ fn permanent_reason(code: &str) -> &'static str {
 
 impl Access<EditContent> {
     /// Asks the worker to sync the account as soon as possible.
-    pub async fn sync(
-        &self,
-        services: &Core,
-        account_id: &str,
-    ) -> Result<(Account, u32), CoreError> {
-        let account = account_in(services, &self.workspace.id, account_id).await?;
-        services
-            .store
-            .request_sync(&account.id, services.now())
-            .await?;
-        self.one_with_usage(services, account_id).await
+    pub async fn sync(&self, core: &Core, account_id: &str) -> Result<(Account, u32), CoreError> {
+        let account = account_in(core, &self.workspace.id, account_id).await?;
+        core.store.request_sync(&account.id, core.now()).await?;
+        self.one_with_usage(core, account_id).await
     }
 }

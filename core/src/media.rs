@@ -68,7 +68,7 @@ impl Access<EditContent> {
     /// Starts an upload after checking the name, the size and the checksum's form.
     pub async fn begin_upload(
         &self,
-        services: &Core,
+        core: &Core,
         name: &str,
         size: u64,
         sha256: &str,
@@ -92,20 +92,20 @@ impl Access<EditContent> {
             name: name.unwrap_or_default(),
             size_bytes: size,
             sha256: sha,
-            expires_at: services.now() + UPLOAD_LIFETIME,
+            expires_at: core.now() + UPLOAD_LIFETIME,
         };
-        Ok(services.store.insert_upload(new, services.now()).await?)
+        Ok(core.store.insert_upload(new, core.now()).await?)
     }
 
     /// Stores the bytes at `offset`, which must continue the upload exactly.
     pub async fn upload_chunk(
         &self,
-        services: &Core,
+        core: &Core,
         upload_id: &str,
         offset: u64,
         data: bytes::Bytes,
     ) -> Result<u64, CoreError> {
-        let upload = self.open_upload(services, upload_id).await?;
+        let upload = self.open_upload(core, upload_id).await?;
         let received = u64::try_from(upload.received_bytes).unwrap_or(0);
         let size = u64::try_from(upload.size_bytes).unwrap_or(0);
         if offset != received {
@@ -118,13 +118,12 @@ impl Access<EditContent> {
             ));
         }
         let len = data.len() as u64;
-        services
-            .media
+        core.media
             .objects
             .put(&part_path(upload_id, offset), PutPayload::from_bytes(data))
             .await
             .map_err(store_error)?;
-        match services.store.advance_upload(upload_id, offset, len).await {
+        match core.store.advance_upload(upload_id, offset, len).await {
             Ok(()) => Ok(offset + len),
             Err(StoreError::Conflict) => Err(CoreError::OutOfStep(received)),
             Err(e) => Err(e.into()),
@@ -132,21 +131,17 @@ impl Access<EditContent> {
     }
 
     /// Joins the chunks while hashing, checks the SHA-256, probes the video, and adds it.
-    pub async fn finish_upload(
-        &self,
-        services: &Core,
-        upload_id: &str,
-    ) -> Result<Media, CoreError> {
-        let upload = self.open_upload(services, upload_id).await?;
+    pub async fn finish_upload(&self, core: &Core, upload_id: &str) -> Result<Media, CoreError> {
+        let upload = self.open_upload(core, upload_id).await?;
         if upload.received_bytes != upload.size_bytes {
             return Err(CoreError::OutOfStep(
                 u64::try_from(upload.received_bytes).unwrap_or(0),
             ));
         }
-        let scratch = tempfile::NamedTempFile::new_in(&services.media.scratch)
-            .map_err(CoreError::internal)?;
-        let digest = join_parts(&services.media, upload_id, scratch.path()).await?;
-        let discard = || async { discard_upload(services, upload_id).await };
+        let scratch =
+            tempfile::NamedTempFile::new_in(&core.media.scratch).map_err(CoreError::internal)?;
+        let digest = join_parts(&core.media, upload_id, scratch.path()).await?;
+        let discard = || async { discard_upload(core, upload_id).await };
         if digest != upload.sha256 {
             discard().await;
             return Err(invalid(
@@ -174,12 +169,7 @@ impl Access<EditContent> {
         }
         let id = uuid::Uuid::new_v4().to_string();
         let key = format!("media/{}/{id}", self.workspace.id);
-        copy_in(
-            &services.media,
-            scratch.path(),
-            &StorePath::from(key.clone()),
-        )
-        .await?;
+        copy_in(&core.media, scratch.path(), &StorePath::from(key.clone())).await?;
         let row = Media {
             id,
             workspace_id: self.workspace.id.clone(),
@@ -195,31 +185,31 @@ impl Access<EditContent> {
             height: i32::try_from(props.height).unwrap_or(0),
             frame_rate: props.frame_rate,
             codec: props.codec,
-            created_at: services.now(),
+            created_at: core.now(),
         };
-        let work = services.store.begin_work().await?;
-        let media = services.store.insert_media_in(&work, row).await?;
+        let work = core.store.begin_work().await?;
+        let media = core.store.insert_media_in(&work, row).await?;
         work.commit().await?;
         discard().await;
         Ok(media)
     }
 
     /// Deletes a media item and its bytes.
-    pub async fn delete_media(&self, services: &Core, media_id: &str) -> Result<(), CoreError> {
-        let media = services
+    pub async fn delete_media(&self, core: &Core, media_id: &str) -> Result<(), CoreError> {
+        let media = core
             .store
             .media(&self.workspace.id, media_id)
             .await?
             .ok_or(CoreError::NotFound("media"))?;
-        if services.store.media_in_use(&media.id).await? {
+        if core.store.media_in_use(&media.id).await? {
             return Err(CoreError::FailedPrecondition(
                 "a post that is not published yet uses this video; cancel the post first",
             ));
         }
-        let work = services.store.begin_work().await?;
-        services.store.delete_media_in(&work, &media.id).await?;
+        let work = core.store.begin_work().await?;
+        core.store.delete_media_in(&work, &media.id).await?;
         work.commit().await?;
-        if let Err(e) = services
+        if let Err(e) = core
             .media
             .objects
             .delete(&StorePath::from(media.storage_key))
@@ -230,13 +220,13 @@ impl Access<EditContent> {
         Ok(())
     }
 
-    async fn open_upload(&self, services: &Core, upload_id: &str) -> Result<Upload, CoreError> {
-        let upload = services
+    async fn open_upload(&self, core: &Core, upload_id: &str) -> Result<Upload, CoreError> {
+        let upload = core
             .store
             .upload(&self.workspace.id, upload_id)
             .await?
             .ok_or(CoreError::NotFound("upload"))?;
-        if upload.expires_at < services.now() {
+        if upload.expires_at < core.now() {
             return Err(CoreError::NotFound("upload"));
         }
         Ok(upload)
@@ -244,16 +234,15 @@ impl Access<EditContent> {
 }
 
 impl Access<View> {
-    pub async fn upload(&self, services: &Core, upload_id: &str) -> Result<Upload, CoreError> {
-        services
-            .store
+    pub async fn upload(&self, core: &Core, upload_id: &str) -> Result<Upload, CoreError> {
+        core.store
             .upload(&self.workspace.id, upload_id)
             .await?
             .ok_or(CoreError::NotFound("upload"))
     }
 
-    pub async fn media(&self, services: &Core) -> Result<Vec<Media>, CoreError> {
-        Ok(services.store.media_of(&self.workspace.id).await?)
+    pub async fn media(&self, core: &Core) -> Result<Vec<Media>, CoreError> {
+        Ok(core.store.media_of(&self.workspace.id).await?)
     }
 }
 
@@ -322,10 +311,10 @@ async fn copy_in(
 }
 
 /// Removes an upload's chunks and row (after success, or a refused file).
-async fn discard_upload(services: &Core, upload_id: &str) {
+async fn discard_upload(core: &Core, upload_id: &str) {
     use futures::TryStreamExt;
     let prefix = StorePath::from(format!("uploads/{upload_id}"));
-    let parts: Vec<StorePath> = services
+    let parts: Vec<StorePath> = core
         .media
         .objects
         .list(Some(&prefix))
@@ -334,7 +323,7 @@ async fn discard_upload(services: &Core, upload_id: &str) {
         .await
         .unwrap_or_default();
     for part in parts {
-        let _ = services.media.objects.delete(&part).await;
+        let _ = core.media.objects.delete(&part).await;
     }
-    let _ = services.store.delete_upload(upload_id).await;
+    let _ = core.store.delete_upload(upload_id).await;
 }

@@ -153,11 +153,10 @@ impl Core {
 impl<P> Access<P> {
     pub(crate) async fn post_in(
         &self,
-        services: &Core,
+        core: &Core,
         post_id: &str,
     ) -> Result<PostWithTargets, CoreError> {
-        services
-            .store
+        core.store
             .post(&self.workspace.id, post_id)
             .await?
             .ok_or(CoreError::NotFound("post"))
@@ -168,7 +167,7 @@ impl<P> Access<P> {
 type Seen = (TargetState, DateTime<Utc>, String);
 
 struct Watch {
-    services: Core,
+    core: Core,
     post_id: String,
     changes: tokio::sync::broadcast::Receiver<()>,
     seen: HashMap<String, Seen>,
@@ -195,7 +194,7 @@ impl Watch {
                 }
             }
             self.started = true;
-            let targets = match self.services.store.targets_of(&self.post_id).await {
+            let targets = match self.core.store.targets_of(&self.post_id).await {
                 Ok(t) => t,
                 Err(e) => {
                     self.done = true;
@@ -215,26 +214,26 @@ impl Watch {
 }
 
 impl Access<View> {
-    pub async fn post(&self, services: &Core, post_id: &str) -> Result<PostWithTargets, CoreError> {
-        self.post_in(services, post_id).await
+    pub async fn post(&self, core: &Core, post_id: &str) -> Result<PostWithTargets, CoreError> {
+        self.post_in(core, post_id).await
     }
 
     /// Every event of the post's targets, oldest first.
-    pub async fn history(&self, services: &Core, post_id: &str) -> Result<Vec<Event>, CoreError> {
-        let post = self.post_in(services, post_id).await?;
-        Ok(services.store.history(&post.post.id).await?)
+    pub async fn history(&self, core: &Core, post_id: &str) -> Result<Vec<Event>, CoreError> {
+        let post = self.post_in(core, post_id).await?;
+        Ok(core.store.history(&post.post.id).await?)
     }
 
     /// The post's targets now, then each change as it happens, until every target is final.
     pub async fn watch(
         &self,
-        services: &Core,
+        core: &Core,
         post_id: &str,
     ) -> Result<BoxStream<'static, Result<Target, CoreError>>, CoreError> {
-        let changes = services.post_changes.subscribe();
-        let post = self.post_in(services, post_id).await?;
+        let changes = core.post_changes.subscribe();
+        let post = self.post_in(core, post_id).await?;
         let watch = Watch {
-            services: services.clone(),
+            core: core.clone(),
             post_id: post.post.id,
             changes,
             seen: HashMap::new(),
@@ -259,12 +258,12 @@ impl Access<EditContent> {
     /// Settles a `needs_attention` target of the post.
     pub async fn resolve_target(
         &self,
-        services: &Core,
+        core: &Core,
         post_id: &str,
         target_id: &str,
         resolution: Resolution,
     ) -> Result<PostWithTargets, CoreError> {
-        let post = self.post_in(services, post_id).await?;
+        let post = self.post_in(core, post_id).await?;
         if !post.targets.iter().any(|t| t.id == target_id) {
             return Err(CoreError::NotFound("target"));
         }
@@ -283,16 +282,16 @@ impl Access<EditContent> {
             }
             Resolution::Retry => (None, "Sent again on purpose by a person.".to_owned()),
         };
-        if !services
+        if !core
             .store
-            .resolve_attention(target_id, video, &detail, services.now())
+            .resolve_attention(target_id, video, &detail, core.now())
             .await?
         {
             return Err(CoreError::FailedPrecondition(
                 "this target does not need attention",
             ));
         }
-        services.post_changed();
-        self.post_in(services, post_id).await
+        core.post_changed();
+        self.post_in(core, post_id).await
     }
 }

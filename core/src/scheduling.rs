@@ -162,14 +162,14 @@ impl Access<EditContent> {
     /// Checks the draft and the quotas, then stores the post with every target scheduled.
     pub async fn schedule(
         &self,
-        services: &Core,
+        core: &Core,
         draft: Draft,
         when: When,
         accept_quota_warning: bool,
     ) -> Result<PostWithTargets, CoreError> {
-        let now = services.now();
+        let now = core.now();
         let time = self.resolve(&when, now, "at");
-        let checked = services.check_draft(&self.workspace.id, &draft).await;
+        let checked = core.check_draft(&self.workspace.id, &draft).await;
         let ((media, accounts), (at, zone)) = match (checked, time) {
             (Ok(found), Ok(time)) => (found, time),
             (Err(CoreError::Invalid(mut v)), Err(t)) => {
@@ -187,8 +187,7 @@ impl Access<EditContent> {
                 zone: &zone,
             })
             .collect();
-        services
-            .check_quotas(&plans, None, accept_quota_warning)
+        core.check_quotas(&plans, None, accept_quota_warning)
             .await?;
         let new = NewPost {
             workspace_id: self.workspace.id.clone(),
@@ -199,13 +198,10 @@ impl Access<EditContent> {
             time_zone: zone.clone(),
             targets: new_targets(&draft),
         };
-        let work = services.store.begin_work().await?;
-        let mut stored = services
-            .store
-            .insert_posts_in(&work, vec![new], now)
-            .await?;
+        let work = core.store.begin_work().await?;
+        let mut stored = core.store.insert_posts_in(&work, vec![new], now).await?;
         work.commit().await?;
-        services.post_changed();
+        core.post_changed();
         stored
             .pop()
             .ok_or_else(|| CoreError::internal(anyhow::anyhow!("no post stored")))
@@ -214,38 +210,31 @@ impl Access<EditContent> {
     /// Moves the post's waiting targets to `when`.
     pub async fn reschedule(
         &self,
-        services: &Core,
+        core: &Core,
         post_id: &str,
         when: When,
         accept_quota_warning: bool,
     ) -> Result<PostWithTargets, CoreError> {
-        let now = services.now();
-        let post = self.post_in(services, post_id).await?;
+        let now = core.now();
+        let post = self.post_in(core, post_id).await?;
         let (at, zone) = self.resolve(&when, now, "at")?;
-        self.move_post(
-            services,
-            post,
-            at,
-            &zone,
-            accept_quota_warning,
-            "Rescheduled.",
-        )
-        .await
+        self.move_post(core, post, at, &zone, accept_quota_warning, "Rescheduled.")
+            .await
     }
 
     /// Moves the post's waiting targets to now.
     pub async fn publish_now(
         &self,
-        services: &Core,
+        core: &Core,
         post_id: &str,
         accept_quota_warning: bool,
     ) -> Result<PostWithTargets, CoreError> {
-        let post = self.post_in(services, post_id).await?;
+        let post = self.post_in(core, post_id).await?;
         let zone = post.post.time_zone.clone();
         self.move_post(
-            services,
+            core,
             post,
-            services.now(),
+            core.now(),
             &zone,
             accept_quota_warning,
             "Publish now.",
@@ -255,14 +244,14 @@ impl Access<EditContent> {
 
     async fn move_post(
         &self,
-        services: &Core,
+        core: &Core,
         post: PostWithTargets,
         at: DateTime<Utc>,
         zone: &str,
         accept_quota_warning: bool,
         detail: &str,
     ) -> Result<PostWithTargets, CoreError> {
-        let accounts = services.store.accounts_of(&self.workspace.id).await?;
+        let accounts = core.store.accounts_of(&self.workspace.id).await?;
         let plans: Vec<Planned> = post
             .targets
             .iter()
@@ -270,13 +259,12 @@ impl Access<EditContent> {
             .filter_map(|t| accounts.iter().find(|a| a.id == t.account_id))
             .map(|account| Planned { account, at, zone })
             .collect();
-        services
-            .check_quotas(&plans, Some(&post.post.id), accept_quota_warning)
+        core.check_quotas(&plans, Some(&post.post.id), accept_quota_warning)
             .await?;
-        let work = services.store.begin_work().await?;
-        let moved = services
+        let work = core.store.begin_work().await?;
+        let moved = core
             .store
-            .move_waiting_in(&work, &post.post.id, at, zone, detail, services.now())
+            .move_waiting_in(&work, &post.post.id, at, zone, detail, core.now())
             .await?;
         work.commit().await?;
         if moved == 0 {
@@ -284,27 +272,27 @@ impl Access<EditContent> {
                 "publishing of this post has already started or ended; nothing is waiting to move",
             ));
         }
-        services.post_changed();
-        self.post_in(services, &post.post.id).await
+        core.post_changed();
+        self.post_in(core, &post.post.id).await
     }
 
     /// Cancels the post's waiting targets, or only `target_id`.
     pub async fn cancel(
         &self,
-        services: &Core,
+        core: &Core,
         post_id: &str,
         target_id: Option<&str>,
     ) -> Result<PostWithTargets, CoreError> {
-        let post = self.post_in(services, post_id).await?;
+        let post = self.post_in(core, post_id).await?;
         if let Some(id) = target_id
             && !post.targets.iter().any(|t| t.id == id)
         {
             return Err(CoreError::NotFound("target"));
         }
-        let work = services.store.begin_work().await?;
-        let cancelled = services
+        let work = core.store.begin_work().await?;
+        let cancelled = core
             .store
-            .cancel_waiting_in(&work, &post.post.id, target_id, services.now())
+            .cancel_waiting_in(&work, &post.post.id, target_id, core.now())
             .await?;
         work.commit().await?;
         if cancelled == 0 {
@@ -312,20 +300,20 @@ impl Access<EditContent> {
                 "publishing has already started or ended; nothing is waiting to cancel",
             ));
         }
-        services.post_changed();
-        self.post_in(services, &post.post.id).await
+        core.post_changed();
+        self.post_in(core, &post.post.id).await
     }
 
     /// Schedules every row of the file, or none; each bad row is reported on its own.
     pub async fn import_csv(
         &self,
-        services: &Core,
+        core: &Core,
         data: &[u8],
         accept_quota_warning: bool,
     ) -> Result<Vec<PostWithTargets>, CoreError> {
         let rows = csv_import::parse(data)?;
-        let now = services.now();
-        let accounts = services.store.accounts_of(&self.workspace.id).await?;
+        let now = core.now();
+        let accounts = core.store.accounts_of(&self.workspace.id).await?;
         let mut v = Violations::new();
         let mut resolved = Vec::with_capacity(rows.len());
         let mut videos = HashMap::new();
@@ -343,10 +331,7 @@ impl Access<EditContent> {
             };
             // Files usually reuse a few videos: read each once.
             if !videos.contains_key(&row.media_id) {
-                let found = services
-                    .store
-                    .media(&self.workspace.id, &row.media_id)
-                    .await?;
+                let found = core.store.media(&self.workspace.id, &row.media_id).await?;
                 videos.insert(row.media_id.clone(), found);
             }
             let Some(media) = videos.get(&row.media_id).cloned().flatten() else {
@@ -371,16 +356,15 @@ impl Access<EditContent> {
                 }
             };
             let prefix = format!("rows[{n}].");
-            services
-                .check_target(
-                    &mut v,
-                    &prefix,
-                    account,
-                    &row.caption,
-                    &media,
-                    &row.settings,
-                )
-                .await?;
+            core.check_target(
+                &mut v,
+                &prefix,
+                account,
+                &row.caption,
+                &media,
+                &row.settings,
+            )
+            .await?;
             resolved.push((account, time, row, media.id));
         }
         v.into_result()?;
@@ -392,8 +376,7 @@ impl Access<EditContent> {
                 zone,
             })
             .collect();
-        services
-            .check_quotas(&plans, None, accept_quota_warning)
+        core.check_quotas(&plans, None, accept_quota_warning)
             .await?;
         let posts = resolved
             .into_iter()
@@ -411,10 +394,10 @@ impl Access<EditContent> {
                 }],
             })
             .collect();
-        let work = services.store.begin_work().await?;
-        let stored = services.store.insert_posts_in(&work, posts, now).await?;
+        let work = core.store.begin_work().await?;
+        let stored = core.store.insert_posts_in(&work, posts, now).await?;
         work.commit().await?;
-        services.post_changed();
+        core.post_changed();
         Ok(stored)
     }
 }
@@ -423,7 +406,7 @@ impl Access<View> {
     /// Targets scheduled in `[from, to)`, optionally of some accounts only.
     pub async fn calendar(
         &self,
-        services: &Core,
+        core: &Core,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
         account_ids: &[String],
@@ -438,7 +421,7 @@ impl Access<View> {
             )
             .into());
         }
-        Ok(services
+        Ok(core
             .store
             .calendar(&self.workspace.id, from, to, account_ids)
             .await?)
@@ -447,7 +430,7 @@ impl Access<View> {
     /// The next `count` times from `from` at which each account can post within its quotas.
     pub async fn suggest_slots(
         &self,
-        services: &Core,
+        core: &Core,
         account_ids: &[String],
         from: Option<DateTime<Utc>>,
         count: u32,
@@ -465,15 +448,15 @@ impl Access<View> {
             v.add("step_minutes", "must be between 5 and 1440");
         }
         v.into_result()?;
-        let now = services.now();
+        let now = core.now();
         let from = from.unwrap_or(now).max(now);
-        let accounts = services.store.accounts_of(&self.workspace.id).await?;
+        let accounts = core.store.accounts_of(&self.workspace.id).await?;
         for id in account_ids {
             if !accounts.iter().any(|a| &a.id == id) {
                 return Err(CoreError::NotFound("account"));
             }
         }
-        let planned = services
+        let planned = core
             .store
             .planned_times(
                 account_ids,
@@ -495,7 +478,7 @@ impl Access<View> {
                     from,
                     TimeDelta::minutes(i64::from(step)),
                     count as usize,
-                    services.quota(),
+                    core.quota(),
                 );
                 (id.clone(), slots)
             })

@@ -53,20 +53,20 @@ impl Core {
 }
 
 impl Access<View> {
-    pub async fn members(&self, services: &Core) -> Result<Vec<Member>, CoreError> {
-        Ok(services.store.members(&self.workspace.id).await?)
+    pub async fn members(&self, core: &Core) -> Result<Vec<Member>, CoreError> {
+        Ok(core.store.members(&self.workspace.id).await?)
     }
 
     /// The caller leaves; the last owner cannot.
-    pub async fn leave(self, services: &Core) -> Result<(), CoreError> {
-        let work = services.store.begin_work().await?;
-        let left = services
+    pub async fn leave(self, core: &Core) -> Result<(), CoreError> {
+        let work = core.store.begin_work().await?;
+        let left = core
             .store
             .remove_member_in(&work, &self.workspace.id, &self.user_id)
             .await
             .map_err(member_error);
         let left = commit_if_ok(work, left).await;
-        services.profiles.clear();
+        core.profiles.clear();
         left
     }
 }
@@ -74,16 +74,16 @@ impl Access<View> {
 impl Access<EditSettings> {
     pub async fn change(
         &self,
-        services: &Core,
+        core: &Core,
         change: WorkspaceChange,
     ) -> Result<Workspace, CoreError> {
-        let work = services.store.begin_work().await?;
-        let changed = services
+        let work = core.store.begin_work().await?;
+        let changed = core
             .store
             .update_workspace_in(&work, &self.workspace.id, change)
             .await?;
         work.commit().await?;
-        services.profiles.clear();
+        core.profiles.clear();
         Ok(changed)
     }
 }
@@ -92,20 +92,20 @@ impl Access<ManageMembers> {
     /// Adds a registered user by email with `role`, which the caller must be allowed to grant.
     pub async fn add_member(
         &self,
-        services: &Core,
+        core: &Core,
         email: &str,
         role: Role,
     ) -> Result<Member, CoreError> {
         self.ensure_can_grant(role)?;
-        let user = services
+        let user = core
             .store
             .user_by_email(email)
             .await?
             .ok_or(CoreError::NotFound("user with this email"))?;
-        let work = services.store.begin_work().await?;
-        match services
+        let work = core.store.begin_work().await?;
+        match core
             .store
-            .add_member_in(&work, &self.workspace.id, &user.id, role, services.now())
+            .add_member_in(&work, &self.workspace.id, &user.id, role, core.now())
             .await
         {
             Err(StoreError::Conflict) => {
@@ -116,27 +116,27 @@ impl Access<ManageMembers> {
             other => other?,
         }
         work.commit().await?;
-        services.profiles.clear();
+        core.profiles.clear();
         Ok(Member { user, role })
     }
 
     /// Changes a member's role; both their current and their new role must be manageable.
     pub async fn change_role(
         &self,
-        services: &Core,
+        core: &Core,
         user_id: &str,
         role: Role,
     ) -> Result<Member, CoreError> {
-        let target = self.manageable_member(services, user_id).await?;
+        let target = self.manageable_member(core, user_id).await?;
         self.ensure_can_grant(role)?;
-        let work = services.store.begin_work().await?;
-        let changed = services
+        let work = core.store.begin_work().await?;
+        let changed = core
             .store
             .set_role_in(&work, &self.workspace.id, user_id, role)
             .await
             .map_err(member_error);
         let changed = commit_if_ok(work, changed).await;
-        services.profiles.clear();
+        core.profiles.clear();
         changed?;
         Ok(Member {
             user: target.user,
@@ -144,16 +144,16 @@ impl Access<ManageMembers> {
         })
     }
 
-    pub async fn remove_member(&self, services: &Core, user_id: &str) -> Result<(), CoreError> {
-        self.manageable_member(services, user_id).await?;
-        let work = services.store.begin_work().await?;
-        let removed = services
+    pub async fn remove_member(&self, core: &Core, user_id: &str) -> Result<(), CoreError> {
+        self.manageable_member(core, user_id).await?;
+        let work = core.store.begin_work().await?;
+        let removed = core
             .store
             .remove_member_in(&work, &self.workspace.id, user_id)
             .await
             .map_err(member_error);
         let removed = commit_if_ok(work, removed).await;
-        services.profiles.clear();
+        core.profiles.clear();
         removed
     }
 
@@ -167,13 +167,13 @@ impl Access<ManageMembers> {
         }
     }
 
-    async fn manageable_member(&self, services: &Core, user_id: &str) -> Result<Member, CoreError> {
-        let (_, role) = services
+    async fn manageable_member(&self, core: &Core, user_id: &str) -> Result<Member, CoreError> {
+        let (_, role) = core
             .store
             .membership(&self.workspace.id, user_id)
             .await?
             .ok_or(CoreError::NotFound("member"))?;
-        let user = services
+        let user = core
             .store
             .user_by_id(user_id)
             .await?
