@@ -6,7 +6,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::entity::{api_token, refresh_token};
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, Work, new_id};
 
 /// A refresh token to store.
 #[derive(Debug, Clone)]
@@ -74,10 +74,21 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let work = self.begin_work().await?;
+        self.insert_refresh_token_in(&work, new, now).await?;
+        work.commit().await
+    }
+
+    /// [`Store::insert_refresh_token`] within the caller's unit of work.
+    pub async fn insert_refresh_token_in(
+        &self,
+        work: &Work,
+        new: NewRefreshToken,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         refresh_token::Entity::insert(refresh_active(new, now))
             .exec_without_returning(work.txn())
             .await?;
-        work.commit().await
+        Ok(())
     }
 
     /// Spends the token whose hash is `presented` and stores `successor` in the same family, in
@@ -136,6 +147,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let work = self.begin_work().await?;
+        self.revoke_refresh_family_in(&work, token_hash, now)
+            .await?;
+        work.commit().await
+    }
+
+    /// [`Store::revoke_refresh_family`] within the caller's unit of work.
+    pub async fn revoke_refresh_family_in(
+        &self,
+        work: &Work,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let token = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(token_hash))
             .one(work.txn())
@@ -143,11 +166,24 @@ impl Store {
         if let Some(token) = token {
             revoke_family(work.txn(), &token.family_id, now).await?;
         }
-        work.commit().await
+        Ok(())
     }
 
     pub async fn insert_api_token(
         &self,
+        new: NewApiToken,
+        now: DateTime<Utc>,
+    ) -> Result<ApiToken, StoreError> {
+        let work = self.begin_work().await?;
+        let token = self.insert_api_token_in(&work, new, now).await?;
+        work.commit().await?;
+        Ok(token)
+    }
+
+    /// [`Store::insert_api_token`] within the caller's unit of work.
+    pub async fn insert_api_token_in(
+        &self,
+        work: &Work,
         new: NewApiToken,
         now: DateTime<Utc>,
     ) -> Result<ApiToken, StoreError> {
@@ -162,11 +198,9 @@ impl Store {
             last_used_at: Set(None),
             revoked_at: Set(None),
         };
-        let work = self.begin_work().await?;
         let token = api_token::Entity::insert(row)
             .exec_with_returning(work.txn())
             .await?;
-        work.commit().await?;
         Ok(token.into())
     }
 
@@ -194,6 +228,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let work = self.begin_work().await?;
+        self.revoke_api_token_in(&work, user_id, id, now).await?;
+        work.commit().await
+    }
+
+    /// [`Store::revoke_api_token`] within the caller's unit of work.
+    pub async fn revoke_api_token_in(
+        &self,
+        work: &Work,
+        user_id: &str,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let done = api_token::Entity::update_many()
             .col_expr(api_token::Column::RevokedAt, Expr::value(now))
             .filter(api_token::Column::Id.eq(id))
@@ -201,7 +247,6 @@ impl Store {
             .filter(api_token::Column::RevokedAt.is_null())
             .exec(work.txn())
             .await?;
-        work.commit().await?;
         if done.rows_affected == 0 {
             Err(StoreError::NotFound)
         } else {

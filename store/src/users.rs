@@ -11,7 +11,7 @@ use sea_orm::{
 use crate::entity::{membership, user, workspace};
 pub use crate::model::User;
 use crate::workspaces::{NewWorkspace, Workspace};
-use crate::{Store, StoreError, new_id};
+use crate::{Store, StoreError, Work, new_id};
 
 /// What registration stores.
 #[derive(Debug, Clone)]
@@ -111,6 +111,19 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(User, Workspace), StoreError> {
         let work = self.begin_work().await?;
+        let registered = self.register_user_in(&work, new, first, now).await?;
+        work.commit().await?;
+        Ok(registered)
+    }
+
+    /// [`Store::register_user`] within the caller's unit of work.
+    pub async fn register_user_in(
+        &self,
+        work: &Work,
+        new: NewUser,
+        first: NewWorkspace,
+        now: DateTime<Utc>,
+    ) -> Result<(User, Workspace), StoreError> {
         let txn = work.txn();
         let user = user::ActiveModel {
             id: Set(new_id()),
@@ -121,7 +134,6 @@ impl Store {
         };
         let user = user::Entity::insert(user).exec_with_returning(txn).await?;
         let ws = crate::workspaces::insert_owned(txn, &user.id, first, now).await?;
-        work.commit().await?;
         Ok((user.into(), ws))
     }
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use multitok_shared::Role;
 use multitok_store::{
     ApiToken, NewApiToken, NewRefreshToken, NewUser, NewWorkspace, RotateOutcome, StoreError, User,
-    Workspace,
+    Work, Workspace,
 };
 
 use super::secrets::{hash_password, new_secret, secret_hash, verify_password};
@@ -66,7 +66,12 @@ impl Services {
             display_name: input.display_name,
             password_hash,
         };
-        let (user, workspace) = match self.store.register_user(new, first, self.now()).await {
+        let work = self.store.begin_work().await?;
+        let registered = self
+            .store
+            .register_user_in(&work, new, first, self.now())
+            .await;
+        let (user, workspace) = match registered {
             Err(StoreError::Conflict) => {
                 return Err(CoreError::AlreadyExists(
                     "an account with this email already exists",
@@ -74,7 +79,8 @@ impl Services {
             }
             other => other?,
         };
-        let session = self.start_session(&user.id).await?;
+        let session = self.start_session(&work, &user.id).await?;
+        work.commit().await?;
         Ok((user, workspace, session))
     }
 
@@ -97,7 +103,9 @@ impl Services {
             .map_err(CoreError::internal)?;
         match user {
             Some(user) if ok => {
-                let session = self.start_session(&user.id).await?;
+                let work = self.store.begin_work().await?;
+                let session = self.start_session(&work, &user.id).await?;
+                work.commit().await?;
                 Ok((user, session))
             }
             _ => Err(CoreError::BadCredentials),
@@ -140,10 +148,11 @@ impl Services {
 
     /// Ends the session the refresh token belongs to.
     pub async fn logout(&self, refresh_token: &str) -> Result<(), CoreError> {
-        Ok(self
-            .store
-            .revoke_refresh_family(&secret_hash(refresh_token), self.now())
-            .await?)
+        let work = self.store.begin_work().await?;
+        self.store
+            .revoke_refresh_family_in(&work, &secret_hash(refresh_token), self.now())
+            .await?;
+        Ok(work.commit().await?)
     }
 
     /// The caller's profile and workspaces (from the profile cache when fresh).
@@ -189,7 +198,9 @@ impl Services {
             token_hash: secret_hash(&secret),
             expires_at: now + TimeDelta::days(i64::from(input.lifetime_days)),
         };
-        let token = self.store.insert_api_token(new, now).await?;
+        let work = self.store.begin_work().await?;
+        let token = self.store.insert_api_token_in(&work, new, now).await?;
+        work.commit().await?;
         Ok((token, secret))
     }
 
@@ -201,17 +212,22 @@ impl Services {
     }
 
     pub async fn revoke_api_token(&self, caller: &Caller, id: &str) -> Result<(), CoreError> {
+        let work = self.store.begin_work().await?;
         match self
             .store
-            .revoke_api_token(&caller.user_id, id, self.now())
+            .revoke_api_token_in(&work, &caller.user_id, id, self.now())
             .await
         {
             Err(StoreError::NotFound) => Err(CoreError::NotFound("API token")),
-            other => Ok(other?),
+            other => {
+                other?;
+                Ok(work.commit().await?)
+            }
         }
     }
 
-    async fn start_session(&self, user_id: &str) -> Result<Session, CoreError> {
+    /// Issues an access token and stores a new refresh token family in the caller's unit.
+    async fn start_session(&self, work: &Work, user_id: &str) -> Result<Session, CoreError> {
         let now = self.now();
         let (access_token, access_expires_at) = self.tokens.issue(user_id, now)?;
         let refresh_token = new_secret(REFRESH_TOKEN_PREFIX);
@@ -222,7 +238,7 @@ impl Services {
             token_hash: secret_hash(&refresh_token),
             expires_at: refresh_expires_at,
         };
-        self.store.insert_refresh_token(new, now).await?;
+        self.store.insert_refresh_token_in(work, new, now).await?;
         Ok(Session {
             access_token,
             access_expires_at,
