@@ -1,10 +1,12 @@
 //! Every write to post targets lives under this module: creating them with their post, the
 //! person's moves and cancels of targets that still wait, notes on waiting targets, the worker's
-//! claims and steps ([`claims`]), its init quota ([`inits`]) and linking published targets to
-//! their videos ([`videos`]). Each write records its history line in the same unit of work.
+//! claims and steps ([`claims`]), its init quota ([`inits`]), TikTok's webhook and
+//! reconciliation (`settle`) and linking published targets to their videos (`videos`). Each
+//! write records its history line in the same unit of work.
 
 pub mod claims;
 pub mod inits;
+mod settle;
 mod videos;
 
 use chrono::{DateTime, Utc};
