@@ -233,14 +233,15 @@ impl Default for AuthSettings {
 }
 
 impl Settings {
-    /// Layers defaults, the TOML file (if any) and the environment.
+    /// Layers defaults, the TOML file (if any) and the environment. `MULTITOK_CONFIG` names the
+    /// file (the binaries read it as `--config`), so it is not a setting of its own.
     pub fn load(config_file: Option<&Path>) -> Result<Settings, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         if let Some(file) = config_file {
             figment = figment.merge(Toml::file_exact(file));
         }
         figment
-            .merge(Env::prefixed("MULTITOK_").split("__"))
+            .merge(Env::prefixed("MULTITOK_").ignore(&["config"]).split("__"))
             .extract()
             .map_err(Box::new)
     }

@@ -6,6 +6,7 @@ mod accounts;
 mod analytics;
 mod auth;
 mod bad_input;
+mod config_env;
 mod grpc_web;
 mod grpcurl;
 mod helpers;
