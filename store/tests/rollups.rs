@@ -7,9 +7,8 @@ mod common;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use common::fresh_store;
-use multitok_store::accounts::ConnectedAccount;
+use multitok_store::Store;
 use multitok_store::sync::{AccountCounts, VideoStats};
-use multitok_store::{NewUser, NewWorkspace, Store};
 
 async fn migrated_store(dir: &std::path::Path) -> Store {
     let store = fresh_store(dir).await;
@@ -18,40 +17,7 @@ async fn migrated_store(dir: &std::path::Path) -> Store {
 }
 
 async fn account(store: &Store, now: DateTime<Utc>) -> String {
-    let (_, ws) = store
-        .register_user(
-            NewUser {
-                email: "ana@example.com".into(),
-                display_name: "Ana".into(),
-                password_hash: "$argon2id$stub".into(),
-            },
-            NewWorkspace {
-                name: "Ana's workspace".into(),
-                time_zone: "UTC".into(),
-            },
-            now,
-        )
-        .await
-        .unwrap();
-    store
-        .upsert_account(
-            ConnectedAccount {
-                workspace_id: ws.id,
-                open_id: "open-ana".into(),
-                display_name: "Ana".into(),
-                username: "ana".into(),
-                avatar_url: String::new(),
-                access_token_enc: "sealed".into(),
-                refresh_token_enc: "sealed".into(),
-                access_expires_at: now,
-                refresh_expires_at: now,
-                scopes: vec![],
-            },
-            now,
-        )
-        .await
-        .unwrap()
-        .id
+    common::world::ana(store, now).await.account_id
 }
 
 fn stats(id: &str, posted_at: DateTime<Utc>, views: i64) -> VideoStats {

@@ -1,4 +1,5 @@
-//! One account with targets on a migrated store, for the tests of claims and units of work.
+//! One user with one connected account, and targets of hers on a migrated store, for the
+//! store's integration tests.
 #![allow(dead_code)]
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -30,6 +31,53 @@ pub async fn world(n: usize, at: DateTime<Utc>) -> World {
     let url = fresh_url(dir.path()).await;
     let store = Store::connect(&url, 4).await.unwrap();
     store.migrate().await.unwrap();
+    let ana = ana(&store, at).await;
+    let media = store
+        .insert_media(media(&ana.workspace_id, at))
+        .await
+        .unwrap();
+    let post_input = NewPost {
+        workspace_id: ana.workspace_id.clone(),
+        author_id: ana.user_id.clone(),
+        caption: "a post".into(),
+        media_id: media.id.clone(),
+        scheduled_at: at,
+        time_zone: "UTC".into(),
+        targets: vec![NewTarget {
+            account_id: ana.account_id.clone(),
+            caption: None,
+            settings: TargetSettings {
+                privacy_level: "PUBLIC_TO_EVERYONE".into(),
+                ..TargetSettings::default()
+            },
+        }],
+    };
+    let posts = vec![post_input.clone(); n];
+    let targets = store
+        .insert_posts(posts, at - TimeDelta::hours(1))
+        .await
+        .unwrap()
+        .into_iter()
+        .flat_map(|p| p.targets)
+        .collect();
+    World {
+        store,
+        url,
+        targets,
+        account_id: ana.account_id,
+        post_input,
+        _dir: dir,
+    }
+}
+
+/// Ana: a registered user, her workspace and one connected account.
+pub struct Ana {
+    pub user_id: String,
+    pub workspace_id: String,
+    pub account_id: String,
+}
+
+pub async fn ana(store: &Store, at: DateTime<Utc>) -> Ana {
     let (user, ws) = store
         .register_user(
             NewUser {
@@ -63,38 +111,10 @@ pub async fn world(n: usize, at: DateTime<Utc>) -> World {
         )
         .await
         .unwrap();
-    let media = store.insert_media(media(&ws.id, at)).await.unwrap();
-    let post_input = NewPost {
-        workspace_id: ws.id.clone(),
-        author_id: user.id.clone(),
-        caption: "a post".into(),
-        media_id: media.id.clone(),
-        scheduled_at: at,
-        time_zone: "UTC".into(),
-        targets: vec![NewTarget {
-            account_id: account.id.clone(),
-            caption: None,
-            settings: TargetSettings {
-                privacy_level: "PUBLIC_TO_EVERYONE".into(),
-                ..TargetSettings::default()
-            },
-        }],
-    };
-    let posts = vec![post_input.clone(); n];
-    let targets = store
-        .insert_posts(posts, at - TimeDelta::hours(1))
-        .await
-        .unwrap()
-        .into_iter()
-        .flat_map(|p| p.targets)
-        .collect();
-    World {
-        store,
-        url,
-        targets,
+    Ana {
+        user_id: user.id,
+        workspace_id: ws.id,
         account_id: account.id,
-        post_input,
-        _dir: dir,
     }
 }
 
