@@ -315,8 +315,12 @@ impl Access<ManageAccounts> {
         purge: bool,
     ) -> Result<(), CoreError> {
         let account = account_in(core, &self.workspace.id, account_id).await?;
-        if let (Some(sealed), Ok(client)) = (&account.access_token_enc, core.tiktok()) {
-            let token = AccessToken::new(core.sealer.open(sealed)?);
+        let readable = account
+            .access_token_enc
+            .as_deref()
+            .and_then(|sealed| core.sealer.open(sealed).ok());
+        if let (Some(token), Ok(client)) = (readable, core.tiktok()) {
+            let token = AccessToken::new(token);
             if let Err(e) = client.revoke(&token).await {
                 tracing::warn!(code = %e.code, "revoking at TikTok failed; the tokens are deleted anyway");
             }
@@ -432,7 +436,7 @@ impl Core {
             .ok_or(CoreError::FailedPrecondition(
                 "this account is disconnected; connect it again",
             ))?;
-        let token = AccessToken::new(core.sealer.open(sealed)?);
+        let token = AccessToken::new(core.open_token(account, sealed).await?);
         let client = core.tiktok()?;
         let answer = match client.creator_info(&token).await {
             Err(e) if e.code == "access_token_invalid" => {

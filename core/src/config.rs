@@ -25,6 +25,9 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// Folder holding uploaded media and uploads in progress.
     pub media_dir: PathBuf,
+    /// Key file holding the signing secret and token keys not configured otherwise; the server
+    /// creates it on first start.
+    pub keys_file: PathBuf,
     pub auth: AuthSettings,
     pub tiktok: TikTokSettings,
     pub sync: SyncSettings,
@@ -105,7 +108,8 @@ pub struct TikTokSettings {
     pub api_base: String,
     /// TikTok's consent page; empty means `<api_base>/v2/auth/authorize/` (the sandbox's).
     pub authorize_url: String,
-    /// Keys for tokens at rest, `<id>:<base64url 32 bytes>`, the current one first.
+    /// Keys for tokens at rest, `<id>:<base64url 32 bytes>`, the current one first. Empty: the
+    /// key file's.
     pub token_keys: Vec<String>,
     /// Read the keys from this file instead, one per line.
     pub token_keys_file: Option<PathBuf>,
@@ -186,8 +190,7 @@ impl fmt::Debug for TikTokSettings {
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AuthSettings {
-    /// HMAC key for access tokens (at least 32 bytes). Empty: a random key per process, which
-    /// logs everyone out of their access tokens (not their sessions) at restart.
+    /// HMAC key for access tokens (at least 32 bytes). Empty: the key file's.
     pub jwt_secret: String,
     /// Read the key from this file instead (`*_FILE` style secret).
     pub jwt_secret_file: Option<PathBuf>,
@@ -210,6 +213,7 @@ impl Default for Settings {
             web_dir: None,
             cors_origins: Vec::new(),
             media_dir: PathBuf::from("data/media"),
+            keys_file: PathBuf::from("data/keys.toml"),
             auth: AuthSettings::default(),
             tiktok: TikTokSettings::default(),
             sync: SyncSettings::default(),
@@ -246,15 +250,12 @@ impl Settings {
             .map_err(Box::new)
     }
 
-    /// The signing key: from the file, the setting, or fresh random bytes.
-    pub fn jwt_key(&self) -> std::io::Result<Vec<u8>> {
-        if let Some(file) = &self.auth.jwt_secret_file {
-            return Ok(std::fs::read_to_string(file)?.trim().as_bytes().to_vec());
+    /// The signing key, once [`crate::keys::resolve`] has filled it in.
+    pub fn jwt_key(&self) -> anyhow::Result<Vec<u8>> {
+        if self.auth.jwt_secret.len() < 32 {
+            anyhow::bail!("auth.jwt_secret must be 32 bytes or more");
         }
-        if !self.auth.jwt_secret.is_empty() {
-            return Ok(self.auth.jwt_secret.as_bytes().to_vec());
-        }
-        Ok(rand::random::<[u8; 32]>().to_vec())
+        Ok(self.auth.jwt_secret.as_bytes().to_vec())
     }
 }
 
@@ -279,6 +280,7 @@ impl fmt::Debug for Settings {
             .field("web_dir", &self.web_dir)
             .field("cors_origins", &self.cors_origins)
             .field("media_dir", &self.media_dir)
+            .field("keys_file", &self.keys_file)
             .field("auth", &self.auth)
             .field("tiktok", &self.tiktok)
             .field("sync", &self.sync)

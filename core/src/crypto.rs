@@ -27,7 +27,7 @@ impl std::fmt::Debug for Sealer {
 }
 
 impl Sealer {
-    /// Parses `id:base64url-32-bytes` entries. Empty: a random key for this process only.
+    /// Parses `id:base64url-32-bytes` entries; at least one.
     pub fn new(entries: &[String]) -> anyhow::Result<Sealer> {
         let mut keys = Vec::new();
         for entry in entries {
@@ -42,15 +42,16 @@ impl Sealer {
             keys.push((id.to_owned(), cipher));
         }
         if keys.is_empty() {
-            tracing::warn!(
-                "no tiktok.token_keys configured: TikTok tokens stored now will be unreadable after a restart"
+            anyhow::bail!(
+                "no tiktok.token_keys: configure them or let the server create its key file"
             );
-            keys.push((
-                "ephemeral".to_owned(),
-                Aes256Gcm::new(&rand::random::<[u8; 32]>().into()),
-            ));
         }
         Ok(Sealer { keys })
+    }
+
+    /// The ids of the keys in force, current first.
+    pub fn key_ids(&self) -> Vec<&str> {
+        self.keys.iter().map(|(id, _)| id.as_str()).collect()
     }
 
     pub fn seal(&self, plain: &str) -> Result<String, CoreError> {

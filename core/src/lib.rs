@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod keys;
 pub mod media;
 pub mod posts;
 pub mod probe;

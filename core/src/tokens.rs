@@ -18,7 +18,34 @@ const RECONNECT: CoreError = CoreError::FailedPrecondition(
     "TikTok no longer accepts this account's authorization; connect it again",
 );
 
+const UNREADABLE: CoreError = CoreError::FailedPrecondition(
+    "this account's stored authorization cannot be opened with the server's keys; connect it again",
+);
+
 impl Core {
+    /// Opens one of an account's sealed tokens. A token none of the keys opens marks the account
+    /// `reauth_required`, naming the key id it was sealed with, instead of failing as an
+    /// internal error.
+    pub async fn open_token(&self, account: &Account, sealed: &str) -> Result<String, CoreError> {
+        if let Ok(plain) = self.sealer.open(sealed) {
+            return Ok(plain);
+        }
+        let key_id = sealed.split_once(':').map_or("?", |(id, _)| id);
+        let reason = format!(
+            "its stored authorization is sealed with key id {key_id}, which this server does not have"
+        );
+        tracing::warn!(account = %account.id, %key_id, "an account's token cannot be opened");
+        self.store
+            .mark_accounts(
+                &account.open_id,
+                AccountStatus::ReauthRequired,
+                &reason,
+                self.now(),
+            )
+            .await?;
+        Err(UNREADABLE)
+    }
+
     /// A fresh access token for an account whose current one (`rejected`, sealed) TikTok refused
     /// or that is about to expire. One process at a time refreshes an account (a named lease in
     /// the database); the others wait and use the token it stored.
@@ -67,10 +94,10 @@ impl Core {
             .as_deref()
             .filter(|s| *s != rejected)
         {
-            return Ok(AccessToken::new(self.sealer.open(sealed)?));
+            return Ok(AccessToken::new(self.open_token(account, sealed).await?));
         }
         let sealed_refresh = current.refresh_token_enc.clone().ok_or(RECONNECT)?;
-        let refresh = RefreshToken::new(self.sealer.open(&sealed_refresh)?);
+        let refresh = RefreshToken::new(self.open_token(account, &sealed_refresh).await?);
         let tokens = match self.tiktok()?.refresh(&refresh).await {
             Ok(t) => t,
             Err(e) if e.class == ErrorClass::Reauthorize => {

@@ -18,10 +18,11 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::grpc;
 use crate::service::Services;
 use multitok_core::config::{Settings, redact_url};
+use multitok_core::keys;
 
 /// Connects to the database, migrates it, and serves on `listener` until `shutdown` resolves.
 pub async fn launch(
-    settings: Settings,
+    mut settings: Settings,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
@@ -29,12 +30,11 @@ pub async fn launch(
         .await
         .with_context(|| format!("connecting to {}", redact_url(&settings.database_url)))?;
     store.migrate().await.context("applying migrations")?;
-    let key = settings.jwt_key().context("reading the JWT signing key")?;
-    if settings.auth.jwt_secret.is_empty() && settings.auth.jwt_secret_file.is_none() {
-        tracing::warn!("no auth.jwt_secret configured: using a random key for this process");
-    }
+    keys::resolve(&mut settings, keys::Missing::Create)?;
+    let key = settings.jwt_key()?;
     let mut services =
         Services::new(store.clone(), &settings, &key).context("setting up services")?;
+    keys::check_sealed(&store, &services.sealer).await?;
     services.analytics_cache =
         crate::service::analytics::cache::AnalyticsCache::new(&settings.analytics).await?;
     spawn_housekeeping(services.clone());

@@ -50,3 +50,32 @@ impl PartialEq<&str> for Sealed {
         self.0 == *other
     }
 }
+
+impl crate::Store {
+    /// One sealed TikTok token per key id in use (the text before the first `:`), so that a
+    /// process can prove at start that its keys open every token stored.
+    pub async fn sealed_token_samples(&self) -> Result<Vec<(String, Sealed)>, crate::StoreError> {
+        use crate::entity::tiktok_account::{Column, Entity};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+        let rows: Vec<(Option<String>, Option<String>)> = Entity::find()
+            .select_only()
+            .column(Column::AccessTokenEnc)
+            .column(Column::RefreshTokenEnc)
+            .filter(
+                sea_orm::Condition::any()
+                    .add(Column::AccessTokenEnc.is_not_null())
+                    .add(Column::RefreshTokenEnc.is_not_null()),
+            )
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut samples: Vec<(String, Sealed)> = Vec::new();
+        for sealed in rows.into_iter().flat_map(|(a, r)| [a, r]).flatten() {
+            let id = sealed.split_once(':').map_or("", |(id, _)| id).to_owned();
+            if !samples.iter().any(|(known, _)| *known == id) {
+                samples.push((id, Sealed(sealed)));
+            }
+        }
+        Ok(samples)
+    }
+}

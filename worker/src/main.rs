@@ -82,11 +82,7 @@ async fn main() -> anyhow::Result<()> {
         }
     };
     settings.database_url = database_url.unwrap_or(settings.database_url);
-    if settings.tiktok.keys()?.is_empty() {
-        bail!(
-            "tiktok.token_keys (or tiktok.token_keys_file) must be configured, the same as the server's, to read the accounts' tokens"
-        );
-    }
+    multitok_core::keys::resolve(&mut settings, multitok_core::keys::Missing::Refuse)?;
     let store = Store::connect(&settings.database_url, settings.max_connections).await?;
     let pending = store.pending_migrations().await?;
     if pending > 0 {
@@ -95,6 +91,7 @@ async fn main() -> anyhow::Result<()> {
         );
     }
     let core = Core::new(store, &settings, Clock::system())?;
+    multitok_core::keys::check_sealed(&core.store, &core.sealer).await?;
     let cron = cron::Schedule::from_str(&settings.sync.cron).map_err(|e| {
         anyhow::anyhow!(
             "sync.cron `{}` is not a cron expression with seconds (such as `0 0 2 * * *`): {e}",

@@ -187,7 +187,9 @@ impl Steps {
         if expiring {
             return Ok(self.core.refreshed_token(account, sealed).await?);
         }
-        Ok(AccessToken::new(self.core.sealer.open(sealed)?))
+        Ok(AccessToken::new(
+            self.core.open_token(account, sealed).await?,
+        ))
     }
 
     /// `scheduled → claimed`.

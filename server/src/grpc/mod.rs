@@ -24,19 +24,22 @@ use crate::service::{Caller, Services};
 
 pub use middleware::{authenticate, classify_transport};
 
+/// Reflection over the contracts, health, and the error details (`google.rpc.BadRequest` and
+/// its kin) that errors carry, so that grpcurl prints those decoded.
+fn reflection() -> tonic_reflection::server::Builder<'static> {
+    tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(multitok_proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_types::pb::FILE_DESCRIPTOR_SET)
+}
+
 /// Every gRPC service on one router: the API, health and reflection (v1 and v1alpha, which
 /// older grpcurl releases speak).
 pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes> {
     let (health_reporter, health) = tonic_health::server::health_reporter();
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(multitok_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
-    let reflection_alpha = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(multitok_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
     let routes = Routes::new(health)
-        .add_service(reflection.build_v1()?)
-        .add_service(reflection_alpha.build_v1alpha()?)
+        .add_service(reflection().build_v1()?)
+        .add_service(reflection().build_v1alpha()?)
         .add_service(AuthServiceServer::new(auth::Auth::new(
             services.clone(),
             secure_cookie,

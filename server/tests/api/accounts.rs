@@ -16,7 +16,7 @@ pub(crate) struct World {
     pub(crate) owner: TestUser,
 }
 
-const TOKEN_KEY: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+pub const TOKEN_KEY: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
 
 pub(crate) async fn world() -> World {
     world_with(|_| {}).await

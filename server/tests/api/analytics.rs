@@ -680,6 +680,8 @@ async fn replicas_share_the_redis_cache() {
     let database_url = s.w.app.database_url.clone();
     let replica = TestApp::spawn_with(move |settings| {
         settings.database_url = database_url;
+        // Replicas share the keys that sealed the accounts' tokens, or refuse to start.
+        settings.tiktok.token_keys = vec![crate::accounts::TOKEN_KEY.into()];
         settings.analytics.redis_url = Some(redis);
         settings.analytics.redis_namespace = namespace;
     })

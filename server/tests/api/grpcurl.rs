@@ -108,3 +108,36 @@ async fn grpcurl_lists_describes_and_calls_with_an_api_token() {
         "multitok-best-times-2026-01-01-2026-06-30.png"
     );
 }
+
+/// Runs grpcurl expecting the call to fail; answers what it printed on stderr.
+async fn grpcurl_error(args: &[&str]) -> String {
+    let binary = std::env::var("GRPCURL").unwrap_or_else(|_| "grpcurl".into());
+    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+    let output = tokio::task::spawn_blocking(move || Command::new(binary).args(args).output())
+        .await
+        .unwrap()
+        .expect("run grpcurl");
+    assert!(!output.status.success(), "the call was expected to fail");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn grpcurl_prints_error_details_decoded() {
+    let app = TestApp::spawn().await;
+    let addr = app.addr.to_string();
+    let said = grpcurl_error(&[
+        "-plaintext",
+        "-d",
+        r#"{"email":"not an address","password":"x","display_name":""}"#,
+        &addr,
+        "multitok.v1.AuthService/Register",
+    ])
+    .await;
+    assert!(said.contains("Code: InvalidArgument"), "{said}");
+    assert!(
+        said.contains("google.rpc.BadRequest")
+            && said.contains("\"fieldViolations\"")
+            && said.contains(r#""field":"email""#),
+        "{said}"
+    );
+}

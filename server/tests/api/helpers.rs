@@ -60,6 +60,7 @@ impl TestApp {
         };
         settings.auth.jwt_secret = "test signing key, at least 32 bytes long".into();
         settings.media_dir = dir.path().join("media");
+        settings.keys_file = dir.path().join("keys.toml");
         settings.auth.login_per_email_per_minute = 1000;
         settings.auth.login_per_address_per_minute = 1000;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

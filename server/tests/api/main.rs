@@ -10,6 +10,7 @@ mod config_env;
 mod grpc_web;
 mod grpcurl;
 mod helpers;
+mod keys_file;
 mod media;
 mod permissions;
 mod posts;

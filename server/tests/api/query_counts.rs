@@ -94,10 +94,11 @@ async fn world(n: usize) -> Counted {
         store.score_recent_videos(&a, now).await.unwrap();
         accounts.push(a);
     }
-    let settings = Settings {
+    let mut settings = Settings {
         media_dir: dir.path().join("media"),
         ..Settings::default()
     };
+    settings.tiktok.token_keys = vec![format!("q1:{}", "A".repeat(43))];
     let services = Services::new(
         store.clone(),
         &settings,
