@@ -5,7 +5,7 @@
 //! opens refuses to start (see [`check_sealed`]).
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use base64::Engine;
@@ -36,7 +36,8 @@ struct KeyFile {
 
 /// Fills `settings.auth.jwt_secret` and `settings.tiktok.token_keys` from their `*_file`
 /// settings or, where nothing is configured, from the key file, creating it if allowed.
-pub fn resolve(settings: &mut Settings, missing: Missing) -> anyhow::Result<()> {
+/// Answers the key file when keys came from it.
+pub fn resolve(settings: &mut Settings, missing: Missing) -> anyhow::Result<Option<PathBuf>> {
     if let Some(file) = settings.auth.jwt_secret_file.take() {
         settings.auth.jwt_secret = read_secret(&file)?;
     }
@@ -50,7 +51,7 @@ pub fn resolve(settings: &mut Settings, missing: Missing) -> anyhow::Result<()> 
     let need_jwt = settings.auth.jwt_secret.is_empty() && missing == Missing::Create;
     let need_tokens = settings.tiktok.token_keys.is_empty();
     if !need_jwt && !need_tokens {
-        return Ok(());
+        return Ok(None);
     }
     let file = load_or_create(&settings.keys_file, missing)?;
     if need_jwt {
@@ -59,7 +60,12 @@ pub fn resolve(settings: &mut Settings, missing: Missing) -> anyhow::Result<()> 
     if need_tokens {
         settings.tiktok.token_keys = file.token_keys;
     }
-    Ok(())
+    Ok(Some(settings.keys_file.clone()))
+}
+
+/// Whether the key file can still be read and holds keys.
+pub fn readable(path: &Path) -> anyhow::Result<()> {
+    load_or_create(path, Missing::Refuse).map(|_| ())
 }
 
 fn read_secret(file: &Path) -> anyhow::Result<String> {

@@ -16,6 +16,7 @@ pub mod media;
 pub mod posts;
 pub mod probe;
 pub mod profiles;
+pub mod readiness;
 pub mod scheduling;
 mod signal;
 pub mod steps;

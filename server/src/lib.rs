@@ -3,6 +3,7 @@
 
 pub mod error;
 mod grpc;
+pub mod health;
 mod http;
 pub mod service;
 pub mod startup;

@@ -16,9 +16,11 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::grpc;
+use crate::health::Health;
 use crate::service::Services;
 use multitok_core::config::{Settings, redact_url};
 use multitok_core::keys;
+use tonic_health::pb::health_server::HealthServer;
 
 /// Connects to the database, migrates it, and serves on `listener` until `shutdown` resolves.
 pub async fn launch(
@@ -30,7 +32,7 @@ pub async fn launch(
         .await
         .with_context(|| format!("connecting to {}", redact_url(&settings.database_url)))?;
     store.migrate().await.context("applying migrations")?;
-    keys::resolve(&mut settings, keys::Missing::Create)?;
+    let key_file = keys::resolve(&mut settings, keys::Missing::Create)?;
     let key = settings.jwt_key()?;
     let mut services =
         Services::new(store.clone(), &settings, &key).context("setting up services")?;
@@ -38,7 +40,17 @@ pub async fn launch(
     services.analytics_cache =
         crate::service::analytics::cache::AnalyticsCache::new(&settings.analytics).await?;
     spawn_housekeeping(services.clone());
-    let app = app(&settings, services)?;
+    let (reporter, health_service) = tonic_health::server::health_reporter();
+    let health = Health::new(
+        store.clone(),
+        key_file,
+        settings.analytics.redis_url.as_deref(),
+        reporter,
+        grpc::SERVICE_NAMES,
+    )?;
+    health.check().await;
+    health.clone().watch();
+    let app = app(&settings, services, health, health_service)?;
     tracing::info!(address = %listener.local_addr()?, "serving");
     // No Nagle delay: small gRPC and grpc-web answers go out at once.
     let listener = listener.tap_io(|tcp| {
@@ -57,17 +69,26 @@ pub async fn launch(
 }
 
 /// The whole HTTP application.
-pub fn app(settings: &Settings, services: Services) -> anyhow::Result<Router> {
-    let http_routes = crate::http::routes(services.clone());
-    let grpc = grpc::routes(services.clone(), settings.auth.secure_cookie)?
-        .into_axum_router()
-        .layer(axum::middleware::from_fn_with_state(
-            services,
-            grpc::authenticate,
-        ))
-        .layer(tonic_web::GrpcWebLayer::new())
-        .layer(axum::middleware::from_fn(grpc::classify_transport))
-        .merge(http_routes);
+fn app(
+    settings: &Settings,
+    services: Services,
+    health: Health,
+    health_service: HealthServer<impl tonic_health::pb::health_server::Health>,
+) -> anyhow::Result<Router> {
+    let http_routes = crate::http::routes(services.clone()).merge(crate::health::routes(health));
+    let grpc = grpc::routes(
+        services.clone(),
+        settings.auth.secure_cookie,
+        health_service,
+    )?
+    .into_axum_router()
+    .layer(axum::middleware::from_fn_with_state(
+        services,
+        grpc::authenticate,
+    ))
+    .layer(tonic_web::GrpcWebLayer::new())
+    .layer(axum::middleware::from_fn(grpc::classify_transport))
+    .merge(http_routes);
     let app = match &settings.web_dir {
         Some(dir) => grpc.fallback_service(spa(dir)),
         None => grpc,

@@ -17,12 +17,24 @@ use multitok_proto::v1::auth_service_server::AuthServiceServer;
 use multitok_proto::v1::publishing_service_server::PublishingServiceServer;
 use multitok_proto::v1::scheduling_service_server::SchedulingServiceServer;
 use multitok_proto::v1::workspace_service_server::WorkspaceServiceServer;
+use tonic::server::NamedService;
 use tonic::service::Routes;
 use tonic::{Request, Status};
+use tonic_health::pb::health_server::{Health, HealthServer};
 
 use crate::service::{Caller, Services};
 
 pub use middleware::{authenticate, classify_transport};
+
+/// The API's services by name, as the gRPC health service reports them.
+pub const SERVICE_NAMES: &[&str] = &[
+    <AuthServiceServer<auth::Auth> as NamedService>::NAME,
+    <WorkspaceServiceServer<workspaces::Workspaces> as NamedService>::NAME,
+    <AccountServiceServer<accounts::Accounts> as NamedService>::NAME,
+    <PublishingServiceServer<publishing::Publishing> as NamedService>::NAME,
+    <SchedulingServiceServer<scheduling::Scheduling> as NamedService>::NAME,
+    <AnalyticsServiceServer<analytics::Analytics> as NamedService>::NAME,
+];
 
 /// Reflection over the contracts, health, and the error details (`google.rpc.BadRequest` and
 /// its kin) that errors carry, so that grpcurl prints those decoded.
@@ -35,8 +47,11 @@ fn reflection() -> tonic_reflection::server::Builder<'static> {
 
 /// Every gRPC service on one router: the API, health and reflection (v1 and v1alpha, which
 /// older grpcurl releases speak).
-pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes> {
-    let (health_reporter, health) = tonic_health::server::health_reporter();
+pub fn routes(
+    services: Services,
+    secure_cookie: bool,
+    health: HealthServer<impl Health>,
+) -> anyhow::Result<Routes> {
     let routes = Routes::new(health)
         .add_service(reflection().build_v1()?)
         .add_service(reflection().build_v1alpha()?)
@@ -61,26 +76,6 @@ pub fn routes(services: Services, secure_cookie: bool) -> anyhow::Result<Routes>
             PublishingServiceServer::new(publishing::Publishing::new(services))
                 .max_decoding_message_size(crate::service::media::MAX_CHUNK_BYTES + 64 * 1024),
         );
-    tokio::spawn(async move {
-        health_reporter
-            .set_serving::<AuthServiceServer<auth::Auth>>()
-            .await;
-        health_reporter
-            .set_serving::<WorkspaceServiceServer<workspaces::Workspaces>>()
-            .await;
-        health_reporter
-            .set_serving::<AccountServiceServer<accounts::Accounts>>()
-            .await;
-        health_reporter
-            .set_serving::<PublishingServiceServer<publishing::Publishing>>()
-            .await;
-        health_reporter
-            .set_serving::<SchedulingServiceServer<scheduling::Scheduling>>()
-            .await;
-        health_reporter
-            .set_serving::<AnalyticsServiceServer<analytics::Analytics>>()
-            .await;
-    });
     Ok(routes)
 }
 

@@ -16,6 +16,8 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct TestApp {
     pub addr: SocketAddr,
     pub database_url: String,
+    /// The key file the server created (no token keys are configured).
+    pub keys_file: std::path::PathBuf,
     pub channel: Channel,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -70,6 +72,7 @@ impl TestApp {
         settings.tiktok.redirect_uri = format!("http://{addr}/oauth/tiktok/callback");
         configure(&mut settings);
         let database_url = settings.database_url.clone();
+        let keys_file = settings.keys_file.clone();
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(multitok_server::launch(settings, listener, async {
             rx.await.ok();
@@ -78,6 +81,7 @@ impl TestApp {
         TestApp {
             addr,
             database_url,
+            keys_file,
             channel,
             shutdown: Some(tx),
             server: Some(server),

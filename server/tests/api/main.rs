@@ -9,6 +9,7 @@ mod bad_input;
 mod config_env;
 mod grpc_web;
 mod grpcurl;
+mod health;
 mod helpers;
 mod keys_file;
 mod media;
