@@ -17,6 +17,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// `sqlite://path?mode=rwc` or `postgres://user@host/db`.
     pub database_url: String,
+    /// Serve `/metrics` on this address instead of on `listen`.
+    pub metrics_listen: Option<SocketAddr>,
     /// Largest database connection pool.
     pub max_connections: u32,
     /// Folder with the built web app (`index.html` and its assets); none serves no web app.
@@ -210,6 +212,7 @@ impl Default for Settings {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             database_url: "sqlite://data/multitok.db?mode=rwc".into(),
             max_connections: 16,
+            metrics_listen: None,
             web_dir: None,
             cors_origins: Vec::new(),
             media_dir: PathBuf::from("data/media"),
@@ -277,6 +280,7 @@ impl fmt::Debug for Settings {
             .field("listen", &self.listen)
             .field("database_url", &redact_url(&self.database_url))
             .field("max_connections", &self.max_connections)
+            .field("metrics_listen", &self.metrics_listen)
             .field("web_dir", &self.web_dir)
             .field("cors_origins", &self.cors_origins)
             .field("media_dir", &self.media_dir)

@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod error;
 pub mod keys;
 pub mod media;
+pub mod metrics;
 pub mod posts;
 pub mod probe;
 pub mod profiles;
@@ -57,6 +58,7 @@ pub struct Core {
     creator_cache: Arc<Mutex<HashMap<String, (Instant, CreatorInfo)>>>,
     profiles: Arc<profiles::ProfileCache>,
     pub media: media::MediaStore,
+    pub metrics: metrics::Metrics,
     post_changes: tokio::sync::broadcast::Sender<()>,
     clock: Clock,
 }
@@ -64,9 +66,12 @@ pub struct Core {
 impl Core {
     pub fn new(store: Store, settings: &Settings, clock: Clock) -> anyhow::Result<Core> {
         let t = &settings.tiktok;
+        let metrics = metrics::Metrics::default();
+        let observer: Arc<dyn multitok_tiktok::Observer> = Arc::new(metrics.clone());
         Ok(Core {
             store,
-            tiktok: tiktok_client(settings)?,
+            tiktok: tiktok_client(settings)?.map(|c| c.observed_by(observer)),
+            metrics,
             tiktok_secret: t.client_secret.clone(),
             sealer: Sealer::new(&t.keys()?)?,
             required_scopes: t.required_scopes.clone(),

@@ -118,6 +118,7 @@ impl Access<EditContent> {
             ));
         }
         let len = data.len() as u64;
+        core.metrics.upload_bytes.inc_by(len);
         core.media
             .objects
             .put(&part_path(upload_id, offset), PutPayload::from_bytes(data))

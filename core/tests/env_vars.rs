@@ -1,6 +1,11 @@
 //! Every `MULTITOK_*` variable README documents is set here and read back through `Settings`;
 //! a variable README names that this table lacks (or the other way round) fails the test.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::result_large_err
+)]
 
 use std::collections::BTreeSet;
 
@@ -16,6 +21,9 @@ const VARIABLES: &[(&str, &str, Read)] = &[
         s.database_url.clone()
     }),
     ("MAX_CONNECTIONS", "7", |s| s.max_connections.to_string()),
+    ("METRICS_LISTEN", "127.0.0.1:9464", |s| {
+        s.metrics_listen.map(|a| a.to_string()).unwrap_or_default()
+    }),
     ("WEB_DIR", "/srv/web", |s| path(s.web_dir.as_deref())),
     ("CORS_ORIGINS", "[https://a.example]", |s| {
         format!("[{}]", s.cors_origins.join(","))

@@ -14,6 +14,8 @@ use axum::routing::get;
 use multitok_core::readiness::{self, Check, Readiness};
 use multitok_store::Store;
 use tonic_health::ServingStatus;
+
+use crate::service::Services;
 use tonic_health::server::HealthReporter;
 
 /// How often readiness is checked when nobody asks.
@@ -97,6 +99,36 @@ pub fn routes(health: Health) -> Router {
         .route("/healthz", get(alive))
         .route("/readyz", get(ready))
         .with_state(health)
+}
+
+/// `GET /metrics` in Prometheus's text format.
+pub fn metrics_route(services: Services) -> Router {
+    Router::new()
+        .route("/metrics", get(metrics))
+        .with_state(services)
+}
+
+async fn metrics(State(services): State<Services>) -> Response {
+    let tiktok = services.tiktok.as_ref();
+    match services
+        .metrics
+        .render(&services.store, tiktok, services.now())
+        .await
+    {
+        Ok(text) => (
+            StatusCode::OK,
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "rendering metrics failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
 }
 
 async fn alive() -> Response {

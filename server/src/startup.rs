@@ -38,7 +38,9 @@ pub async fn launch(
         Services::new(store.clone(), &settings, &key).context("setting up services")?;
     keys::check_sealed(&store, &services.sealer).await?;
     services.analytics_cache =
-        crate::service::analytics::cache::AnalyticsCache::new(&settings.analytics).await?;
+        crate::service::analytics::cache::AnalyticsCache::new(&settings.analytics)
+            .await?
+            .counted_in(services.metrics.clone());
     spawn_housekeeping(services.clone());
     let (reporter, health_service) = tonic_health::server::health_reporter();
     let health = Health::new(
@@ -50,6 +52,14 @@ pub async fn launch(
     )?;
     health.check().await;
     health.clone().watch();
+    if let Some(address) = settings.metrics_listen {
+        let routes = crate::health::metrics_route(services.clone());
+        let metrics_listener = TcpListener::bind(address)
+            .await
+            .with_context(|| format!("binding metrics_listen {address}"))?;
+        tracing::info!(%address, "serving metrics");
+        tokio::spawn(async move { axum::serve(metrics_listener, routes).await });
+    }
     let app = app(&settings, services, health, health_service)?;
     tracing::info!(address = %listener.local_addr()?, "serving");
     // No Nagle delay: small gRPC and grpc-web answers go out at once.
@@ -75,7 +85,12 @@ fn app(
     health: Health,
     health_service: HealthServer<impl tonic_health::pb::health_server::Health>,
 ) -> anyhow::Result<Router> {
-    let http_routes = crate::http::routes(services.clone()).merge(crate::health::routes(health));
+    let metrics = services.metrics.clone();
+    let mut http_routes =
+        crate::http::routes(services.clone()).merge(crate::health::routes(health));
+    if settings.metrics_listen.is_none() {
+        http_routes = http_routes.merge(crate::health::metrics_route(services.clone()));
+    }
     let grpc = grpc::routes(
         services.clone(),
         settings.auth.secure_cookie,
@@ -95,7 +110,10 @@ fn app(
     };
     Ok(app
         .layer(cors(&settings.cors_origins)?)
-        .layer(axum::middleware::from_fn(crate::trace::trace_call)))
+        .layer(axum::middleware::from_fn_with_state(
+            metrics,
+            crate::trace::trace_call,
+        )))
 }
 
 /// The web app's files, with `index.html` for every other path (client-side routes). Files

@@ -6,10 +6,11 @@
 
 use std::time::Instant;
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderMap, HeaderName, HeaderValue};
+use multitok_core::metrics::Metrics;
 use tracing::Instrument;
 use tracing::field::Empty;
 
@@ -50,8 +51,29 @@ fn grpc_status(response: &Response) -> Option<String> {
     (grpc && response.status().is_success()).then(|| "0".to_owned())
 }
 
-/// Wraps a call in its span, returns the request id, and logs the call's outcome once.
-pub async fn trace_call(mut request: Request, next: Next) -> Response {
+/// The method label of a call: its gRPC path, or `http` for every other route (file names
+/// would make the label unbounded).
+fn method_label(request: &Request) -> String {
+    let grpc = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/grpc"));
+    if grpc {
+        request.uri().path().to_owned()
+    } else {
+        "http".to_owned()
+    }
+}
+
+/// Wraps a call in its span, returns the request id, logs the call's outcome once, and counts
+/// it in the metrics.
+pub async fn trace_call(
+    State(metrics): State<Metrics>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let method = method_label(&request);
     let id = request_id(request.headers());
     request.headers_mut().insert(REQUEST_ID, id.clone());
     let span = tracing::info_span!(
@@ -69,9 +91,12 @@ pub async fn trace_call(mut request: Request, next: Next) -> Response {
     response.headers_mut().insert(REQUEST_ID, id);
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     span.record("http_status", response.status().as_u16());
-    if let Some(code) = grpc_status(&response) {
+    let code = grpc_status(&response);
+    if let Some(code) = &code {
         span.record("grpc_status", code.as_str());
     }
+    let code = code.unwrap_or_else(|| response.status().as_u16().to_string());
+    metrics.rpc(&method, &code, started.elapsed());
     span.record("latency_ms", latency_ms);
     span.in_scope(|| tracing::info!("call answered"));
     response
@@ -139,7 +164,10 @@ mod tests {
                     "ok"
                 }),
             )
-            .layer(axum::middleware::from_fn(trace_call));
+            .layer(axum::middleware::from_fn_with_state(
+                Metrics::default(),
+                trace_call,
+            ));
         let request = http::Request::get("/inside")
             .header(REQUEST_ID, "req-42")
             .body(Body::empty())

@@ -7,6 +7,7 @@ pub mod analytics;
 mod calendar;
 mod entity;
 mod error;
+pub mod gauges;
 mod leases;
 pub mod media;
 mod model;

@@ -14,6 +14,7 @@ use crate::config::{Endpoint, TikTokConfig};
 use crate::envelope;
 use crate::error::{ErrorClass, TikTokError};
 use crate::limits::{Breaker, Limits};
+use crate::observe::{Observer, Silent};
 
 /// A TikTok client; cheap to clone, share one per process so limits are shared.
 #[derive(Clone)]
@@ -22,6 +23,7 @@ pub struct TikTokClient {
     pub(crate) config: Arc<TikTokConfig>,
     limits: Arc<Limits>,
     breaker: Arc<Breaker>,
+    observer: Arc<dyn Observer>,
 }
 
 impl std::fmt::Debug for TikTokClient {
@@ -55,7 +57,19 @@ impl TikTokClient {
                 config.breaker_cooldown,
             )),
             config: Arc::new(config),
+            observer: Arc::new(Silent),
         })
+    }
+
+    /// Reports every API call and rate-limit wait to `observer`.
+    pub fn observed_by(mut self, observer: Arc<dyn Observer>) -> TikTokClient {
+        self.observer = observer;
+        self
+    }
+
+    /// Each host the client has called, and whether its circuit is open now.
+    pub fn circuits(&self) -> Vec<(String, bool)> {
+        self.breaker.states()
     }
 
     pub fn config(&self) -> &TikTokConfig {
@@ -78,7 +92,10 @@ impl TikTokClient {
         };
         let mut attempt = 0;
         loop {
+            let started = std::time::Instant::now();
             let result = self.api_once(endpoint, token, query, &body).await;
+            let outcome = result.as_ref().map_or_else(|e| e.code.as_str(), |_| "ok");
+            self.observer.call(endpoint, outcome, started.elapsed());
             attempt += 1;
             match result {
                 Err(e) if attempt < attempts && is_retryable(&e) => {
@@ -101,7 +118,10 @@ impl TikTokClient {
         let url = self.config.endpoint_url(endpoint);
         let host = url.host_str().unwrap_or_default().to_owned();
         self.breaker.admit(&host)?;
-        self.limits.wait(endpoint, &token_key(token)).await;
+        let waited = self.limits.wait(endpoint, &token_key(token)).await;
+        if !waited.is_zero() {
+            self.observer.waited(endpoint, waited);
+        }
         let method = if endpoint == Endpoint::UserInfo {
             Method::GET
         } else {

@@ -68,15 +68,19 @@ impl Limits {
         }
     }
 
-    /// Waits until `key` may call `endpoint`.
-    pub async fn wait(&self, endpoint: Endpoint, key: &str) {
+    /// Waits until `key` may call `endpoint`; answers how long it waited.
+    pub async fn wait(&self, endpoint: Endpoint, key: &str) -> Duration {
         let Some(limiter) = self.per_endpoint.get(&endpoint) else {
-            return;
+            return Duration::ZERO;
         };
         let key = key.to_owned();
+        let mut waited = Duration::ZERO;
         while let Err(not_until) = limiter.check_key(&key) {
-            tokio::time::sleep(not_until.wait_time_from(self.clock.now())).await;
+            let pause = not_until.wait_time_from(self.clock.now());
+            tokio::time::sleep(pause).await;
+            waited += pause;
         }
+        waited
     }
 }
 
@@ -126,6 +130,15 @@ impl Breaker {
             }
             State::HalfOpen => Err(open_error(self.cooldown)),
         }
+    }
+
+    /// Each host seen, and whether its circuit is open (or half open) now.
+    pub fn states(&self) -> Vec<(String, bool)> {
+        let hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+        hosts
+            .iter()
+            .map(|(host, state)| (host.clone(), !matches!(state, State::Closed { .. })))
+            .collect()
     }
 
     /// Records the outcome of an admitted call. Only server-side failures count.

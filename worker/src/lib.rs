@@ -7,6 +7,7 @@ pub mod context;
 mod drive;
 pub mod reconcile;
 pub mod run;
+pub mod status;
 pub mod sync;
 
 pub use context::Ctx;

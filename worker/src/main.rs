@@ -45,6 +45,9 @@ enum Command {
         /// they go out on their second (0: only when due).
         #[arg(long, default_value_t = 10)]
         lookahead_seconds: i64,
+        /// Serve `/metrics`, `/healthz` and `/readyz` on this address.
+        #[arg(long)]
+        metrics_listen: Option<std::net::SocketAddr>,
     },
     /// Recompute the analytics rollups from the raw snapshots still kept, then exit.
     RebuildAnalytics {
@@ -62,27 +65,31 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let mut settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
-    let (database_url, once, lease_seconds, concurrency, lookahead_seconds) = match cli.command {
-        Command::Run {
-            database_url,
-            once,
-            lease_seconds,
-            concurrency,
-            lookahead_seconds,
-        } => (
-            database_url,
-            once,
-            lease_seconds,
-            concurrency,
-            lookahead_seconds,
-        ),
-        Command::RebuildAnalytics { database_url } => {
-            settings.database_url = database_url.unwrap_or(settings.database_url);
-            return rebuild_analytics(&settings).await;
-        }
-    };
+    let (database_url, once, lease_seconds, concurrency, lookahead_seconds, metrics_listen) =
+        match cli.command {
+            Command::Run {
+                database_url,
+                once,
+                lease_seconds,
+                concurrency,
+                lookahead_seconds,
+                metrics_listen,
+            } => (
+                database_url,
+                once,
+                lease_seconds,
+                concurrency,
+                lookahead_seconds,
+                metrics_listen,
+            ),
+            Command::RebuildAnalytics { database_url } => {
+                settings.database_url = database_url.unwrap_or(settings.database_url);
+                return rebuild_analytics(&settings).await;
+            }
+        };
     settings.database_url = database_url.unwrap_or(settings.database_url);
-    multitok_core::keys::resolve(&mut settings, multitok_core::keys::Missing::Refuse)?;
+    let key_file =
+        multitok_core::keys::resolve(&mut settings, multitok_core::keys::Missing::Refuse)?;
     let store = Store::connect(&settings.database_url, settings.max_connections).await?;
     let pending = store.pending_migrations().await?;
     if pending > 0 {
@@ -92,6 +99,13 @@ async fn main() -> anyhow::Result<()> {
     }
     let core = Core::new(store, &settings, Clock::system())?;
     multitok_core::keys::check_sealed(&core.store, &core.sealer).await?;
+    if let Some(address) = metrics_listen {
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .with_context(|| format!("binding --metrics-listen {address}"))?;
+        tracing::info!(address = %listener.local_addr()?, "serving metrics");
+        multitok_worker::status::spawn(listener, core.clone(), key_file);
+    }
     let cron = cron::Schedule::from_str(&settings.sync.cron).map_err(|e| {
         anyhow::anyhow!(
             "sync.cron `{}` is not a cron expression with seconds (such as `0 0 2 * * *`): {e}",

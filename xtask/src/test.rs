@@ -52,6 +52,7 @@ fn run_suites(ci: bool, t: &mut Timings) -> anyhow::Result<()> {
     let tools = t.run("tools", Tools::ensure)?;
     let path = tools.path();
     let grpcurl = tools.grpcurl.to_string_lossy().into_owned();
+    let promtool = tools.promtool.to_string_lossy().into_owned();
     t.run("services (Redis, PostgreSQL)", || {
         services::ensure_redis()?;
         if std::env::var_os("TEST_DATABASE_URL").is_some() {
@@ -74,6 +75,7 @@ fn run_suites(ci: bool, t: &mut Timings) -> anyhow::Result<()> {
                 &["test", "--workspace", "--exclude", "multitok-web"],
             )
             .env("GRPCURL", &grpcurl)
+            .env("PROMTOOL", &promtool)
             .env_remove("TEST_BACKEND"),
         )
     })?;
@@ -86,6 +88,7 @@ fn run_suites(ci: bool, t: &mut Timings) -> anyhow::Result<()> {
             t.run("worker tests on PostgreSQL", || {
                 status(
                     cmd("cargo", &["test", "-p", "multitok-worker"])
+                        .env("PROMTOOL", &promtool)
                         .env("TEST_BACKEND", "postgres"),
                 )
             })?;

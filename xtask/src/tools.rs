@@ -25,6 +25,8 @@ pub struct Tools {
     pub node_modules: PathBuf,
     pub grpcurl: PathBuf,
     pub chromium: PathBuf,
+    /// Prometheus's `promtool`, whose parser checks the `/metrics` output.
+    pub promtool: PathBuf,
 }
 
 impl Tools {
@@ -45,6 +47,7 @@ impl Tools {
             node_modules: npm_packages()?,
             grpcurl: grpcurl()?,
             chromium: chromium()?,
+            promtool: debian_tool("/usr/bin/promtool", "prometheus")?,
         };
         Ok(tools)
     }
@@ -136,17 +139,18 @@ fn grpcurl() -> anyhow::Result<PathBuf> {
 }
 
 fn chromium() -> anyhow::Result<PathBuf> {
-    let path = Path::new("/usr/bin/chromium");
+    debian_tool("/usr/bin/chromium", "chromium chromium-driver")
+}
+
+/// `path`, installing the Debian `packages` (space-separated) that provide it when missing.
+fn debian_tool(path: &str, packages: &str) -> anyhow::Result<PathBuf> {
+    let path = Path::new(path);
     if !path.exists() {
         status(&mut cmd("apt-get", &["update", "-qq"]))?;
-        status(
-            cmd(
-                "apt-get",
-                &["install", "-y", "-qq", "chromium", "chromium-driver"],
-            )
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-        )
-        .context("installing Chromium (needs root)")?;
+        let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+        args.extend(packages.split(' '));
+        status(cmd("apt-get", &args).env("DEBIAN_FRONTEND", "noninteractive"))
+            .with_context(|| format!("installing {packages} (needs root)"))?;
     }
     Ok(path.to_path_buf())
 }

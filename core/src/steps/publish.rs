@@ -285,6 +285,11 @@ impl Steps {
             total_chunk_count: plan.total_chunk_count,
         };
         let client = self.core.tiktok()?;
+        let late = (self.now() - t.scheduled_at).num_milliseconds().max(0);
+        self.core
+            .metrics
+            .publish_lateness
+            .observe(late as f64 / 1000.0);
         Ok(if t.inbox_draft {
             client.init_inbox_video(token, &source).await
         } else {

@@ -40,15 +40,17 @@ impl Deref for Services {
 impl Services {
     pub fn new(store: Store, settings: &Settings, jwt_key: &[u8]) -> anyhow::Result<Services> {
         let auth = &settings.auth;
+        let core = Core::new(store, settings, Clock::system())?;
         Ok(Services {
-            core: Core::new(store, settings, Clock::system())?,
+            core: core.clone(),
             tokens: AccessTokens::new(jwt_key, TimeDelta::minutes(auth.access_token_minutes)),
             throttle: Arc::new(LoginThrottle::new(
                 auth.login_per_email_per_minute,
                 auth.login_per_address_per_minute,
             )),
             refresh_lifetime: TimeDelta::days(auth.refresh_token_days),
-            analytics_cache: analytics::cache::AnalyticsCache::local(&settings.analytics),
+            analytics_cache: analytics::cache::AnalyticsCache::local(&settings.analytics)
+                .counted_in(core.metrics.clone()),
         })
     }
 

@@ -72,3 +72,26 @@ async fn readiness_follows_the_key_file_and_the_grpc_health_service_with_it() {
         ServingStatus::Serving as i32
     );
 }
+
+#[tokio::test]
+async fn metrics_move_to_their_own_address_when_metrics_listen_is_set() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let metrics_at = free.local_addr().unwrap();
+    drop(free);
+    let app = TestApp::spawn_with(move |s| s.metrics_listen = Some(metrics_at)).await;
+    let main = reqwest::get(format!("http://{}/metrics", app.addr))
+        .await
+        .unwrap();
+    assert_ne!(main.status(), 200);
+    assert!(!main.text().await.unwrap().contains("multitok_"));
+    let text = reqwest::get(format!("http://{metrics_at}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("# TYPE multitok_rpc_requests_total counter"),
+        "{text}"
+    );
+}

@@ -4,6 +4,7 @@
 //! makes older answers unreachable at once. A failing Redis never fails a call: the answer is
 //! computed instead.
 
+use multitok_core::metrics::Metrics;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -42,6 +43,7 @@ enum Backend {
 #[derive(Clone)]
 pub struct AnalyticsCache {
     backend: Backend,
+    metrics: Option<Metrics>,
 }
 
 impl std::fmt::Debug for AnalyticsCache {
@@ -77,6 +79,7 @@ impl AnalyticsCache {
     /// An in-process cache.
     pub fn local(settings: &AnalyticsSettings) -> AnalyticsCache {
         AnalyticsCache {
+            metrics: None,
             backend: Backend::Local(Arc::new(
                 ttls(settings).map(|ttl| Mutex::new(LruTtlCache::new(LOCAL_ENTRIES, ttl))),
             )),
@@ -109,7 +112,16 @@ impl AnalyticsCache {
                 Backend::Redis(Arc::new(caches))
             }
         };
-        Ok(AnalyticsCache { backend })
+        Ok(AnalyticsCache {
+            backend,
+            metrics: None,
+        })
+    }
+
+    /// Counts hits and misses in `metrics`.
+    pub fn counted_in(mut self, metrics: Metrics) -> AnalyticsCache {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// The answer under `key`, or `compute`'s, which is then kept.
@@ -118,9 +130,12 @@ impl AnalyticsCache {
         M: Message + Default,
         F: Future<Output = Result<M, CoreError>>,
     {
-        if let Some(found) = self.get(kind, &key).await
-            && let Ok(m) = M::decode(found.as_slice())
-        {
+        let found = self.get(kind, &key).await;
+        let decoded = found.and_then(|f| M::decode(f.as_slice()).ok());
+        if let Some(metrics) = &self.metrics {
+            metrics.cache_lookup(decoded.is_some());
+        }
+        if let Some(m) = decoded {
             return Ok(m);
         }
         let answer = compute.await?;
