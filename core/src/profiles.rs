@@ -60,6 +60,7 @@ mod tests {
             display_name: name.into(),
             password_hash: String::new(),
             created_at: chrono::Utc::now(),
+            disabled_at: None,
         };
         (user, Vec::new())
     }

@@ -12,6 +12,7 @@ mod m20261125_000006_sync;
 mod m20261125_000007_analytics;
 mod m20261126_000008_videos_posting_slot;
 mod m20261126_000009_posting_profiles;
+mod m20261205_000010_operate;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_analytics::Migration),
             Box::new(m20261126_000008_videos_posting_slot::Migration),
             Box::new(m20261126_000009_posting_profiles::Migration),
+            Box::new(m20261205_000010_operate::Migration),
         ]
     }
 }

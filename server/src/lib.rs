@@ -1,6 +1,7 @@
 //! Multitok's server: gRPC and grpc-web on one port, authentication, workspaces, and the web
 //! app's files. `startup::launch` runs it on any listener, so tests bind port 0.
 
+pub mod admin;
 pub mod error;
 mod grpc;
 pub mod health;

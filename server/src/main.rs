@@ -39,6 +39,52 @@ enum Command {
         #[arg(long, env = "MULTITOK_DATABASE_URL")]
         database_url: Option<String>,
     },
+    /// Manage users in the configured database (migrating it first).
+    Admin {
+        #[arg(long, env = "MULTITOK_DATABASE_URL")]
+        database_url: Option<String>,
+        #[command(subcommand)]
+        command: Admin,
+    },
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create a user with a workspace of their own; prints a generated password unless
+    /// `--password-stdin` gives one.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+        /// Name of the user's first workspace.
+        #[arg(long)]
+        workspace: Option<String>,
+    },
+    /// Set a new password (read from standard input) and end the user's sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Every user with their status and number of workspaces.
+    ListUsers,
+    /// Stop a user from signing in; ends their sessions and API tokens.
+    DisableUser {
+        #[arg(long)]
+        email: String,
+    },
+    /// Let a disabled user sign in again.
+    EnableUser {
+        #[arg(long)]
+        email: String,
+    },
+    /// End every session of a user (they sign in again).
+    RevokeSessions {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[tokio::main]
@@ -65,6 +111,18 @@ async fn main() -> anyhow::Result<()> {
                 .with_context(|| format!("binding {}", settings.listen))?;
             launch(settings, listener, shutdown_signal()).await
         }
+        Command::Admin {
+            database_url,
+            command,
+        } => {
+            let url = database_url.unwrap_or(settings.database_url);
+            let store = multitok_store::Store::connect(&url, 2).await?;
+            store.migrate().await?;
+            let said = admin(&store, command).await;
+            store.close().await.ok();
+            println!("{}", said?);
+            Ok(())
+        }
         Command::Migrate { database_url } => {
             let url = database_url.unwrap_or(settings.database_url);
             let store = multitok_store::Store::connect(&url, 1).await?;
@@ -73,4 +131,53 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Runs one admin command; answers what to print.
+async fn admin(store: &multitok_store::Store, command: Admin) -> anyhow::Result<String> {
+    use multitok_server::admin as a;
+    Ok(match command {
+        Admin::CreateUser {
+            email,
+            password_stdin,
+            workspace,
+        } => {
+            let password = password_stdin.then(read_password).transpose()?;
+            let created = a::create_user(store, &email, password, workspace).await?;
+            let mut said = format!(
+                "created {} with the workspace \"{}\"",
+                created.email, created.workspace
+            );
+            if let Some(password) = created.password {
+                said.push_str(&format!("\npassword (shown once): {password}"));
+            }
+            said
+        }
+        Admin::ResetPassword { email, .. } => {
+            let ended = a::reset_password(store, &email, &read_password()?).await?;
+            format!("password of {email} reset; {ended} session(s) ended")
+        }
+        Admin::ListUsers => a::list_users(store).await?.trim_end().to_owned(),
+        Admin::DisableUser { email } => {
+            a::set_disabled(store, &email, true).await?;
+            format!("{email} disabled; their sessions and API tokens are revoked")
+        }
+        Admin::EnableUser { email } => {
+            a::set_disabled(store, &email, false).await?;
+            format!("{email} enabled")
+        }
+        Admin::RevokeSessions { email } => {
+            let ended = a::revoke_sessions(store, &email).await?;
+            format!("{ended} session(s) of {email} ended")
+        }
+    })
+}
+
+/// One line from standard input, without its line ending.
+fn read_password() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

@@ -3,6 +3,7 @@
 //! The database URL's scheme picks the backend: `sqlite://path?mode=rwc` or `postgres://…`.
 
 pub mod accounts;
+pub mod admin;
 pub mod analytics;
 mod calendar;
 mod entity;

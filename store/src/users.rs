@@ -29,6 +29,7 @@ struct ProfileRow {
     display_name: String,
     password_hash: String,
     created_at: DateTime<Utc>,
+    disabled_at: Option<DateTime<Utc>>,
     ws_id: Option<String>,
     ws_name: Option<String>,
     ws_time_zone: Option<String>,
@@ -50,6 +51,7 @@ impl Store {
                 user::Column::DisplayName,
                 user::Column::PasswordHash,
                 user::Column::CreatedAt,
+                user::Column::DisabledAt,
             ])
             .column_as(
                 Expr::col((workspace::Entity, workspace::Column::Id)),
@@ -83,6 +85,7 @@ impl Store {
             display_name: first.display_name.clone(),
             password_hash: first.password_hash.clone(),
             created_at: first.created_at,
+            disabled_at: first.disabled_at,
         };
         let workspaces = rows
             .into_iter()
@@ -131,6 +134,7 @@ impl Store {
             password_hash: Set(new.password_hash),
             display_name: Set(new.display_name),
             created_at: Set(now),
+            disabled_at: Set(None),
         };
         let user = user::Entity::insert(user).exec_with_returning(txn).await?;
         let ws = crate::workspaces::insert_owned(txn, &user.id, first, now).await?;

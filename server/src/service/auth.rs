@@ -102,6 +102,9 @@ impl Services {
             .await
             .map_err(CoreError::internal)?;
         match user {
+            Some(user) if ok && user.disabled_at.is_some() => Err(CoreError::PermissionDenied(
+                "this account is disabled; ask the server's operator",
+            )),
             Some(user) if ok => {
                 let work = self.store.begin_work().await?;
                 let session = self.start_session(&work, &user.id).await?;

@@ -3,6 +3,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod accounts;
+mod admin;
 mod analytics;
 mod auth;
 mod bad_input;

@@ -12,6 +12,7 @@ pub struct Model {
     pub password_hash: String,
     pub display_name: String,
     pub created_at: DateTimeUtc,
+    pub disabled_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

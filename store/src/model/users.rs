@@ -12,6 +12,8 @@ pub struct User {
     pub display_name: String,
     pub password_hash: String,
     pub created_at: DateTime<Utc>,
+    /// Set while an operator has disabled the user, who cannot sign in then.
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
 impl From<user::Model> for User {
@@ -22,6 +24,7 @@ impl From<user::Model> for User {
             display_name: m.display_name,
             password_hash: m.password_hash,
             created_at: m.created_at,
+            disabled_at: m.disabled_at,
         }
     }
 }
