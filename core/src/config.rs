@@ -202,8 +202,29 @@ pub struct AuthSettings {
     pub login_per_email_per_minute: u32,
     /// Login attempts per minute allowed from one client address.
     pub login_per_address_per_minute: u32,
+    /// Login attempts per minute allowed in all, whoever makes them.
+    pub logins_per_minute: u32,
+    /// Registrations per hour allowed from one client address.
+    pub signups_per_address_per_hour: u32,
+    /// Registrations per minute allowed in all.
+    pub signups_per_minute: u32,
     /// Mark the session cookie `Secure` (on when served over HTTPS).
     pub secure_cookie: bool,
+    /// Who may register: anyone, only with an invitation, or nobody.
+    pub registration: RegistrationPolicy,
+}
+
+/// `auth.registration`: who may register.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegistrationPolicy {
+    /// Anyone may register.
+    #[default]
+    Open,
+    /// Only with an invitation from a workspace's member manager.
+    Invite,
+    /// Nobody; the operator creates accounts with `multitok-server admin create-user`.
+    Closed,
 }
 
 impl Default for Settings {
@@ -234,7 +255,11 @@ impl Default for AuthSettings {
             refresh_token_days: 30,
             login_per_email_per_minute: 5,
             login_per_address_per_minute: 30,
+            logins_per_minute: 600,
+            signups_per_address_per_hour: 10,
+            signups_per_minute: 30,
             secure_cookie: false,
+            registration: RegistrationPolicy::Open,
         }
     }
 }
@@ -315,7 +340,14 @@ impl fmt::Debug for AuthSettings {
                 "login_per_address_per_minute",
                 &self.login_per_address_per_minute,
             )
+            .field("logins_per_minute", &self.logins_per_minute)
+            .field(
+                "signups_per_address_per_hour",
+                &self.signups_per_address_per_hour,
+            )
+            .field("signups_per_minute", &self.signups_per_minute)
             .field("secure_cookie", &self.secure_cookie)
+            .field("registration", &self.registration)
             .finish()
     }
 }

@@ -55,6 +55,8 @@ pub struct Core {
     pub sealer: Sealer,
     required_scopes: Vec<String>,
     pub daily_post_cap: u32,
+    /// Who may register (`auth.registration`).
+    pub registration: config::RegistrationPolicy,
     creator_cache: Arc<Mutex<HashMap<String, (Instant, CreatorInfo)>>>,
     profiles: Arc<profiles::ProfileCache>,
     pub media: media::MediaStore,
@@ -76,6 +78,7 @@ impl Core {
             sealer: Sealer::new(&t.keys()?)?,
             required_scopes: t.required_scopes.clone(),
             daily_post_cap: t.daily_post_cap,
+            registration: settings.auth.registration,
             creator_cache: Arc::default(),
             profiles: Arc::default(),
             media: media::MediaStore::local(&settings.media_dir)?,

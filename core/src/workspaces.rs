@@ -5,9 +5,36 @@
 use multitok_shared::Role;
 use multitok_store::{Member, NewWorkspace, StoreError, Work, Workspace, WorkspaceChange};
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use multitok_store::invitations::NewInvitation;
+
 use crate::access::{Access, EditSettings, ManageMembers, View};
+use crate::config::RegistrationPolicy;
+use crate::crypto::secret_hash;
 use crate::error::CoreError;
 use crate::{Caller, Core};
+
+/// How long an invitation link works.
+pub const INVITATION_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::days(7);
+
+/// What adding a member did.
+#[derive(Debug)]
+pub enum Added {
+    /// The email belongs to a user, now a member.
+    Member(Member),
+    /// The email has no account: an invitation was created.
+    Invited(Invited),
+}
+
+/// A fresh invitation; `token` is shown once and only its hash is stored.
+#[derive(Debug)]
+pub struct Invited {
+    pub email: String,
+    pub role: Role,
+    pub token: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
 
 const LAST_OWNER: &str = "a workspace needs an owner: make someone else owner first";
 
@@ -90,18 +117,18 @@ impl Access<EditSettings> {
 
 impl Access<ManageMembers> {
     /// Adds a registered user by email with `role`, which the caller must be allowed to grant.
+    /// An email without an account gets a single-use invitation instead, unless registration
+    /// is closed.
     pub async fn add_member(
         &self,
         core: &Core,
         email: &str,
         role: Role,
-    ) -> Result<Member, CoreError> {
+    ) -> Result<Added, CoreError> {
         self.ensure_can_grant(role)?;
-        let user = core
-            .store
-            .user_by_email(email)
-            .await?
-            .ok_or(CoreError::NotFound("user with this email"))?;
+        let Some(user) = core.store.user_by_email(email).await? else {
+            return self.invite(core, email, role).await;
+        };
         let work = core.store.begin_work().await?;
         match core
             .store
@@ -117,7 +144,34 @@ impl Access<ManageMembers> {
         }
         work.commit().await?;
         core.profiles.clear();
-        Ok(Member { user, role })
+        Ok(Added::Member(Member { user, role }))
+    }
+
+    async fn invite(&self, core: &Core, email: &str, role: Role) -> Result<Added, CoreError> {
+        if core.registration == RegistrationPolicy::Closed {
+            return Err(CoreError::NotFound("user with this email"));
+        }
+        let token = format!("mti_{}", URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()));
+        let expires_at = core.now() + INVITATION_LIFETIME;
+        let new = NewInvitation {
+            workspace_id: self.workspace.id.clone(),
+            email: email.to_owned(),
+            role,
+            token_hash: secret_hash(&token),
+            invited_by: self.user_id.clone(),
+            expires_at,
+        };
+        let work = core.store.begin_work().await?;
+        core.store
+            .insert_invitation_in(&work, new, core.now())
+            .await?;
+        work.commit().await?;
+        Ok(Added::Invited(Invited {
+            email: email.to_owned(),
+            role,
+            token,
+            expires_at,
+        }))
     }
 
     /// Changes a member's role; both their current and their new role must be manageable.

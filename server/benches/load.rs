@@ -126,6 +126,7 @@ async fn bench_backend(label: &str, database_url: &str) -> String {
             email,
             password: "benchmark password".into(),
             display_name: "Bench".into(),
+            invitation: String::new(),
         })
         .await
         .expect("register")

@@ -107,6 +107,7 @@ async fn main() {
         ])
         .env("RUST_LOG", "warn")
         .env("MULTITOK_MEDIA_DIR", dir.path().join("media"))
+        .env("MULTITOK_KEYS_FILE", dir.path().join("keys.toml"))
         .env(
             "MULTITOK_AUTH__JWT_SECRET",
             "benchmark signing key, 32 bytes or more",
@@ -131,6 +132,7 @@ async fn main() {
             email: "upload-bench@example.com".into(),
             password: "benchmark password".into(),
             display_name: "Bench".into(),
+            invitation: String::new(),
         })
         .await
         .unwrap()

@@ -3,12 +3,12 @@
 //! user, and end a user's sessions. Each validates its input as the API does and changes the
 //! database in one unit of work.
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use chrono::Utc;
 use multitok_shared::validate;
 use multitok_store::{NewUser, NewWorkspace, Store, User};
 
-use crate::service::secrets::{hash_password, new_secret};
+use crate::service::secrets::new_secret;
 
 /// What `create-user` made; `password` is set when it was generated.
 #[derive(Debug)]
@@ -133,8 +133,7 @@ async fn user(store: &Store, email: &str) -> anyhow::Result<User> {
 }
 
 async fn hash_off_runtime(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
+    crate::service::secrets::hash_off_runtime(password)
         .await
-        .context("hashing the password")?
         .map_err(|e| anyhow::anyhow!("hashing the password: {e:?}"))
 }

@@ -9,6 +9,7 @@ mod calendar;
 mod entity;
 mod error;
 pub mod gauges;
+pub mod invitations;
 mod leases;
 pub mod media;
 mod model;

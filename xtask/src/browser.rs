@@ -67,6 +67,7 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
             "browser test signing key of 32+ bytes",
         )
         .env("MULTITOK_MEDIA_DIR", work.join("media"))
+        .env("MULTITOK_AUTH__SIGNUPS_PER_ADDRESS_PER_HOUR", "1000")
         .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", &keys);
     let mut server = with_sandbox(&mut server_cmd, &addr.to_string(), &tiktok.to_string())
         .spawn()

@@ -45,6 +45,12 @@ pub fn spawn(database_url: &str) -> (Child, u16) {
             "MULTITOK_AUTH__JWT_SECRET",
             "benchmark signing key, 32 bytes or more",
         )
+        .env(
+            "MULTITOK_KEYS_FILE",
+            std::env::temp_dir().join(format!("multitok-bench-keys-{port}.toml")),
+        )
+        .env("MULTITOK_AUTH__SIGNUPS_PER_ADDRESS_PER_HOUR", "100000")
+        .env("MULTITOK_AUTH__SIGNUPS_PER_MINUTE", "100000")
         .stdout(Stdio::null())
         .spawn()
         .expect("start the release server (cargo build --release -p multitok-server)");
@@ -72,6 +78,7 @@ pub async fn start(database_url: &str, tag: &str) -> BenchServer {
             email: format!("{tag}-{}@example.com", std::process::id()),
             password: "benchmark password".into(),
             display_name: "Bench".into(),
+            invitation: String::new(),
         })
         .await
         .expect("register")

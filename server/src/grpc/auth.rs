@@ -85,13 +85,39 @@ fn refresh_token<T>(request: &Request<T>, in_body: &str) -> Option<String> {
 
 #[tonic::async_trait]
 impl AuthService for Auth {
+    async fn get_sign_up_policy(
+        &self,
+        request: Request<pb::GetSignUpPolicyRequest>,
+    ) -> Result<Response<pb::GetSignUpPolicyResponse>, Status> {
+        let token = convert::invitation(&request.get_ref().invitation)
+            .map_err(|e| status(multitok_shared::Violations::one("invitation", e)))?;
+        let (policy, invitation) = self
+            .services
+            .sign_up_policy(token.as_deref())
+            .await
+            .map_err(status)?;
+        Ok(Response::new(pb::GetSignUpPolicyResponse {
+            registration: convert::registration(policy) as i32,
+            invitation: invitation.map(|i| pb::InvitationSummary {
+                email: i.email,
+                workspace_name: i.workspace_name,
+                expires_at: Some(convert::timestamp(i.expires_at)),
+            }),
+        }))
+    }
+
     async fn register(
         &self,
         request: Request<pb::RegisterRequest>,
     ) -> Result<Response<pb::RegisterResponse>, Status> {
         let browser = is_browser(&request);
+        let address = client_address(&request);
         let input = Registration::try_from(request.into_inner()).map_err(status)?;
-        let (user, workspace, s) = self.services.register(input).await.map_err(status)?;
+        let (user, workspace, s) = self
+            .services
+            .register(input, address)
+            .await
+            .map_err(status)?;
         self.with_session(browser, &s, |session| pb::RegisterResponse {
             user: Some(convert::user(&user)),
             session: Some(session),
@@ -104,10 +130,7 @@ impl AuthService for Auth {
         request: Request<pb::LoginRequest>,
     ) -> Result<Response<pb::LoginResponse>, Status> {
         let browser = is_browser(&request);
-        let address = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
+        let address = client_address(&request);
         let input = Credentials::try_from(request.into_inner()).map_err(status)?;
         let (user, s) = self.services.login(input, address).await.map_err(status)?;
         self.with_session(browser, &s, |session| pb::LoginResponse {
@@ -201,4 +224,12 @@ impl AuthService for Auth {
             .map_err(status)?;
         Ok(Response::new(pb::RevokeApiTokenResponse {}))
     }
+}
+
+/// The client's address, for throttling.
+fn client_address<T>(request: &Request<T>) -> Option<std::net::IpAddr> {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
 }

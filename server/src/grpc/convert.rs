@@ -15,6 +15,15 @@ pub fn timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
     }
 }
 
+pub fn registration(policy: multitok_core::config::RegistrationPolicy) -> pb::Registration {
+    use multitok_core::config::RegistrationPolicy as P;
+    match policy {
+        P::Open => pb::Registration::Open,
+        P::Invite => pb::Registration::Invite,
+        P::Closed => pb::Registration::Closed,
+    }
+}
+
 pub fn role_to_pb(role: Role) -> pb::Role {
     match role {
         Role::Owner => pb::Role::Owner,
@@ -95,6 +104,19 @@ pub fn session(s: &Session, include_refresh: bool) -> pb::Session {
     }
 }
 
+/// An invitation token as links carry it: empty (none) or up to 100 URL-safe characters.
+pub fn invitation(raw: &str) -> Result<Option<String>, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let url_safe = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if raw.len() > 100 || !raw.chars().all(url_safe) {
+        return Err("must be the token of an invitation link".into());
+    }
+    Ok(Some(raw.to_owned()))
+}
+
 impl TryFrom<pb::RegisterRequest> for Registration {
     type Error = Violations;
     fn try_from(r: pb::RegisterRequest) -> Result<Self, Violations> {
@@ -102,12 +124,16 @@ impl TryFrom<pb::RegisterRequest> for Registration {
         let email = v.check("email", validate::email(&r.email));
         let password = v.check("password", validate::password(&r.password));
         let display_name = v.check("display_name", validate::name(&r.display_name));
-        match (email, password, display_name) {
-            (Some(email), Some(password), Some(display_name)) => Ok(Registration {
-                email,
-                password,
-                display_name,
-            }),
+        let invitation = v.check("invitation", invitation(&r.invitation));
+        match (email, password, display_name, invitation) {
+            (Some(email), Some(password), Some(display_name), Some(invitation)) => {
+                Ok(Registration {
+                    email,
+                    password,
+                    display_name,
+                    invitation,
+                })
+            }
             _ => Err(v),
         }
     }
@@ -220,6 +246,7 @@ mod tests {
             email: "nope".into(),
             password: "short".into(),
             display_name: " ".into(),
+            invitation: String::new(),
         })
         .unwrap_err();
         let fields: Vec<_> = err.0.iter().map(|v| v.field.as_str()).collect();
@@ -237,7 +264,7 @@ mod tests {
         /// Any input converts to a value or to field violations; nothing panics.
         #[test]
         fn conversions_never_panic(a in ".*", b in ".*", c in ".*", n in proptest::num::u32::ANY, r in proptest::num::i32::ANY) {
-            let _ = Registration::try_from(pb::RegisterRequest { email: a.clone(), password: b.clone(), display_name: c.clone() });
+            let _ = Registration::try_from(pb::RegisterRequest { email: a.clone(), password: b.clone(), display_name: c.clone(), invitation: String::new() });
             let _ = Credentials::try_from(pb::LoginRequest { email: a.clone(), password: b.clone() });
             let _ = ApiTokenRequest::try_from(pb::CreateApiTokenRequest { name: c.clone(), expires_in_days: n });
             let _ = new_workspace(pb::CreateWorkspaceRequest { name: a.clone(), time_zone: b.clone() });

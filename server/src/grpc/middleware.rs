@@ -21,6 +21,7 @@ const PUBLIC: &[&str] = &[
     "/multitok.v1.AuthService/Login",
     "/multitok.v1.AuthService/Refresh",
     "/multitok.v1.AuthService/Logout",
+    "/multitok.v1.AuthService/GetSignUpPolicy",
 ];
 const PUBLIC_PREFIXES: &[&str] = &["/grpc.health.v1.", "/grpc.reflection."];
 

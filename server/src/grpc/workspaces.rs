@@ -1,5 +1,6 @@
 //! `multitok.v1.WorkspaceService`.
 
+use multitok_core::workspaces::Added;
 use multitok_proto::v1 as pb;
 use multitok_proto::v1::workspace_service_server::WorkspaceService;
 use multitok_shared::validate;
@@ -161,12 +162,24 @@ impl WorkspaceService for Workspaces {
             .authorize::<ManageMembers>(&caller, &id)
             .await
             .map_err(status)?;
-        let member = access
+        let added = access
             .add_member(&self.services, &email, role)
             .await
             .map_err(status)?;
-        Ok(Response::new(pb::AddMemberResponse {
-            member: Some(convert::member(member)),
+        Ok(Response::new(match added {
+            Added::Member(member) => pb::AddMemberResponse {
+                member: Some(convert::member(member)),
+                invitation: None,
+            },
+            Added::Invited(i) => pb::AddMemberResponse {
+                member: None,
+                invitation: Some(pb::Invitation {
+                    email: i.email,
+                    role: convert::role_to_pb(i.role) as i32,
+                    token: i.token,
+                    expires_at: Some(convert::timestamp(i.expires_at)),
+                }),
+            },
         }))
     }
 

@@ -10,9 +10,11 @@ use multitok_store::{
     Work, Workspace,
 };
 
-use super::secrets::{hash_password, new_secret, secret_hash, verify_password};
+use super::secrets::{hash_off_runtime, new_secret, secret_hash, verify_off_runtime};
 use super::{Caller, Services};
 use multitok_core::CoreError;
+use multitok_core::config::RegistrationPolicy;
+use multitok_store::invitations::Invitation;
 
 /// Prefix of personal API tokens, so they are recognizable (and scannable in leaked text).
 pub const API_TOKEN_PREFIX: &str = "mtk_";
@@ -24,6 +26,7 @@ pub struct Registration {
     pub email: String,
     pub password: String,
     pub display_name: String,
+    pub invitation: Option<String>,
 }
 
 /// Validated login input.
@@ -50,13 +53,18 @@ pub struct Session {
 }
 
 impl Services {
-    /// Creates the user with a personal workspace and logs them in.
+    /// Creates the user with a personal workspace and logs them in; with an invitation, the
+    /// user also joins the inviting workspace. Throttled per client address and in all, and
+    /// refused as `auth.registration` says.
     #[tracing::instrument(skip_all)]
     pub async fn register(
         &self,
         input: Registration,
+        address: Option<IpAddr>,
     ) -> Result<(User, Workspace, Session), CoreError> {
-        let password_hash = hash_password(&input.password)?;
+        self.signups.check(address).map_err(CoreError::Throttled)?;
+        let invitation = self.admissible(&input).await?;
+        let password_hash = hash_off_runtime(input.password).await?;
         let first = NewWorkspace {
             name: format!("{}'s workspace", input.display_name),
             time_zone: "UTC".into(),
@@ -79,9 +87,88 @@ impl Services {
             }
             other => other?,
         };
+        if let Some(invitation) = invitation {
+            self.join_invited(&work, &user.id, &invitation).await?;
+        }
         let session = self.start_session(&work, &user.id).await?;
         work.commit().await?;
         Ok((user, workspace, session))
+    }
+
+    /// The invitation a registration uses, if any, once the policy allows the registration.
+    async fn admissible(&self, input: &Registration) -> Result<Option<Invitation>, CoreError> {
+        if self.registration == RegistrationPolicy::Closed {
+            return Err(CoreError::PermissionDenied(
+                "registration is closed on this server; ask its operator for an account",
+            ));
+        }
+        let Some(token) = &input.invitation else {
+            if self.registration == RegistrationPolicy::Invite {
+                return Err(CoreError::PermissionDenied(
+                    "registration on this server is by invitation: open the link you were sent",
+                ));
+            }
+            return Ok(None);
+        };
+        let invitation = self
+            .store
+            .live_invitation(&secret_hash(token), self.now())
+            .await?
+            .ok_or(CoreError::PermissionDenied(
+                "this invitation is not valid (used, expired or mistyped); ask for a new one",
+            ))?;
+        if !invitation.email.eq_ignore_ascii_case(&input.email) {
+            return Err(CoreError::PermissionDenied(
+                "this invitation is for another email address",
+            ));
+        }
+        Ok(Some(invitation))
+    }
+
+    /// Adds the new user to the inviting workspace and uses the invitation up.
+    async fn join_invited(
+        &self,
+        work: &Work,
+        user_id: &str,
+        invitation: &Invitation,
+    ) -> Result<(), CoreError> {
+        let now = self.now();
+        self.store
+            .add_member_in(
+                work,
+                &invitation.workspace_id,
+                user_id,
+                invitation.role,
+                now,
+            )
+            .await?;
+        if !self
+            .store
+            .accept_invitation_in(work, &invitation.id, now)
+            .await?
+        {
+            return Err(CoreError::PermissionDenied(
+                "this invitation was used a moment ago; ask for a new one",
+            ));
+        }
+        self.profiles().clear();
+        Ok(())
+    }
+
+    /// The registration policy, and what a valid invitation token is for.
+    pub async fn sign_up_policy(
+        &self,
+        token: Option<&str>,
+    ) -> Result<(RegistrationPolicy, Option<Invitation>), CoreError> {
+        let invitation = match token {
+            Some(token) => {
+                self.store
+                    .live_invitation(&secret_hash(token), self.now())
+                    .await?
+            }
+            None => None,
+        };
+        Ok((self.registration, invitation))
     }
 
     /// Checks the password (throttled per email and client address, constant work whether or not
@@ -97,10 +184,7 @@ impl Services {
             .map_err(CoreError::Throttled)?;
         let user = self.store.user_by_email(&input.email).await?;
         let stored = user.as_ref().map(|u| u.password_hash.clone());
-        let password = input.password;
-        let ok = tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref()))
-            .await
-            .map_err(CoreError::internal)?;
+        let ok = verify_off_runtime(input.password, stored).await?;
         match user {
             Some(user) if ok && user.disabled_at.is_some() => Err(CoreError::PermissionDenied(
                 "this account is disabled; ask the server's operator",

@@ -16,7 +16,7 @@ use multitok_store::Store;
 
 pub use multitok_core::{Caller, access, accounts, crypto, media, posts, scheduling, workspaces};
 use secrets::AccessTokens;
-use throttle::LoginThrottle;
+use throttle::{LoginThrottle, SignupThrottle};
 
 /// Shared state of every handler: the core's use cases and the server's own; cheap to clone.
 #[derive(Debug, Clone)]
@@ -24,6 +24,7 @@ pub struct Services {
     pub core: Core,
     pub tokens: AccessTokens,
     throttle: Arc<LoginThrottle>,
+    signups: Arc<SignupThrottle>,
     refresh_lifetime: TimeDelta,
     pub analytics_cache: analytics::cache::AnalyticsCache,
 }
@@ -47,6 +48,11 @@ impl Services {
             throttle: Arc::new(LoginThrottle::new(
                 auth.login_per_email_per_minute,
                 auth.login_per_address_per_minute,
+                auth.logins_per_minute,
+            )),
+            signups: Arc::new(SignupThrottle::new(
+                auth.signups_per_address_per_hour,
+                auth.signups_per_minute,
             )),
             refresh_lifetime: TimeDelta::days(auth.refresh_token_days),
             analytics_cache: analytics::cache::AnalyticsCache::local(&settings.analytics)
@@ -57,5 +63,6 @@ impl Services {
     /// Forgets throttling state of keys that recovered; call once in a while.
     pub fn shrink_throttle(&self) {
         self.throttle.shrink();
+        self.signups.shrink();
     }
 }

@@ -48,6 +48,33 @@ pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
     ok && real
 }
 
+/// Password work in flight at once: one per core, so a flood of sign-ups queues here instead
+/// of taking every core from the calls being served.
+static PASSWORD_WORK: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    tokio::sync::Semaphore::new(cores)
+});
+
+/// [`hash_password`] on the blocking pool, at most one per core at a time: argon2 takes tens of
+/// milliseconds of CPU, which must not stall the async workers.
+pub async fn hash_off_runtime(password: String) -> Result<String, CoreError> {
+    let _permit = PASSWORD_WORK.acquire().await.map_err(CoreError::internal)?;
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(CoreError::internal)?
+}
+
+/// [`verify_password`] off the async runtime, like [`hash_off_runtime`].
+pub async fn verify_off_runtime(
+    password: String,
+    stored: Option<String>,
+) -> Result<bool, CoreError> {
+    let _permit = PASSWORD_WORK.acquire().await.map_err(CoreError::internal)?;
+    tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref()))
+        .await
+        .map_err(CoreError::internal)
+}
+
 /// A fresh 256-bit secret, URL-safe, with a recognizable prefix.
 pub fn new_secret(prefix: &str) -> String {
     format!(

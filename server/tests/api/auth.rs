@@ -40,6 +40,7 @@ async fn duplicate_email_is_already_exists() {
             email: email.to_uppercase(),
             password: PASSWORD.into(),
             display_name: "Twin".into(),
+            invitation: String::new(),
         })
         .await
         .unwrap_err();

@@ -50,6 +50,7 @@ async fn registration_rejects_each_bad_field() {
                 email: (*email).into(),
                 password: (*password).into(),
                 display_name: (*name).into(),
+                invitation: String::new(),
             })
             .await
             .unwrap_err();

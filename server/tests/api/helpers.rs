@@ -65,6 +65,9 @@ impl TestApp {
         settings.keys_file = dir.path().join("keys.toml");
         settings.auth.login_per_email_per_minute = 1000;
         settings.auth.login_per_address_per_minute = 1000;
+        settings.auth.logins_per_minute = 100_000;
+        settings.auth.signups_per_address_per_hour = 100_000;
+        settings.auth.signups_per_minute = 100_000;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -104,6 +107,7 @@ impl TestApp {
                 email: email.into(),
                 password: PASSWORD.into(),
                 display_name: email.split('@').next().unwrap_or("someone").into(),
+                invitation: String::new(),
             })
             .await
             .expect("register")

@@ -18,4 +18,5 @@ mod permissions;
 mod posts;
 mod query_counts;
 mod request_ids;
+mod signup;
 mod workspaces;

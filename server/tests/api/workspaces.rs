@@ -160,7 +160,7 @@ async fn admins_cannot_touch_owners() {
 }
 
 #[tokio::test]
-async fn adding_an_existing_member_or_unknown_email_is_refused() {
+async fn adding_an_existing_member_is_refused_and_an_unknown_email_is_invited() {
     let app = TestApp::spawn().await;
     let ana = app.register(&unique_email("ana")).await;
     let bo = app.register(&unique_email("bo")).await;
@@ -189,8 +189,10 @@ async fn adding_an_existing_member_or_unknown_email_is_refused() {
             },
         ))
         .await
-        .unwrap_err();
-    assert_eq!(unknown.code(), Code::NotFound);
+        .unwrap()
+        .into_inner();
+    assert!(unknown.member.is_none());
+    assert_eq!(unknown.invitation.unwrap().role, pb::Role::Viewer as i32);
 }
 
 #[tokio::test]

@@ -120,6 +120,7 @@ impl World {
                 email: format!("worker-{}@example.com", uuid::Uuid::new_v4().simple()),
                 password: "correct horse battery".into(),
                 display_name: "Worker Test".into(),
+                invitation: String::new(),
             })
             .await
             .unwrap()
