@@ -150,6 +150,28 @@ test('rename the workspace from settings', async () => {
   await page.locator('#workspace-switcher option:checked', { hasText: 'Acme Social' }).waitFor({ state: 'attached' });
 });
 
+test('invite someone without an account; the link registers them into the workspace', async () => {
+  const invitee = `invitee-${Date.now()}@example.com`;
+  await page.fill('input[name=member_email]', invitee);
+  await page.getByRole('button', { name: 'Add member' }).click();
+  const linkBox = page.getByLabel('Invitation link');
+  await linkBox.waitFor();
+  const link = await linkBox.inputValue();
+  assert.match(link, /\/register\?invitation=mti_[A-Za-z0-9_-]{40,}$/);
+  const other = await (await browser.newContext()).newPage();
+  try {
+    await other.goto(link);
+    await other.getByText('You are invited to join “Acme Social”.').waitFor({ timeout: 15000 });
+    assert.equal(await other.inputValue('input[name=email]'), invitee);
+    await other.fill('input[name=display_name]', 'Invited Editor');
+    await other.fill('input[name=password]', password);
+    await other.getByRole('button', { name: 'Create account' }).click();
+    await other.locator('#workspace-switcher option', { hasText: 'Acme Social' }).waitFor({ state: 'attached', timeout: 15000 });
+  } finally {
+    await other.context().close();
+  }
+});
+
 test('connect a TikTok account through the consent page', async () => {
   await page.getByRole('link', { name: 'Accounts' }).click();
   await page.getByRole('heading', { name: 'Accounts' }).waitFor();

@@ -29,6 +29,7 @@ rpc!("AuthService", "Me", MeRequest => MeResponse);
 rpc!("AuthService", "CreateApiToken", CreateApiTokenRequest => CreateApiTokenResponse);
 rpc!("AuthService", "ListApiTokens", ListApiTokensRequest => ListApiTokensResponse);
 rpc!("AuthService", "RevokeApiToken", RevokeApiTokenRequest => RevokeApiTokenResponse);
+rpc!("AuthService", "GetSignUpPolicy", GetSignUpPolicyRequest => GetSignUpPolicyResponse);
 rpc!("WorkspaceService", "CreateWorkspace", CreateWorkspaceRequest => CreateWorkspaceResponse);
 rpc!("WorkspaceService", "ListMembers", ListMembersRequest => ListMembersResponse);
 rpc!("WorkspaceService", "RenameWorkspace", RenameWorkspaceRequest => RenameWorkspaceResponse);

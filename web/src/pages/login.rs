@@ -7,7 +7,7 @@ use yew::prelude::*;
 use crate::app::Route;
 use crate::components::field::{ErrorBanner, Field};
 use crate::error::ApiError;
-use crate::hooks::{Session, use_session};
+use crate::hooks::{Session, use_session, use_sign_up_policy};
 
 #[function_component(Login)]
 pub fn login() -> Html {
@@ -16,6 +16,8 @@ pub fn login() -> Html {
     let password = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
+    let policy = use_sign_up_policy(String::new());
+    let closed = policy.is_some_and(|p| p.registration == pb::Registration::Closed as i32);
     if matches!(*session.session, Session::LoggedIn(_)) {
         return html! { <Redirect to={Route::Dashboard} /> };
     }
@@ -59,7 +61,9 @@ pub fn login() -> Html {
                 <Field label="Password" name="password" kind="password" value={password} error={field_error("password")} autocomplete="current-password" />
                 <button type="submit" disabled={*busy}>{ "Log in" }</button>
             </form>
-            <p class="muted">{ "No account yet? " }<Link to={Route::Register}>{ "Register" }</Link></p>
+            if !closed {
+                <p class="muted">{ "No account yet? " }<Link to={Route::Register}>{ "Register" }</Link></p>
+            }
         </div>
     }
 }

@@ -1,4 +1,6 @@
-//! Create an account (and its personal workspace).
+//! Create an account (and its personal workspace), as the server's sign-up policy allows: with
+//! an invitation link the email is the invited one and the new user joins that workspace; a
+//! closed server, or one by invitation without a valid link, shows why instead of the form.
 
 use crate::router::{Link, Redirect};
 use multitok_proto::v1 as pb;
@@ -7,7 +9,8 @@ use yew::prelude::*;
 use crate::app::Route;
 use crate::components::field::{ErrorBanner, Field};
 use crate::error::ApiError;
-use crate::hooks::{Session, use_session};
+use crate::hooks::{Session, use_session, use_sign_up_policy};
+use crate::local_time::query_param;
 
 #[function_component(Register)]
 pub fn register() -> Html {
@@ -17,10 +20,34 @@ pub fn register() -> Html {
     let password = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let busy = use_state(|| false);
+    let token = use_memo((), |()| query_param("invitation").unwrap_or_default());
+    let policy = use_sign_up_policy((*token).clone());
+    {
+        let email = email.clone();
+        let invited = policy.as_ref().and_then(|p| p.invitation.clone());
+        use_effect_with(invited, move |invited| {
+            if let Some(i) = invited {
+                email.set(i.email.clone());
+            }
+        });
+    }
     if matches!(*session.session, Session::LoggedIn(_)) {
         return html! { <Redirect to={Route::Dashboard} /> };
     }
+    let Some(policy) = policy else {
+        return html! { <div class="auth-page card"><p class="muted">{ "Loading…" }</p></div> };
+    };
+    if let Some(refusal) = refusal(&policy, !token.is_empty()) {
+        return html! {
+            <div class="auth-page card">
+                <h1>{ "Create your Multitok account" }</h1>
+                <p role="status">{ refusal }</p>
+                <p class="muted">{ "Already registered? " }<Link to={Route::Login}>{ "Log in" }</Link></p>
+            </div>
+        };
+    }
     let onsubmit = {
+        let token = token.clone();
         let (session, email, name, password, error, busy) = (
             session.clone(),
             email.clone(),
@@ -35,6 +62,7 @@ pub fn register() -> Html {
                 email: (*email).clone(),
                 password: (*password).clone(),
                 display_name: (*name).clone(),
+                invitation: (*token).clone(),
             };
             let (session, error, busy) = (session.clone(), error.clone(), busy.clone());
             busy.set(true);
@@ -56,6 +84,9 @@ pub fn register() -> Html {
     html! {
         <div class="auth-page card">
             <h1>{ "Create your Multitok account" }</h1>
+            if let Some(i) = &policy.invitation {
+                <p role="status">{ format!("You are invited to join “{}”.", i.workspace_name) }</p>
+            }
             <ErrorBanner error={(*error).clone()} />
             <form {onsubmit} novalidate=true>
                 <Field label="Email" name="email" kind="email" value={email} error={field_error("email")} autocomplete="username" />
@@ -66,5 +97,22 @@ pub fn register() -> Html {
             </form>
             <p class="muted">{ "Already registered? " }<Link to={Route::Login}>{ "Log in" }</Link></p>
         </div>
+    }
+}
+
+/// Why the form is not shown, when the policy forbids registering here.
+fn refusal(policy: &pb::GetSignUpPolicyResponse, has_link: bool) -> Option<&'static str> {
+    let registration = pb::Registration::try_from(policy.registration).ok()?;
+    match registration {
+        pb::Registration::Closed => {
+            Some("Registration is closed on this server. Ask its operator for an account.")
+        }
+        _ if has_link && policy.invitation.is_none() => Some(
+            "This invitation link is no longer valid (used, expired or mistyped). Ask for a new one.",
+        ),
+        pb::Registration::Invite if policy.invitation.is_none() => Some(
+            "Registration on this server is by invitation. Open the link a workspace member sent you.",
+        ),
+        _ => None,
     }
 }

@@ -38,6 +38,7 @@ pub fn members(props: &MembersProps) -> Html {
     let email = use_state(String::new);
     let new_role = use_state(|| pb::Role::Editor);
     let version = use_state(|| 0u32);
+    let invited = use_state(|| None::<pb::Invitation>);
     {
         let (api, members, error, id) = (
             session.api.clone(),
@@ -70,12 +71,13 @@ pub fn members(props: &MembersProps) -> Html {
     let api = session.api.clone();
     let ws = props.workspace_id.clone();
     let on_add = {
-        let (run, api, ws, email, new_role) = (
+        let (run, api, ws, email, new_role, invited) = (
             run.clone(),
             api.clone(),
             ws.clone(),
             email.clone(),
             new_role.clone(),
+            invited.clone(),
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -84,8 +86,10 @@ pub fn members(props: &MembersProps) -> Html {
                 email: (*email).clone(),
                 role: (*new_role).into(),
             };
-            let api = api.clone();
-            run(Box::pin(async move { api.send(request).await.map(drop) }));
+            let (api, invited) = (api.clone(), invited.clone());
+            run(Box::pin(async move {
+                api.send(request).await.map(|r| invited.set(r.invitation))
+            }));
         })
     };
     let on_new_role = {
@@ -161,7 +165,44 @@ pub fn members(props: &MembersProps) -> Html {
                     </label>
                     <button type="submit">{ "Add member" }</button>
                 </form>
+                if let Some(invitation) = (*invited).clone() {
+                    <InvitationLink {invitation} />
+                }
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct InvitationLinkProps {
+    invitation: pb::Invitation,
+}
+
+/// The link an invitee opens to register, shown once, with a button that copies it.
+#[function_component(InvitationLink)]
+fn invitation_link(props: &InvitationLinkProps) -> Html {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let link = format!("{origin}/register?invitation={}", props.invitation.token);
+    let on_copy = {
+        let link = link.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(window) = web_sys::window() {
+                let _ = window.navigator().clipboard().write_text(&link);
+            }
+        })
+    };
+    html! {
+        <div class="notice" role="status" style="margin-top:14px">
+            <p>{ format!(
+                "{} has no account yet. Send them this invitation link; it works once, for 7 days, and is shown only now.",
+                props.invitation.email
+            ) }</p>
+            <div class="row">
+                <input readonly=true value={link} aria-label="Invitation link" />
+                <button type="button" onclick={on_copy}>{ "Copy link" }</button>
+            </div>
+        </div>
     }
 }
