@@ -39,6 +39,21 @@ enum Command {
         #[arg(long, env = "MULTITOK_DATABASE_URL")]
         database_url: Option<String>,
     },
+    /// Copy the SQLite database, consistently, while servers and workers run.
+    Backup {
+        #[arg(long, env = "MULTITOK_DATABASE_URL")]
+        database_url: Option<String>,
+        /// The copy to write; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the SQLite database with a backup; refused while a server or worker runs on it.
+    Restore {
+        #[arg(long, env = "MULTITOK_DATABASE_URL")]
+        database_url: Option<String>,
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Manage users in the configured database (migrating it first).
     Admin {
         #[arg(long, env = "MULTITOK_DATABASE_URL")]
@@ -121,6 +136,25 @@ async fn main() -> anyhow::Result<()> {
             let said = admin(&store, command).await;
             store.close().await.ok();
             println!("{}", said?);
+            Ok(())
+        }
+        Command::Backup { database_url, to } => {
+            let url = database_url.unwrap_or(settings.database_url);
+            let store = multitok_store::Store::connect(&url, 1).await?;
+            let done = store.backup_sqlite(&to).await;
+            store.close().await.ok();
+            done?;
+            println!("backed up to {}", to.display());
+            Ok(())
+        }
+        Command::Restore { database_url, from } => {
+            let url = database_url.unwrap_or(settings.database_url);
+            multitok_store::backup::restore_sqlite(&url, &from).await?;
+            println!(
+                "restored {} into {}",
+                from.display(),
+                multitok_core::config::redact_url(&url)
+            );
             Ok(())
         }
         Command::Migrate { database_url } => {

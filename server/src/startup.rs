@@ -28,6 +28,9 @@ pub async fn launch(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    // Held while serving, so that `restore` refuses to replace the database under us.
+    let _in_use = multitok_store::backup::hold(&settings.database_url)
+        .context("locking the database file")?;
     let store = Store::connect(&settings.database_url, settings.max_connections)
         .await
         .with_context(|| format!("connecting to {}", redact_url(&settings.database_url)))?;

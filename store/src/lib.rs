@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod analytics;
+pub mod backup;
 mod calendar;
 mod entity;
 mod error;
@@ -114,6 +115,14 @@ impl Store {
     /// Number of migrations not yet applied.
     pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
         Ok(Migrator::get_pending_migrations(&self.db)
+            .await
+            .map_err(StoreError::unexpected)?
+            .len())
+    }
+
+    /// How many migrations the database has applied (none: not a Multitok database).
+    pub async fn applied_migrations(&self) -> Result<usize, StoreError> {
+        Ok(Migrator::get_applied_migrations(&self.db)
             .await
             .map_err(StoreError::unexpected)?
             .len())

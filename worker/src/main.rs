@@ -90,6 +90,8 @@ async fn main() -> anyhow::Result<()> {
     settings.database_url = database_url.unwrap_or(settings.database_url);
     let key_file =
         multitok_core::keys::resolve(&mut settings, multitok_core::keys::Missing::Refuse)?;
+    // Held while running, so that `multitok-server restore` refuses to replace the database.
+    let _in_use = multitok_store::backup::hold(&settings.database_url)?;
     let store = Store::connect(&settings.database_url, settings.max_connections).await?;
     let pending = store.pending_migrations().await?;
     if pending > 0 {

@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod analytics;
 mod auth;
+mod backup;
 mod bad_input;
 mod config_env;
 mod grpc_web;

@@ -18,10 +18,13 @@ pub fn use_sign_up_policy(invitation: String) -> Option<pb::GetSignUpPolicyRespo
             };
             wasm_bindgen_futures::spawn_local(async move {
                 // Unknown (an old server, a network failure): behave as open, the server decides.
-                let answer = api.send(request).await.unwrap_or(pb::GetSignUpPolicyResponse {
-                    registration: pb::Registration::Open as i32,
-                    invitation: None,
-                });
+                let answer = api
+                    .send(request)
+                    .await
+                    .unwrap_or(pb::GetSignUpPolicyResponse {
+                        registration: pb::Registration::Open as i32,
+                        invitation: None,
+                    });
                 policy.set(Some(answer));
             });
         });
