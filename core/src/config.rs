@@ -34,6 +34,26 @@ pub struct Settings {
     pub tiktok: TikTokSettings,
     pub sync: SyncSettings,
     pub analytics: AnalyticsSettings,
+    /// `text` (the default) or `json`, one object per line.
+    pub log_format: LogFormat,
+    pub telemetry: TelemetrySettings,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// OpenTelemetry traces.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TelemetrySettings {
+    /// An OTLP/HTTP collector (`http://collector:4318`); none sends no traces.
+    pub otlp_endpoint: Option<String>,
 }
 
 /// Analytics: how long raw snapshots are kept and how long answers are cached, where.
@@ -242,6 +262,8 @@ impl Default for Settings {
             tiktok: TikTokSettings::default(),
             sync: SyncSettings::default(),
             analytics: AnalyticsSettings::default(),
+            log_format: LogFormat::Text,
+            telemetry: TelemetrySettings::default(),
         }
     }
 }
@@ -314,6 +336,8 @@ impl fmt::Debug for Settings {
             .field("tiktok", &self.tiktok)
             .field("sync", &self.sync)
             .field("analytics", &self.analytics)
+            .field("log_format", &self.log_format)
+            .field("telemetry", &self.telemetry)
             .finish()
     }
 }

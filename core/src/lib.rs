@@ -21,6 +21,7 @@ pub mod readiness;
 pub mod scheduling;
 mod signal;
 pub mod steps;
+pub mod telemetry;
 pub mod tokens;
 pub mod workspaces;
 

@@ -197,6 +197,7 @@ impl Access<EditContent> {
             scheduled_at: at,
             time_zone: zone.clone(),
             targets: new_targets(&draft),
+            traceparent: crate::telemetry::current_traceparent(),
         };
         let work = core.store.begin_work().await?;
         let mut stored = core.store.insert_posts_in(&work, vec![new], now).await?;
@@ -392,6 +393,7 @@ impl Access<EditContent> {
                     caption: None,
                     settings: row.settings,
                 }],
+                traceparent: crate::telemetry::current_traceparent(),
             })
             .collect();
         let work = core.store.begin_work().await?;

@@ -53,6 +53,18 @@ const VARIABLES: &[(&str, &str, Read)] = &[
     ("AUTH__SECURE_COOKIE", "true", |s| {
         s.auth.secure_cookie.to_string()
     }),
+    ("AUTH__LOGINS_PER_MINUTE", "99", |s| {
+        s.auth.logins_per_minute.to_string()
+    }),
+    ("AUTH__SIGNUPS_PER_ADDRESS_PER_HOUR", "2", |s| {
+        s.auth.signups_per_address_per_hour.to_string()
+    }),
+    ("AUTH__SIGNUPS_PER_MINUTE", "7", |s| {
+        s.auth.signups_per_minute.to_string()
+    }),
+    ("AUTH__REGISTRATION", "invite", |s| {
+        format!("{:?}", s.auth.registration).to_lowercase()
+    }),
     ("TIKTOK__CLIENT_KEY", "ck", |s| s.tiktok.client_key.clone()),
     ("TIKTOK__CLIENT_SECRET", "cs", |s| {
         s.tiktok.client_secret.clone()
@@ -73,6 +85,12 @@ const VARIABLES: &[(&str, &str, Read)] = &[
         s.tiktok.daily_post_cap.to_string()
     }),
     ("SYNC__CRON", "0 30 3 * * *", |s| s.sync.cron.clone()),
+    ("LOG_FORMAT", "json", |s| {
+        format!("{:?}", s.log_format).to_lowercase()
+    }),
+    ("TELEMETRY__OTLP_ENDPOINT", "http://collector:4318", |s| {
+        s.telemetry.otlp_endpoint.clone().unwrap_or_default()
+    }),
     ("ANALYTICS__RAW_DAYS", "30", |s| {
         s.analytics.raw_days.to_string()
     }),

@@ -1,6 +1,8 @@
 //! What operating a server needs: `users.disabled_at` (set by `multitok-server admin
-//! disable-user`; a disabled user cannot sign in) and `invitations`, single-use links to join a
-//! workspace when registration is by invitation (the token is stored hashed).
+//! disable-user`; a disabled user cannot sign in), `invitations`, single-use links to join a
+//! workspace when registration is by invitation (the token is stored hashed), and
+//! `post_targets.traceparent`, the W3C trace context of the call that scheduled a target, which
+//! the worker's publishing spans continue.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -13,6 +15,12 @@ enum Users {
     Table,
     Id,
     DisabledAt,
+}
+
+#[derive(DeriveIden)]
+enum PostTargets {
+    Table,
+    Traceparent,
 }
 
 #[derive(DeriveIden)]
@@ -43,6 +51,14 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Users::Table)
                     .add_column(timestamp_with_time_zone_null(Users::DisabledAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(PostTargets::Table)
+                    .add_column(string_len_null(PostTargets::Traceparent, 64))
                     .to_owned(),
             )
             .await?;
@@ -89,6 +105,14 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .drop_table(Table::drop().table(Invitations::Table).to_owned())
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(PostTargets::Table)
+                    .drop_column(PostTargets::Traceparent)
+                    .to_owned(),
+            )
             .await?;
         manager
             .alter_table(

@@ -94,6 +94,7 @@ async fn seed(database_url: &str, workspace_id: &str, user_id: &str) {
                             ..TargetSettings::default()
                         },
                     }],
+                    traceparent: None,
                 }
             })
             .collect();

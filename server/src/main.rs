@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use multitok_server::{Settings, launch, shutdown_signal};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(
@@ -104,13 +103,9 @@ enum Admin {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
     let cli = Cli::parse();
     let mut settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
+    let _telemetry = multitok_core::telemetry::init(&settings, "multitok-server")?;
     match cli.command {
         Command::Serve {
             listen,

@@ -78,6 +78,8 @@ pub async fn trace_call(
     request.headers_mut().insert(REQUEST_ID, id.clone());
     let span = tracing::info_span!(
         "call",
+        otel.name = %request.uri().path(),
+        otel.kind = "server",
         request_id = %String::from_utf8_lossy(id.as_bytes()),
         method = %request.uri().path(),
         caller = Empty,
@@ -86,6 +88,13 @@ pub async fn trace_call(
         grpc_status = Empty,
         latency_ms = Empty,
     );
+    if let Some(parent) = request
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+    {
+        multitok_core::telemetry::continue_trace(&span, parent);
+    }
     let started = Instant::now();
     let mut response = next.run(request).instrument(span.clone()).await;
     response.headers_mut().insert(REQUEST_ID, id);

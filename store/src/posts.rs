@@ -30,6 +30,8 @@ pub struct NewPost {
     pub scheduled_at: DateTime<Utc>,
     pub time_zone: String,
     pub targets: Vec<NewTarget>,
+    /// W3C trace context of the scheduling call, kept with each target.
+    pub traceparent: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,7 +48,7 @@ pub struct PostWithTargets {
     pub targets: Vec<Target>,
 }
 
-fn target_row(post: &Post, t: NewTarget, now: DateTime<Utc>) -> Target {
+fn target_row(post: &Post, t: NewTarget, trace: Option<String>, now: DateTime<Utc>) -> Target {
     let s = t.settings;
     Target {
         id: new_id(),
@@ -75,6 +77,7 @@ fn target_row(post: &Post, t: NewTarget, now: DateTime<Utc>) -> Target {
         updated_at: now,
         init_sent_at: None,
         upload_url_enc: None,
+        traceparent: trace,
     }
 }
 
@@ -99,7 +102,7 @@ async fn insert_one(
         .await?;
     let mut targets = Vec::with_capacity(new.targets.len());
     for t in new.targets {
-        let row = target_row(&post, t, now);
+        let row = target_row(&post, t, new.traceparent.clone(), now);
         crate::targets::insert(work, &row, now).await?;
         targets.push(row);
     }
@@ -120,6 +123,7 @@ impl Store {
     }
 
     /// [`Store::insert_posts`] within the caller's unit of work.
+    #[tracing::instrument(name = "store.insert_posts_in", skip_all)]
     pub async fn insert_posts_in(
         &self,
         work: &Work,
@@ -145,6 +149,7 @@ impl Store {
     }
 
     /// The post if it belongs to the workspace, with its targets.
+    #[tracing::instrument(name = "store.post", skip_all)]
     pub async fn post(
         &self,
         workspace_id: &str,
@@ -157,6 +162,7 @@ impl Store {
         Ok(Some(PostWithTargets { post, targets }))
     }
 
+    #[tracing::instrument(name = "store.target", skip_all)]
     pub async fn target(&self, id: &str) -> Result<Option<Target>, StoreError> {
         crate::rows::one(
             post_target::Entity::find_by_id(id.to_owned())

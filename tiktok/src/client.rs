@@ -15,6 +15,7 @@ use crate::envelope;
 use crate::error::{ErrorClass, TikTokError};
 use crate::limits::{Breaker, Limits};
 use crate::observe::{Observer, Silent};
+use tracing::Instrument;
 
 /// A TikTok client; cheap to clone, share one per process so limits are shared.
 #[derive(Clone)]
@@ -93,7 +94,16 @@ impl TikTokClient {
         let mut attempt = 0;
         loop {
             let started = std::time::Instant::now();
-            let result = self.api_once(endpoint, token, query, &body).await;
+            let span = tracing::info_span!(
+                "tiktok",
+                otel.name = %format!("TikTok {}", endpoint.path()),
+                otel.kind = "client",
+                attempt,
+            );
+            let result = self
+                .api_once(endpoint, token, query, &body)
+                .instrument(span)
+                .await;
             let outcome = result.as_ref().map_or_else(|e| e.code.as_str(), |_| "ok");
             self.observer.call(endpoint, outcome, started.elapsed());
             attempt += 1;

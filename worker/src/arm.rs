@@ -17,8 +17,9 @@ use tokio::task::JoinSet;
 use crate::context::Ctx;
 use multitok_tiktok::{InitResponse, TikTokError};
 
-use crate::drive::{drive_logged, give_back, heartbeat, settle};
+use crate::drive::{drive_logged, give_back, heartbeat, settle, step_span};
 use multitok_core::steps::{Halt, Next, Ready};
+use tracing::Instrument;
 
 /// Targets claimed ahead per look at most, so that a second's targets form one group.
 pub const ARM_LIMIT: u64 = 2_000;
@@ -85,7 +86,11 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
         .map(|t| async move {
             // A target that cannot be prepared takes the ordinary path at its second, which
             // reports why.
-            let ready = ctx.prepare(&t).await.ok();
+            let ready = ctx
+                .prepare(&t)
+                .instrument(step_span(&t, "prepare"))
+                .await
+                .ok();
             (t, ready)
         })
         .buffered(PREPARING_AT_ONCE)
@@ -166,7 +171,10 @@ async fn fire(ctx: &Ctx, due: DateTime<Utc>, targets: Vec<Target>) {
             .for_each_concurrent(SENDING_AT_ONCE, |(t, ready)| {
                 let answered = answered.clone();
                 async move {
-                    let answer = ctx.request_init(&t, &ready).await;
+                    let answer = ctx
+                        .request_init(&t, &ready)
+                        .instrument(step_span(&t, TargetState::Claimed.as_str()))
+                        .await;
                     let _ = answered.unbounded_send((t, answer));
                 }
             })

@@ -17,10 +17,15 @@ use multitok_core::steps::{Halt, Next};
 pub async fn drive_logged(ctx: &Ctx, t: Target) {
     let span = tracing::info_span!(
         "target",
+        otel.name = "publish target",
         target_id = %t.id,
+        post_id = %t.post_id,
         account_id = %t.account_id,
         workspace = %t.workspace_id,
     );
+    if let Some(parent) = &t.traceparent {
+        multitok_core::telemetry::continue_trace(&span, parent);
+    }
     async move {
         if let Err(e) = drive(ctx, t).await {
             tracing::warn!(
@@ -33,6 +38,20 @@ pub async fn drive_logged(ctx: &Ctx, t: Target) {
     .await
 }
 
+/// A span for one publishing step of `t` (`publish step <name>`), in the trace of the call that
+/// scheduled it.
+pub(crate) fn step_span(t: &Target, name: &str) -> tracing::Span {
+    let span = tracing::info_span!(
+        "step",
+        otel.name = %format!("publish step {name}"),
+        target_id = %t.id,
+    );
+    if let Some(parent) = &t.traceparent {
+        multitok_core::telemetry::continue_trace(&span, parent);
+    }
+    span
+}
+
 /// Drives one claimed target until it waits or ends.
 pub async fn drive(ctx: &Ctx, mut t: Target) -> anyhow::Result<()> {
     let heartbeat = heartbeat(ctx, vec![t.id.clone()]);
@@ -42,11 +61,15 @@ pub async fn drive(ctx: &Ctx, mut t: Target) -> anyhow::Result<()> {
         if ctx.stopping() {
             break give_back(ctx, &t, state).await;
         }
+        let step =
+            tracing::info_span!("step", otel.name = %format!("publish step {}", state.as_str()));
         let outcome = match state {
-            TargetState::Scheduled => ctx.take(&t).await,
-            TargetState::Claimed => ctx.init(&t).await,
-            TargetState::Initialized | TargetState::Uploading => ctx.upload(&t, state).await,
-            TargetState::Processing => ctx.poll(&t).await,
+            TargetState::Scheduled => ctx.take(&t).instrument(step).await,
+            TargetState::Claimed => ctx.init(&t).instrument(step).await,
+            TargetState::Initialized | TargetState::Uploading => {
+                ctx.upload(&t, state).instrument(step).await
+            }
+            TargetState::Processing => ctx.poll(&t).instrument(step).await,
             _ => break Ok(()),
         };
         let outcome = settle(ctx, &t, state, outcome, &mut refreshed).await;

@@ -9,7 +9,6 @@ use clap::{Parser, Subcommand};
 use multitok_core::{Core, Settings, shutdown_signal};
 use multitok_store::Store;
 use multitok_worker::{Clock, Ctx, run, run_once};
-use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
 #[command(
@@ -58,13 +57,9 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
     let cli = Cli::parse();
     let mut settings = Settings::load(cli.config.as_deref()).context("loading configuration")?;
+    let _telemetry = multitok_core::telemetry::init(&settings, "multitok-worker")?;
     let (database_url, once, lease_seconds, concurrency, lookahead_seconds, metrics_listen) =
         match cli.command {
             Command::Run {

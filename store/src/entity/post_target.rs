@@ -36,6 +36,8 @@ pub struct Model {
     pub init_sent_at: Option<DateTimeUtc>,
     /// TikTok's upload URL (valid an hour), sealed.
     pub upload_url_enc: Option<String>,
+    /// W3C trace context of the call that scheduled the target.
+    pub traceparent: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -69,6 +69,8 @@ pub struct Target {
     pub init_sent_at: Option<DateTime<Utc>>,
     /// TikTok's upload URL (valid an hour), sealed.
     pub upload_url_enc: Option<String>,
+    /// W3C trace context of the call that scheduled the target.
+    pub traceparent: Option<String>,
 }
 
 impl TryFrom<post_target::Model> for Target {
@@ -102,6 +104,7 @@ impl TryFrom<post_target::Model> for Target {
             updated_at: m.updated_at,
             init_sent_at: m.init_sent_at,
             upload_url_enc: m.upload_url_enc,
+            traceparent: m.traceparent,
         })
     }
 }
@@ -205,6 +208,7 @@ impl From<Target> for post_target::ActiveModel {
             updated_at: d.updated_at,
             init_sent_at: d.init_sent_at,
             upload_url_enc: d.upload_url_enc,
+            traceparent: d.traceparent,
         }
         .into()
     }

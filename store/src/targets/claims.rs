@@ -236,6 +236,7 @@ impl Store {
     /// Applies `step` if the target is still in `from` and held by `owner`; appends the history
     /// line in the same transaction. False when someone else changed it first (cancelled,
     /// rescheduled, completed by a webhook, or claimed after a lost lease).
+    #[tracing::instrument(name = "store.advance", skip_all)]
     pub async fn advance(
         &self,
         target_id: &str,

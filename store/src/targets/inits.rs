@@ -43,6 +43,7 @@ impl Store {
     /// Marks as many of `requests` as the quotas allow as sending, in request order per account.
     /// `from` is `Scheduled` (the target is taken in the same step, and only once due) or
     /// `Claimed`.
+    #[tracing::instrument(name = "store.start_inits", skip_all)]
     pub async fn start_inits(
         &self,
         owner: &str,

@@ -16,6 +16,7 @@ use crate::{Store, StoreError};
 impl Store {
     /// Completes (or fails) the target TikTok knows as `publish_id`, whoever holds it; used by
     /// TikTok's webhook. False when it is unknown or already final.
+    #[tracing::instrument(name = "store.finish_by_publish_id", skip_all)]
     pub async fn finish_by_publish_id(
         &self,
         publish_id: &str,

@@ -51,6 +51,7 @@ pub async fn world(n: usize, at: DateTime<Utc>) -> World {
                 ..TargetSettings::default()
             },
         }],
+        traceparent: None,
     };
     let posts = vec![post_input.clone(); n];
     let targets = store

@@ -224,6 +224,23 @@ impl World {
         at: DateTime<Utc>,
         edit: impl Fn(&mut pb::TargetSettings),
     ) -> pb::Post {
+        let request = self.schedule_request(accounts, at, edit);
+        SchedulingServiceClient::new(self.channel.clone())
+            .schedule(authed(&self.token, request))
+            .await
+            .unwrap()
+            .into_inner()
+            .post
+            .unwrap()
+    }
+
+    /// The `Schedule` request for this world's clip on `accounts` at `at` (UTC).
+    pub fn schedule_request(
+        &self,
+        accounts: &[&str],
+        at: DateTime<Utc>,
+        edit: impl Fn(&mut pb::TargetSettings),
+    ) -> pb::ScheduleRequest {
         let targets = accounts
             .iter()
             .map(|a| {
@@ -239,26 +256,17 @@ impl World {
                 }
             })
             .collect();
-        SchedulingServiceClient::new(self.channel.clone())
-            .schedule(authed(
-                &self.token,
-                pb::ScheduleRequest {
-                    workspace_id: self.workspace_id.clone(),
-                    media_id: self.media_id.clone(),
-                    caption: "Hello from the worker test".into(),
-                    targets,
-                    when: Some(pb::schedule_request::When::At(pb::LocalTime {
-                        local: at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-                        time_zone: "UTC".into(),
-                    })),
-                    accept_quota_warning: true,
-                },
-            ))
-            .await
-            .unwrap()
-            .into_inner()
-            .post
-            .unwrap()
+        pb::ScheduleRequest {
+            workspace_id: self.workspace_id.clone(),
+            media_id: self.media_id.clone(),
+            caption: "Hello from the worker test".into(),
+            targets,
+            when: Some(pb::schedule_request::When::At(pb::LocalTime {
+                local: at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                time_zone: "UTC".into(),
+            })),
+            accept_quota_warning: true,
+        }
     }
 
     pub async fn post(&self, id: &str) -> pb::Post {
@@ -379,6 +387,16 @@ impl World {
 
     /// Starts a worker process (`binary`) with this world's settings and the given flags.
     pub fn spawn_worker(&self, binary: &std::path::Path, flags: &[&str]) -> std::process::Child {
+        self.spawn_worker_with(binary, flags, &[])
+    }
+
+    /// [`World::spawn_worker`] with extra environment variables.
+    pub fn spawn_worker_with(
+        &self,
+        binary: &std::path::Path,
+        flags: &[&str],
+        env: &[(&str, &str)],
+    ) -> std::process::Child {
         let keys = self.settings.media_dir.with_file_name("token-keys");
         if std::fs::read_to_string(&keys).ok().as_deref() != Some(TOKEN_KEY) {
             // Written aside and renamed, so a worker starting meanwhile never reads half a file.
@@ -403,6 +421,7 @@ impl World {
             )
             .env("MULTITOK_TIKTOK__API_BASE", &self.settings.tiktok.api_base)
             .env("MULTITOK_TIKTOK__TOKEN_KEYS_FILE", &keys)
+            .envs(env.iter().copied())
             .env("RUST_LOG", log.as_deref().unwrap_or("warn"))
             .stdout(if log.is_some() {
                 std::process::Stdio::inherit()
