@@ -199,6 +199,11 @@ impl Metrics {
         self.rpc_requests.with_label_values(&[method, code]).inc();
     }
 
+    /// Calls counted so far for a method label and code.
+    pub fn rpc_count(&self, method: &str, code: &str) -> u64 {
+        self.rpc_requests.with_label_values(&[method, code]).get()
+    }
+
     /// Counts a cache lookup.
     pub fn cache_lookup(&self, hit: bool) {
         let result = if hit { "hit" } else { "miss" };
