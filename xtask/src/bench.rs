@@ -56,6 +56,14 @@ pub fn run() -> anyhow::Result<()> {
     status(
         cmd(
             "cargo",
+            &["bench", "-p", "multitok-server", "--bench", "signup"],
+        )
+        .env("BENCH_SERVER_BIN", &server)
+        .env("BENCH_OUT", root().join("target/bench")),
+    )?;
+    status(
+        cmd(
+            "cargo",
             &["bench", "-p", "multitok-server", "--bench", "calendar"],
         )
         .env("BENCH_SERVER_BIN", &server)
@@ -118,7 +126,7 @@ pub fn run() -> anyhow::Result<()> {
     let tools = Tools::ensure()?;
     crate::dev::build_web(&tools)?;
     println!(
-        "results: target/bench/load.md, calendar.md, upload.md, tiktok.md, publish.md, sync.md"
+        "results: target/bench/load.md, signup.md, calendar.md, upload.md, tiktok.md, publish.md, sync.md"
     );
     Ok(())
 }
