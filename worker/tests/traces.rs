@@ -1,7 +1,7 @@
 //! OpenTelemetry traces: a small OTLP/HTTP receiver collects the spans of one `Schedule` (the
 //! server, with the caller's `traceparent`) and of its publishing by a worker process; they all
 //! carry the caller's trace id: the call, its store write, the worker's steps and its TikTok
-//! calls.
+//! calls. A grpc-web call continues the `traceparent` header the same way.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
 mod harness;
@@ -70,6 +70,7 @@ fn record(received: &Received, body: &[u8]) {
 }
 
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+const WEB_TRACE_ID: &str = "0af7651916cd43dd8448eb211c80319c";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_trace_runs_from_schedule_through_publishing() {
@@ -94,6 +95,23 @@ async fn one_trace_runs_from_schedule_through_publishing() {
         .into_inner()
         .post
         .unwrap();
+
+    // A browser's call: grpc-web over HTTP/1.1, the trace context in a plain header.
+    let web = w
+        .http
+        .post(format!("http://{}/multitok.v1.AuthService/Me", w.addr))
+        .header("content-type", "application/grpc-web+proto")
+        .header("x-grpc-web", "1")
+        .header("authorization", format!("Bearer {}", w.token))
+        .header(
+            "traceparent",
+            format!("00-{WEB_TRACE_ID}-00f067aa0ba902b7-01"),
+        )
+        .body(vec![0u8; 5])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(web.status(), 200);
 
     let binary = std::path::PathBuf::from(env!("CARGO_BIN_EXE_multitok-worker"));
     let worker = w.spawn_worker_with(
