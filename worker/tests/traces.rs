@@ -127,24 +127,41 @@ async fn one_trace_runs_from_schedule_through_publishing() {
     Workers(vec![worker]).stop();
     telemetry.flush();
 
-    let spans = received.lock().unwrap().clone();
-    let traced = |service: &str, name: &str| {
-        spans
-            .iter()
-            .any(|(s, t, n)| s.contains(service) && t == TRACE_ID && n == name)
-    };
-    let names: Vec<_> = spans.iter().filter(|s| s.1 == TRACE_ID).collect();
-    for (service, name) in [
+    let expected = [
         ("multitok-server", "/multitok.v1.SchedulingService/Schedule"),
         ("multitok-server", "store.insert_posts_in"),
         ("multitok-worker", "publish target"),
         ("multitok-worker", "publish step claimed"),
         ("multitok-worker", "TikTok /v2/post/publish/video/init/"),
         ("multitok-worker", "publish step processing"),
-    ] {
+    ];
+    let traced = |spans: &[(String, String, String)], service: &str, name: &str| {
+        spans
+            .iter()
+            .any(|(s, t, n)| s.contains(service) && t == TRACE_ID && n == name)
+    };
+    // Exports arrive from two processes' batch exporters: wait for them (bounded).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let spans = loop {
+        let spans = received.lock().unwrap().clone();
+        let all = expected.iter().all(|(s, n)| traced(&spans, s, n));
+        if all || Instant::now() > deadline {
+            break spans;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let names: Vec<_> = spans.iter().filter(|s| s.1 == TRACE_ID).collect();
+    for (service, name) in expected {
         assert!(
-            traced(service, name),
+            traced(&spans, service, name),
             "no {name} span from {service} in the trace: {names:?}"
         );
     }
+    let web_traced = spans
+        .iter()
+        .any(|(_, t, n)| t == WEB_TRACE_ID && n == "/multitok.v1.AuthService/Me");
+    assert!(
+        web_traced,
+        "the grpc-web call did not continue its traceparent"
+    );
 }
