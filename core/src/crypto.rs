@@ -85,6 +85,14 @@ impl Sealer {
     }
 }
 
+/// A fresh 256-bit secret, URL-safe, with a recognizable prefix.
+pub fn new_secret(prefix: &str) -> String {
+    format!(
+        "{prefix}{}",
+        URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+    )
+}
+
 /// What is stored for a secret: its SHA-256, hex-encoded. Secrets are random 256-bit values, so
 /// a fast hash is enough (no dictionary to attack).
 pub fn secret_hash(secret: &str) -> String {

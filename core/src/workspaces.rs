@@ -5,13 +5,11 @@
 use multitok_shared::Role;
 use multitok_store::{Member, NewWorkspace, StoreError, Work, Workspace, WorkspaceChange};
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use multitok_store::invitations::NewInvitation;
 
 use crate::access::{Access, EditSettings, ManageMembers, View};
 use crate::config::RegistrationPolicy;
-use crate::crypto::secret_hash;
+use crate::crypto::{new_secret, secret_hash};
 use crate::error::CoreError;
 use crate::{Caller, Core};
 
@@ -151,7 +149,7 @@ impl Access<ManageMembers> {
         if core.registration == RegistrationPolicy::Closed {
             return Err(CoreError::NotFound("user with this email"));
         }
-        let token = format!("mti_{}", URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()));
+        let token = new_secret("mti_");
         let expires_at = core.now() + INVITATION_LIFETIME;
         let new = NewInvitation {
             workspace_id: self.workspace.id.clone(),

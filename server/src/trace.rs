@@ -37,6 +37,14 @@ fn fresh_id() -> HeaderValue {
     HeaderValue::from_str(&id).unwrap_or_else(|_| HeaderValue::from_static("unknown"))
 }
 
+/// Whether a message is gRPC or grpc-web, by its content type.
+fn is_grpc(headers: &HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/grpc"))
+}
+
 /// The gRPC status of an answer when its headers tell it: an error answered without a body
 /// carries it there; a gRPC answer without it has started well (its trailers say how it ended).
 fn grpc_status(response: &Response) -> Option<String> {
@@ -44,22 +52,13 @@ fn grpc_status(response: &Response) -> Option<String> {
     if let Some(code) = headers.get("grpc-status").and_then(|v| v.to_str().ok()) {
         return Some(code.to_owned());
     }
-    let grpc = headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/grpc"));
-    (grpc && response.status().is_success()).then(|| "0".to_owned())
+    (is_grpc(headers) && response.status().is_success()).then(|| "0".to_owned())
 }
 
 /// The method label of a call: its gRPC path, or `http` for every other route (file names
 /// would make the label unbounded).
 fn method_label(request: &Request) -> String {
-    let grpc = request
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/grpc"));
-    if grpc {
+    if is_grpc(request.headers()) {
         request.uri().path().to_owned()
     } else {
         "http".to_owned()

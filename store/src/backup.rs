@@ -19,10 +19,20 @@ pub fn sqlite_file(url: &str) -> Option<PathBuf> {
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
-fn lock_file(db: &Path) -> PathBuf {
+/// `<database>` with `suffix` appended (`.lock`, `-wal`, `-shm`).
+fn beside(db: &Path, suffix: &str) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
-    name.push(".lock");
+    name.push(suffix);
     PathBuf::from(name)
+}
+
+/// The database's lock file, created if missing.
+fn open_lock(db: &Path) -> std::io::Result<File> {
+    File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(beside(db, ".lock"))
 }
 
 /// Held for as long as a process uses a SQLite database (shared with every other user).
@@ -36,11 +46,7 @@ pub fn hold(url: &str) -> std::io::Result<Option<DatabaseLock>> {
     let Some(db) = sqlite_file(url) else {
         return Ok(None);
     };
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(lock_file(&db))?;
+    let file = open_lock(&db)?;
     file.lock_shared()?;
     Ok(Some(DatabaseLock { _file: file }))
 }
@@ -84,12 +90,7 @@ pub async fn restore_sqlite(url: &str, from: &Path) -> Result<(), StoreError> {
     if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(io)?;
     }
-    let lock = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(lock_file(&db))
-        .map_err(io)?;
+    let lock = open_lock(&db).map_err(io)?;
     if lock.try_lock().is_err() {
         return Err(StoreError::Config(format!(
             "a running server or worker holds {}; stop them before restoring",
@@ -100,13 +101,14 @@ pub async fn restore_sqlite(url: &str, from: &Path) -> Result<(), StoreError> {
     std::fs::copy(from, &partial).map_err(io)?;
     let checked = check_backup(&partial).await;
     if let Err(e) = checked {
-        remove_with_journals(&partial);
+        remove_journals(&partial);
+        let _ = std::fs::remove_file(&partial);
         return Err(e);
     }
     File::open(&partial)
         .and_then(|f| f.sync_all())
         .map_err(io)?;
-    remove_with_journals(&db);
+    remove_journals(&db);
     std::fs::rename(&partial, &db).map_err(io)?;
     Ok(())
 }
@@ -128,16 +130,10 @@ async fn check_backup(copy: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Deletes a database file's `-wal` and `-shm` companions (and the file, unless it is `db`
-/// being replaced; the rename does that).
-fn remove_with_journals(path: &Path) {
+/// Deletes a database file's `-wal` and `-shm` companions.
+fn remove_journals(db: &Path) {
     for suffix in ["-wal", "-shm"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(name));
-    }
-    if path.extension().is_some_and(|e| e == "restoring") {
-        let _ = std::fs::remove_file(path);
+        let _ = std::fs::remove_file(beside(db, suffix));
     }
 }
 

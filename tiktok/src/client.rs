@@ -24,7 +24,7 @@ pub struct TikTokClient {
     pub(crate) config: Arc<TikTokConfig>,
     limits: Arc<Limits>,
     breaker: Arc<Breaker>,
-    observer: Arc<dyn Observer>,
+    pub(crate) observer: Arc<dyn Observer>,
 }
 
 impl std::fmt::Debug for TikTokClient {

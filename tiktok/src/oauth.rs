@@ -137,7 +137,11 @@ impl TikTokClient {
             .post(url)
             .header("cache-control", "no-cache")
             .form(&[&credentials[..], form].concat());
-        let (status, _, body) = self.send(request, &host, false).await?;
+        let started = std::time::Instant::now();
+        let sent = self.send(request, &host, false).await;
+        let outcome = sent.as_ref().map_or_else(|e| e.code.as_str(), |_| "ok");
+        self.observer.call(endpoint, outcome, started.elapsed());
+        let (status, _, body) = sent?;
         Ok((status, body))
     }
 }

@@ -4,8 +4,6 @@ use std::sync::{Arc, LazyLock};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeDelta, Utc};
 use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -75,15 +73,7 @@ pub async fn verify_off_runtime(
         .map_err(CoreError::internal)
 }
 
-/// A fresh 256-bit secret, URL-safe, with a recognizable prefix.
-pub fn new_secret(prefix: &str) -> String {
-    format!(
-        "{prefix}{}",
-        URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
-    )
-}
-
-pub use multitok_core::crypto::secret_hash;
+pub use multitok_core::crypto::{new_secret, secret_hash};
 
 /// Claims of an access token.
 #[derive(Debug, Serialize, Deserialize)]
