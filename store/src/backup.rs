@@ -26,8 +26,12 @@ fn beside(db: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// The database's lock file, created if missing.
+/// The database's lock file, created (with its folder) if missing, so that a first start in
+/// an empty directory finds `data/` ready for the database too.
 fn open_lock(db: &Path) -> std::io::Result<File> {
+    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
     File::options()
         .create(true)
         .truncate(false)
@@ -87,9 +91,6 @@ pub async fn restore_sqlite(url: &str, from: &Path) -> Result<(), StoreError> {
             "restore replaces SQLite databases; restore PostgreSQL with pg_restore".into(),
         )
     })?;
-    if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io)?;
-    }
     let lock = open_lock(&db).map_err(io)?;
     if lock.try_lock().is_err() {
         return Err(StoreError::Config(format!(
