@@ -157,6 +157,20 @@ pub fn heat(value: f64, lo: f64, hi: f64) -> (u8, u8, u8) {
     (mix(238.0, 13.0), mix(242.0, 110.0), mix(255.0, 253.0))
 }
 
+/// How many steps [`heat_level`] has: the web app colours heatmap cells by a class per step,
+/// so that no colour is written into a `style` attribute (a strict Content-Security-Policy).
+pub const HEAT_LEVELS: u8 = 10;
+
+/// The step (0 for the lowest, `HEAT_LEVELS - 1` for the highest) of `value` between `lo` and
+/// `hi`; 0 when the range is empty or the value is not a number.
+pub fn heat_level(value: f64, lo: f64, hi: f64) -> u8 {
+    if !(hi > lo && value.is_finite()) {
+        return 0;
+    }
+    let t = ((value - lo) / (hi - lo)).clamp(0.0, 1.0);
+    (t * f64::from(HEAT_LEVELS - 1)).round() as u8
+}
+
 /// Line colors, in order (RGB).
 pub const PALETTE: [(u8, u8, u8); 10] = [
     (13, 110, 253),
@@ -289,6 +303,12 @@ mod tests {
         assert_eq!(axis_label(1_350_000.0, 500_000.0), "1.4M");
         assert_eq!(axis_label(950.0, 200.0), "950");
         assert_eq!(heat(0.0, 0.0, 2.0), (238, 242, 255));
+        assert_eq!(heat_level(0.0, 0.0, 2.0), 0);
+        assert_eq!(heat_level(2.0, 0.0, 2.0), HEAT_LEVELS - 1);
+        assert_eq!(heat_level(1.0, 0.0, 2.0), 5);
+        assert_eq!(heat_level(9.0, 0.0, 2.0), HEAT_LEVELS - 1, "clamped above");
+        assert_eq!(heat_level(f64::NAN, 0.0, 2.0), 0);
+        assert_eq!(heat_level(1.0, 1.0, 1.0), 0, "an empty range");
         assert_eq!(heat(2.0, 0.0, 2.0), (13, 110, 253));
         let f = forecast_lines(
             [(24.0, 100.0), (48.0, 150.0)],

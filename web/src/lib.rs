@@ -12,5 +12,6 @@ pub mod local_time;
 pub mod pages;
 pub mod router;
 pub mod split;
+pub mod theme;
 pub mod time_zones;
 pub mod upload;

@@ -109,6 +109,9 @@ pub struct LinkProps {
     pub to: Route,
     #[prop_or_default]
     pub classes: Classes,
+    /// A query string (without `?`) for the route's path.
+    #[prop_or_default]
+    pub query: Option<String>,
     pub children: Html,
 }
 
@@ -117,13 +120,21 @@ pub struct LinkProps {
 pub fn link(props: &LinkProps) -> Html {
     let navigator = use_navigator();
     let to = props.to;
-    let onclick = Callback::from(move |e: MouseEvent| {
-        if !(e.ctrl_key() || e.meta_key() || e.shift_key()) {
-            e.prevent_default();
-            navigator.go(to, false);
-        }
-    });
-    html! { <a href={to.path()} class={props.classes.clone()} {onclick}>{ props.children.clone() }</a> }
+    let href = match &props.query {
+        Some(q) => format!("{}?{q}", to.path()),
+        None => to.path().to_owned(),
+    };
+    let current = (navigator.route() == to && props.query.is_none()).then_some("page");
+    let onclick = {
+        let href = href.clone();
+        Callback::from(move |e: MouseEvent| {
+            if !(e.ctrl_key() || e.meta_key() || e.shift_key()) {
+                e.prevent_default();
+                navigator.go_to(to, &href);
+            }
+        })
+    };
+    html! { <a {href} class={props.classes.clone()} aria-current={current} {onclick}>{ props.children.clone() }</a> }
 }
 
 #[derive(Properties, PartialEq)]

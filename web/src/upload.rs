@@ -3,7 +3,6 @@
 
 use multitok_proto::v1 as pb;
 use sha2::{Digest, Sha256};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use yew::Callback;
 
@@ -115,7 +114,7 @@ pub async fn upload(
             }
             Err(e) if failures < RETRIES => {
                 failures += 1;
-                gloo_sleep(500 * failures).await;
+                crate::api::sleep(500 * failures).await;
                 // Ask the server where to continue (the chunk may have arrived).
                 match api
                     .send(pb::GetUploadRequest {
@@ -145,17 +144,4 @@ pub async fn upload(
     let media = finished?.media.unwrap_or_default();
     progress.emit(Phase::Done);
     Ok(media)
-}
-
-/// Waits `ms` milliseconds.
-async fn gloo_sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                resolve.unchecked_ref(),
-                ms as i32,
-            );
-        }
-    });
-    let _ = JsFuture::from(promise).await;
 }

@@ -14,6 +14,7 @@ use std::rc::Rc;
 use multitok_proto::v1 as pb;
 use multitok_shared::grpc_web::{Status, code};
 use prost::Message;
+use wasm_bindgen::JsCast;
 
 pub use rpc::Rpc;
 
@@ -29,6 +30,19 @@ pub fn spawn_cancellable(task: impl Future<Output = ()> + 'static) -> impl FnOnc
         let _ = task.await;
     });
     move || handle.abort()
+}
+
+/// Waits `ms` milliseconds (a browser timer).
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                resolve.unchecked_ref(),
+                ms as i32,
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Handle to the server; cheap to clone, shared by every page.

@@ -1,13 +1,17 @@
 //! A line chart drawn with plotters on a canvas, sized to its container (phone width included):
 //! round ticks, dates on the x axis, gaps left as gaps, an optional band (a forecast interval),
-//! a legend and the values under the pointer written by the browser below it.
+//! a legend and the values under the pointer written by the browser below it. It is drawn
+//! again when its container changes size (a phone turned, a window resized), in the colours of
+//! the current theme.
 
 use multitok_shared::chart::{
     Band, PALETTE, axis_label, band_outline, compact, nearest_index, segments, ticks, value_range,
 };
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{HtmlCanvasElement, ResizeObserver};
 use yew::prelude::*;
 
 const HEIGHT: u32 = 260;
@@ -38,12 +42,34 @@ fn rgb((r, g, b): (u8, u8, u8)) -> RGBColor {
     RGBColor(r, g, b)
 }
 
+/// Background, light grid, bold grid, axis and label colours for the light or dark theme.
+fn frame_colors(dark: bool) -> [RGBColor; 5] {
+    if dark {
+        [
+            RGBColor(27, 27, 35),
+            RGBColor(44, 44, 54),
+            RGBColor(58, 58, 70),
+            RGBColor(120, 120, 136),
+            RGBColor(200, 200, 214),
+        ]
+    } else {
+        [
+            WHITE,
+            RGBColor(238, 238, 238),
+            RGBColor(225, 225, 225),
+            RGBColor(170, 170, 170),
+            RGBColor(90, 90, 90),
+        ]
+    }
+}
+
 fn draw(canvas: &HtmlCanvasElement, p: &LineChartProps) -> Option<()> {
     let width = canvas.client_width().max(200) as u32;
     canvas.set_width(width);
     canvas.set_height(HEIGHT);
     let root = CanvasBackend::with_canvas_object(canvas.clone())?.into_drawing_area();
-    root.fill(&WHITE).ok()?;
+    let [background, light, bold, axis, label] = frame_colors(crate::theme::is_dark());
+    root.fill(&background).ok()?;
     let n = p.labels.len().max(1);
     let band_values = p.band.iter().flat_map(|(l, h)| l.iter().chain(h.iter()));
     let values = p
@@ -70,10 +96,10 @@ fn draw(canvas: &HtmlCanvasElement, p: &LineChartProps) -> Option<()> {
         .y_labels(y_ticks.len().max(2))
         .x_label_formatter(&|x| labels.get(x.round() as usize).cloned().unwrap_or_default())
         .y_label_formatter(&|y| axis_label(*y, hi - lo))
-        .light_line_style(RGBColor(238, 238, 238))
-        .bold_line_style(RGBColor(225, 225, 225))
-        .axis_style(RGBColor(170, 170, 170))
-        .label_style(("sans-serif", 12).into_font().color(&RGBColor(90, 90, 90)))
+        .light_line_style(light)
+        .bold_line_style(bold)
+        .axis_style(axis)
+        .label_style(("sans-serif", 12).into_font().color(&label))
         .draw()
         .ok()?;
     if let Some((low, high)) = &p.band {
@@ -119,6 +145,34 @@ fn readout(p: &LineChartProps, i: usize) -> String {
     parts.join(" · ")
 }
 
+/// The canvas's width in CSS pixels, followed as its container changes size while `shown`.
+#[hook]
+fn use_width(canvas: &NodeRef, shown: bool) -> i32 {
+    let width = use_state(|| 0);
+    {
+        let (canvas, width) = (canvas.clone(), width.clone());
+        use_effect_with(shown, move |_| {
+            let on_resize = Closure::<dyn Fn()>::new({
+                let canvas = canvas.clone();
+                move || {
+                    if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
+                        width.set(c.client_width());
+                    }
+                }
+            });
+            let observer = ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(c)) = (&observer, canvas.cast::<web_sys::Element>()) {
+                o.observe(&c);
+            }
+            move || {
+                observer.iter().for_each(ResizeObserver::disconnect);
+                drop(on_resize);
+            }
+        });
+    }
+    *width
+}
+
 #[function_component(LineChart)]
 pub fn line_chart(props: &LineChartProps) -> Html {
     let canvas = use_node_ref();
@@ -127,15 +181,17 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         .lines
         .iter()
         .all(|l| l.values.iter().all(Option::is_none));
+    let width = use_width(&canvas, !empty);
     {
         let canvas = canvas.clone();
         let snapshot = (
             props.labels.clone(),
             props.lines.clone(),
             props.band.clone(),
+            width,
         );
         let title = props.title.clone();
-        use_effect_with(snapshot, move |(labels, lines, band)| {
+        use_effect_with(snapshot, move |(labels, lines, band, _)| {
             if let Some(c) = canvas.cast::<HtmlCanvasElement>() {
                 let p = LineChartProps {
                     labels: labels.clone(),
@@ -165,10 +221,10 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         Callback::from(move |_: MouseEvent| hover.set(None))
     };
     let legend = props.lines.iter().enumerate().map(|(i, l)| {
-        let (r, g, b) = PALETTE[i % PALETTE.len()];
+        let swatch = format!("swatch c{}", i % PALETTE.len());
         html! {
             <span class="legend-item">
-                <span class="swatch" style={format!("background:rgb({r},{g},{b})")}></span>{ &l.name }
+                <span class={swatch}></span>{ &l.name }
             </span>
         }
     });

@@ -2,7 +2,7 @@
 //! value and sample count in its tooltip; drawn by the browser as a grid.
 
 use multitok_proto::v1 as pb;
-use multitok_shared::chart::heat;
+use multitok_shared::chart::heat_level;
 use yew::prelude::*;
 
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -25,12 +25,12 @@ pub fn heatmap(props: &HeatmapProps) -> Html {
     let rows = DAYS.iter().enumerate().map(|(d, name)| {
         let cells = (0..24).map(|h| {
             let c = g.cells.get(d * 24 + h).cloned().unwrap_or_default();
-            let (r, gg, b) = heat(c.expected, lo, hi);
+            let class = format!("heat-{}", heat_level(c.expected, lo, hi));
             let tip = format!(
                 "{name} {h:02}:00 · {:.2}× average · {} posts",
                 c.expected, c.samples
             );
-            html! { <td style={format!("background:rgb({r},{gg},{b})")} title={tip}></td> }
+            html! { <td {class} title={tip}></td> }
         });
         html! { <tr><th scope="row">{ *name }</th>{ for cells }</tr> }
     });

@@ -157,7 +157,7 @@ pub fn accounts() -> Html {
             <ErrorBanner error={(*error).clone()} />
             if let Some(n) = &*notice { <div class="notice">{ n }</div> }
             <section class="card">
-                <div class="row" style="justify-content:space-between">
+                <div class="row spread">
                     <p class="muted">{ "Connect a TikTok account through TikTok's own consent page. Multitok asks for every permission it needs to post and to read statistics." }</p>
                     <button id="connect-account" onclick={on_connect}>{ "Connect a TikTok account" }</button>
                 </div>

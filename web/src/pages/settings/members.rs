@@ -154,7 +154,7 @@ pub fn members(props: &MembersProps) -> Html {
             <ErrorBanner error={(*error).clone()} />
             <table><tbody>{ for rows }</tbody></table>
             if can_manage {
-                <form onsubmit={on_add} novalidate=true class="row" style="margin-top:14px">
+                <form onsubmit={on_add} novalidate=true class="row gap-top">
                     <Field label="Email" name="member_email" kind="email" value={email} error={(*error).as_ref().and_then(|e| e.field("email"))} />
                     <label>{ "Role" }
                         <select onchange={on_new_role}>
@@ -194,7 +194,7 @@ fn invitation_link(props: &InvitationLinkProps) -> Html {
         })
     };
     html! {
-        <div class="notice" role="status" style="margin-top:14px">
+        <div class="notice gap-top" role="status">
             <p>{ format!(
                 "{} has no account yet. Send them this invitation link; it works once, for 7 days, and is shown only now.",
                 props.invitation.email

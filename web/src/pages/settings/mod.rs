@@ -1,6 +1,7 @@
 //! Settings: the selected workspace (name, time zone), its members and roles, new workspaces,
-//! and the user's personal API tokens.
+//! the user's personal API tokens, and this browser's colour theme.
 
+mod appearance;
 mod members;
 mod tokens;
 mod workspace;
@@ -25,6 +26,7 @@ pub fn settings() -> Html {
             <members::Members workspace_id={workspace.id.clone()} {role} />
             <workspace::NewWorkspace />
             <tokens::ApiTokens />
+            <appearance::Appearance />
         </>
     }
 }

@@ -125,7 +125,7 @@ pub fn api_tokens() -> Html {
                 </div>
             }
             <table><tbody>{ for rows }</tbody></table>
-            <form onsubmit={on_create} novalidate=true class="row" style="margin-top:14px">
+            <form onsubmit={on_create} novalidate=true class="row gap-top">
                 <Field label="Name" name="token_name" value={name} error={(*error).as_ref().and_then(|e| e.field("name"))} />
                 <Field label="Days valid" name="token_days" kind="number" value={days} error={(*error).as_ref().and_then(|e| e.field("expires_in_days"))} />
                 <button type="submit">{ "Create token" }</button>
