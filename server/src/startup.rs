@@ -215,6 +215,9 @@ mod tests {
             "/multitok-web-6d72be0a000f249d_bg.wasm",
             "/style-3f429d33b22b8835.css",
             "/snippets/multitok-web-f763383262f1dbee/inline0.js",
+            "/multitok-web-pages-0123456789abcdef.js",
+            "/multitok-web-pages-0123456789abcdef_bg.wasm",
+            "/pages-0123456789abcdef.css",
         ] {
             assert!(content_hashed(hashed), "{hashed}");
         }

@@ -128,8 +128,8 @@ test('create an API token, shown once', async () => {
   // The settings page comes from the pages module: its JS and its wasm, fetched once. Its app
   // draws the sidebar; the shell's app draws nothing meanwhile.
   assert.equal(pagesModuleFetches(), 2, requested.join(' '));
-  assert.equal(await page.locator('.sidebar').count(), 1);
-  assert.equal(await page.locator('#pages .sidebar').count(), 1);
+  assert.equal(await page.locator('aside.sidebar').count(), 1);
+  assert.equal(await page.locator('#pages aside.sidebar').count(), 1);
 });
 
 test('a reload keeps you logged in, and the secret is gone', async () => {
@@ -329,7 +329,7 @@ test('leaving a page with live updates closes its stream, so later pages still l
     await page.waitForTimeout(25 * (9 - i));
   }
   await waitOrExplain(page.getByText('Waiting for next week'));
-  assert.equal(await page.locator('.sidebar').count(), 1);
+  assert.equal(await page.locator('aside.sidebar').count(), 1);
 });
 
 /** Clicks `button` and answers the file it downloads: its name and bytes. */

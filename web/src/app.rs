@@ -8,8 +8,8 @@ use crate::api::Api;
 use crate::components::layout::Layout;
 use crate::hooks::{Session, SessionHandle, use_session};
 use crate::pages::dashboard::Dashboard;
-use crate::pages::{login::Login, placeholder::Placeholder, register::Register};
-use crate::router::{Redirect, Router, use_navigator};
+use crate::pages::login::Login;
+use crate::router::{Link, Redirect, Router, use_navigator};
 use crate::split::shell::{Deferred, use_pages_session};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,19 +27,29 @@ pub enum Route {
     NotFound,
 }
 
-/// Every route with its path.
-const PATHS: [(Route, &str); 11] = [
-    (Route::Dashboard, "/"),
-    (Route::Accounts, "/accounts"),
-    (Route::Media, "/media"),
-    (Route::Compose, "/compose"),
-    (Route::Calendar, "/calendar"),
-    (Route::Post, "/post"),
-    (Route::Analytics, "/analytics"),
-    (Route::Settings, "/settings"),
-    (Route::Login, "/login"),
-    (Route::Register, "/register"),
-    (Route::NotFound, "/404"),
+/// Which of the app's two modules draws a page ([`crate::split`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Module {
+    /// The first load: sign-in and the dashboard.
+    Shell,
+    /// Everything else, loaded the first time one of its pages opens.
+    Pages,
+}
+
+/// The one route table: every route with its path and the module that draws it. Both modules
+/// read it; each draws only its own routes.
+const ROUTES: [(Route, &str, Module); 11] = [
+    (Route::Dashboard, "/", Module::Shell),
+    (Route::Accounts, "/accounts", Module::Pages),
+    (Route::Media, "/media", Module::Pages),
+    (Route::Compose, "/compose", Module::Pages),
+    (Route::Calendar, "/calendar", Module::Pages),
+    (Route::Post, "/post", Module::Pages),
+    (Route::Analytics, "/analytics", Module::Pages),
+    (Route::Settings, "/settings", Module::Pages),
+    (Route::Login, "/login", Module::Shell),
+    (Route::Register, "/register", Module::Pages),
+    (Route::NotFound, "/404", Module::Shell),
 ];
 
 impl Route {
@@ -50,17 +60,34 @@ impl Route {
         } else {
             path
         };
-        PATHS
+        ROUTES
             .iter()
-            .find(|(_, p)| *p == path)
-            .map_or(Route::NotFound, |(r, _)| *r)
+            .find(|(_, p, _)| *p == path)
+            .map_or(Route::NotFound, |(r, _, _)| *r)
     }
 
     pub fn path(self) -> &'static str {
-        PATHS
+        ROUTES
             .iter()
-            .find(|(r, _)| *r == self)
-            .map_or("/404", |(_, p)| p)
+            .find(|(r, _, _)| *r == self)
+            .map_or("/404", |(_, p, _)| p)
+    }
+
+    pub fn module(self) -> Module {
+        ROUTES
+            .iter()
+            .find(|(r, _, _)| *r == self)
+            .map_or(Module::Shell, |(_, _, m)| *m)
+    }
+
+    /// Whether the page is for people who are not signed in.
+    pub fn public(self) -> bool {
+        matches!(self, Route::Login | Route::Register)
+    }
+
+    /// Every route's path, in the table's order.
+    pub fn paths() -> impl Iterator<Item = &'static str> {
+        ROUTES.iter().map(|(_, p, _)| *p)
     }
 
     /// Sidebar entries, in order, with their labels.
@@ -97,13 +124,14 @@ pub fn app() -> Html {
     }
 }
 
-/// Renders the page of the current route.
+/// Renders the page of the current route; the pages module's pages are [`Deferred`].
 #[function_component(Switch)]
 fn switch() -> Html {
-    match use_navigator().route() {
-        Route::Login => html! { <Login /> },
-        Route::Register => html! { <Register /> },
-        other => html! { <Protected route={other} /> },
+    let route = use_navigator().route();
+    match (route.module(), route.public()) {
+        (Module::Pages, true) => html! { <Deferred framed=false /> },
+        (_, true) => html! { <Login /> },
+        (_, false) => html! { <Protected {route} /> },
     }
 }
 
@@ -117,27 +145,22 @@ struct ProtectedProps {
 fn protected(props: &ProtectedProps) -> Html {
     let session = use_session();
     match &*session.session {
-        Session::Loading => html! { <p class="auth-page muted">{ "Loading…" }</p> },
+        // The same as index.html's page before the app starts, so taking over does not blink.
+        Session::Loading => html! {
+            <div class="boot" aria-busy="true"><div class="brand">{ "Multi" }<span>{ "tok" }</span></div><p class="muted">{ "Loading…" }</p></div>
+        },
         Session::LoggedOut => html! { <Redirect to={Route::Login} /> },
-        Session::LoggedIn(_) => page(props.route),
-    }
-}
-
-/// The shell's own pages in the sidebar layout; every other page is the pages module's.
-fn page(route: Route) -> Html {
-    let soon = |title: &'static str, text: &'static str| html! { <Placeholder {title} {text} /> };
-    let page = match route {
-        Route::Dashboard => html! { <Dashboard /> },
-        Route::NotFound | Route::Login | Route::Register => {
-            soon("Not found", "This page does not exist.")
+        Session::LoggedIn(_) if props.route.module() == Module::Pages => {
+            html! { <Deferred framed=true /> }
         }
-        Route::Accounts
-        | Route::Media
-        | Route::Compose
-        | Route::Calendar
-        | Route::Post
-        | Route::Analytics
-        | Route::Settings => return html! { <Deferred /> },
-    };
-    html! { <Layout>{ page }</Layout> }
+        Session::LoggedIn(_) if props.route == Route::Dashboard => {
+            html! { <Layout><Dashboard /></Layout> }
+        }
+        Session::LoggedIn(_) => html! {
+            <Layout>
+                <h1>{ "Not found" }</h1>
+                <div class="card"><p>{ "This page does not exist. " }<Link to={Route::Dashboard}>{ "Go to the dashboard" }</Link></p></div>
+            </Layout>
+        },
+    }
 }

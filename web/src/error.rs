@@ -1,7 +1,5 @@
 //! Errors from API calls, with field violations split out for forms.
 
-use std::collections::HashMap;
-
 use multitok_shared::grpc_web::{Status, code};
 use prost::Message;
 
@@ -11,7 +9,8 @@ pub struct ApiError {
     /// A sentence for the top of the form.
     pub message: String,
     /// Per-field messages (from `InvalidArgument` field violations).
-    pub fields: HashMap<String, String>,
+    /// Field violations in the order the server sent them, the first per field.
+    pub fields: Vec<(String, String)>,
     /// The server refused because of the state of things (such as a quota), not the input.
     pub failed_precondition: bool,
 }
@@ -19,7 +18,10 @@ pub struct ApiError {
 impl ApiError {
     /// The message for one field, if any.
     pub fn field(&self, name: &str) -> Option<String> {
-        self.fields.get(name).cloned()
+        self.fields
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, m)| m.clone())
     }
 }
 
@@ -46,8 +48,8 @@ struct FieldViolation {
 }
 
 /// Field violations inside a status's details, first message per field.
-fn field_violations(status: &Status) -> HashMap<String, String> {
-    let mut fields = HashMap::new();
+fn field_violations(status: &Status) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = Vec::new();
     let Ok(details) = RpcStatus::decode(status.details.as_slice()) else {
         return fields;
     };
@@ -58,7 +60,9 @@ fn field_violations(status: &Status) -> HashMap<String, String> {
     {
         if let Ok(bad) = BadRequest::decode(any.value.as_slice()) {
             for v in bad.field_violations {
-                fields.entry(v.field).or_insert(v.description);
+                if !fields.iter().any(|(f, _)| *f == v.field) {
+                    fields.push((v.field, v.description));
+                }
             }
         }
     }

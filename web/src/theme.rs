@@ -1,8 +1,10 @@
 //! The colour theme: the system's preference unless Settings chose light or dark. The choice
-//! is kept in the browser's storage and applied as `data-theme` on `<html>`; `index.html`
-//! applies it before the first paint, so a chosen theme never flashes the other one.
+//! is kept in the browser's storage; the script in `index.html` applies it as `data-theme` on
+//! `<html>` before the first paint (so a chosen theme never flashes the other one), again when
+//! the system's preference changes, and when told of a new choice.
 
-use wasm_bindgen::JsCast;
+/// The event that has the page's script apply a new choice.
+const CHOSEN: &str = "multitok-theme";
 
 const KEY: &str = "multitok.theme";
 
@@ -52,30 +54,24 @@ pub fn stored() -> Theme {
 
 /// Keeps `theme` in this browser and applies it at once.
 pub fn choose(theme: Theme) {
-    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if let Ok(Some(s)) = window.local_storage() {
         let _ = match theme {
             Theme::System => s.remove_item(KEY),
             other => s.set_item(KEY, other.name()),
         };
     }
-    if let Some(root) = root() {
-        let _ = match theme {
-            Theme::System => root.remove_attribute("data-theme"),
-            other => root.set_attribute("data-theme", other.name()),
-        };
+    if let Ok(event) = web_sys::Event::new(CHOSEN) {
+        let _ = window.dispatch_event(&event);
     }
 }
 
 /// Whether the page is drawn dark now (for what CSS cannot colour, such as charts).
 pub fn is_dark() -> bool {
-    match root()
+    root()
         .and_then(|r| r.get_attribute("data-theme"))
         .as_deref()
-    {
-        Some("dark") => true,
-        Some(_) => false,
-        None => web_sys::window()
-            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-            .is_some_and(|m| m.unchecked_into::<web_sys::MediaQueryList>().matches()),
-    }
+        == Some("dark")
 }

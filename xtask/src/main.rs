@@ -8,6 +8,7 @@ mod run;
 mod services;
 mod test;
 mod tools;
+mod web_dist;
 
 use anyhow::bail;
 

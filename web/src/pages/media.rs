@@ -83,10 +83,8 @@ pub fn media_page() -> Html {
                     if let Err(e) = upload(api, ws, file, progress.clone()).await {
                         let detail = e
                             .fields
-                            .values()
-                            .next()
-                            .cloned()
-                            .map(|f| format!(": {f}"))
+                            .first()
+                            .map(|(_, f)| format!(": {f}"))
                             .unwrap_or_default();
                         progress.emit(Phase::Failed(format!("{}{detail}", e.message)));
                     }

@@ -8,7 +8,6 @@ pub mod compose;
 pub mod dashboard;
 pub mod login;
 pub mod media;
-pub mod placeholder;
 pub mod post;
 pub mod register;
 pub mod settings;

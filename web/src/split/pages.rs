@@ -3,50 +3,45 @@
 
 use std::cell::RefCell;
 
-use multitok_proto::v1 as pb;
 use prost::Message;
-use wasm_bindgen::JsValue;
 use yew::AppHandle;
 use yew::prelude::*;
 
 use crate::api::Api;
-use crate::app::Route;
+use crate::app::{Module, Route};
 use crate::components::layout::Layout;
-use crate::hooks::{Profile, Session, SessionHandle};
+use crate::hooks::{Profile, Session, SessionHandle, use_session};
 use crate::pages::accounts::Accounts;
 use crate::pages::analytics::AnalyticsPage;
 use crate::pages::calendar::CalendarPage;
 use crate::pages::compose::Compose;
 use crate::pages::media::MediaPage;
 use crate::pages::post::PostPage;
+use crate::pages::register::Register;
 use crate::pages::settings::Settings;
 use crate::router::{Router, use_navigator};
+use crate::split::Handover;
 use crate::split::host::Host;
 
-/// What the shell hands over: its session functions, the access token, the profile and the
-/// selected workspace.
+/// What the shell hands over: its session function and the decoded [`Handover`].
 #[derive(Properties, Clone, PartialEq)]
 pub struct PagesProps {
     pub host: Host,
     pub token: Option<String>,
-    pub profile: Profile,
+    /// Who is signed in; none while nobody is.
+    pub profile: Option<Profile>,
     pub workspace: Option<String>,
 }
 
 impl PagesProps {
-    /// Props from the shell's arguments; `None` when the profile does not decode.
-    pub fn new(
-        host: JsValue,
-        token: Option<String>,
-        me: &[u8],
-        workspace: Option<String>,
-    ) -> Option<Self> {
-        let me = pb::MeResponse::decode(me).ok()?;
+    /// Props from the shell's host function and encoded handover; `None` when it does not decode.
+    pub fn new(host: Host, handover: &[u8]) -> Option<Self> {
+        let h = Handover::decode(handover).ok()?;
         Some(PagesProps {
-            host: Host::from_js(host),
-            token,
-            profile: Profile::from(me),
-            workspace,
+            host,
+            token: h.token,
+            profile: h.me.map(Profile::from),
+            workspace: h.workspace,
         })
     }
 }
@@ -56,9 +51,11 @@ thread_local! {
 }
 
 /// Renders the pages app into `element` (replacing one already rendered); it stays mounted,
-/// following the history, until the shell unmounts it at sign-out.
+/// following the history and the shell's session.
 pub fn mount(element: web_sys::Element, props: PagesProps) {
-    unmount();
+    if let Some(app) = APP.with(|a| a.borrow_mut().take()) {
+        app.destroy();
+    }
     let app = yew::Renderer::<PagesRoot>::with_root_and_props(element, props).render();
     APP.with(|a| *a.borrow_mut() = Some(app));
 }
@@ -70,13 +67,6 @@ pub fn update(props: PagesProps) {
             app.update(props);
         }
     });
-}
-
-/// Removes the pages app (nobody is signed in any more).
-pub fn unmount() {
-    if let Some(app) = APP.with(|a| a.borrow_mut().take()) {
-        app.destroy();
-    }
 }
 
 /// The pages app: the shell's session in a context, its own router on the same history.
@@ -93,14 +83,15 @@ pub fn pages_root(props: &PagesProps) -> Html {
             api.set_token(token.clone())
         });
     }
-    let session = use_state(|| Session::LoggedIn(props.profile.clone()));
+    let signed_in = |p: &Option<Profile>| p.clone().map_or(Session::LoggedOut, Session::LoggedIn);
+    let session = use_state(|| signed_in(&props.profile));
     let selected = use_state(|| props.workspace.clone());
     {
         let (session, selected) = (session.clone(), selected.clone());
         use_effect_with(
             (props.profile.clone(), props.workspace.clone()),
             move |(profile, workspace)| {
-                session.set(Session::LoggedIn(profile.clone()));
+                session.set(signed_in(profile));
                 selected.set(workspace.clone());
             },
         );
@@ -115,11 +106,19 @@ pub fn pages_root(props: &PagesProps) -> Html {
     }
 }
 
-/// The page of the current route in the sidebar layout; the shell's own routes render
-/// nothing here.
+/// The page of the current route, in the sidebar layout when it is for signed-in people; the
+/// shell's routes render nothing here, and neither do signed-in pages while nobody is (the
+/// shell sends them to the login page).
 #[function_component(Page)]
 fn page() -> Html {
-    let page = match use_navigator().route() {
+    let route = use_navigator().route();
+    let session = use_session();
+    let signed_in = matches!(*session.session, Session::LoggedIn(_));
+    if route.module() != Module::Pages || (!route.public() && !signed_in) {
+        return html! {};
+    }
+    let page = match route {
+        Route::Register => return html! { <Register /> },
         Route::Accounts => html! { <Accounts /> },
         Route::Media => html! { <MediaPage /> },
         Route::Compose => html! { <Compose /> },
@@ -127,7 +126,7 @@ fn page() -> Html {
         Route::Post => html! { <PostPage /> },
         Route::Analytics => html! { <AnalyticsPage /> },
         Route::Settings => html! { <Settings /> },
-        Route::Dashboard | Route::Login | Route::Register | Route::NotFound => return html! {},
+        Route::Dashboard | Route::Login | Route::NotFound => return html! {},
     };
     html! { <Layout>{ page }</Layout> }
 }

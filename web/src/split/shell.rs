@@ -9,26 +9,33 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use yew::prelude::*;
 
-use crate::api::{Api, spawn_cancellable};
+use crate::api::spawn_cancellable;
 use crate::components::layout::Layout;
 use crate::hooks::SessionHandle;
 use crate::split::host::Host;
-use crate::split::{PAGES_HOST, PAGES_MODULE};
+use crate::split::{Handover, PAGES_HOST};
 
 #[wasm_bindgen(inline_js = "
 let loading = null;
-export function load_pages(url) {
+export function load_pages() {
   if (!loading) {
-    loading = import(url)
-      .then(async (m) => { await m.default(); return m; })
-      .catch((e) => { loading = null; throw e; });
+    const meta = document.querySelector('meta[name=multitok-pages]');
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = meta.dataset.css;
+    const styled = new Promise((done, failed) => { css.onload = done; css.onerror = failed; });
+    document.head.append(css);
+    loading = Promise.all([import(meta.content), styled])
+      .then(async ([m]) => { await m.default(); return m; })
+      .catch((e) => { loading = null; css.remove(); throw e; });
   }
   return loading;
 }
 ")]
 extern "C" {
-    /// Imports and starts the pages module once; resolves to its exports.
-    fn load_pages(url: &str) -> Promise;
+    /// Imports and starts the pages module named in the page's `multitok-pages` meta element
+    /// (a content-hashed name) once, with its stylesheet; resolves to its exports.
+    fn load_pages() -> Promise;
 }
 
 #[wasm_bindgen]
@@ -38,41 +45,16 @@ extern "C" {
     type PagesModule;
 
     #[wasm_bindgen(method)]
-    fn mount(
-        this: &PagesModule,
-        element: &web_sys::Element,
-        host: &JsValue,
-        token: Option<String>,
-        me: &[u8],
-        workspace: Option<String>,
-    );
+    fn mount(this: &PagesModule, element: &web_sys::Element, host: &JsValue, handover: &[u8]);
 
     #[wasm_bindgen(method)]
-    fn update(
-        this: &PagesModule,
-        host: &JsValue,
-        token: Option<String>,
-        me: &[u8],
-        workspace: Option<String>,
-    );
-
-    #[wasm_bindgen(method)]
-    fn unmount(this: &PagesModule);
-}
-
-/// The signed-in session as the pages module gets it.
-#[derive(Clone)]
-struct Handover {
-    host: Host,
-    api: Api,
-    me: Vec<u8>,
-    workspace: Option<String>,
+    fn update(this: &PagesModule, handover: &[u8]);
 }
 
 thread_local! {
-    /// The latest session while someone is signed in (kept by [`use_pages_session`]).
-    static SESSION: RefCell<Option<Handover>> = const { RefCell::new(None) };
-    /// The pages module while its app is mounted.
+    /// The latest session (kept by [`use_pages_session`]), encoded.
+    static SESSION: RefCell<Option<(Host, Vec<u8>)>> = const { RefCell::new(None) };
+    /// The pages module once its app is mounted.
     static MOUNTED: RefCell<Option<PagesModule>> = const { RefCell::new(None) };
 }
 
@@ -81,12 +63,12 @@ fn mounted() -> bool {
 }
 
 /// Mounts the pages app into its host element with the latest session, unless it is already
-/// mounted or nobody is signed in; whether it is mounted afterwards.
+/// mounted; whether it is mounted afterwards.
 fn mount_pages(pages: PagesModule) -> bool {
     if mounted() {
         return true;
     }
-    let Some(now) = SESSION.with(|s| s.borrow().clone()) else {
+    let Some((host, handover)) = SESSION.with(|s| s.borrow().clone()) else {
         return false;
     };
     let Some(element) = web_sys::window()
@@ -95,49 +77,35 @@ fn mount_pages(pages: PagesModule) -> bool {
     else {
         return false;
     };
-    pages.mount(
-        &element,
-        now.host.as_js(),
-        now.api.token(),
-        &now.me,
-        now.workspace,
-    );
+    pages.mount(&element, host.as_js(), &handover);
     MOUNTED.with(|m| *m.borrow_mut() = Some(pages));
     true
 }
 
-/// Keeps the pages app told of the shell's session: each change of profile or workspace is
-/// passed on, and signing out unmounts it. Used once, by the shell's root.
+/// Keeps the pages app told of the shell's session: each change of who is signed in, their
+/// profile or workspace is handed over. Used once, by the shell's root.
 #[hook]
 pub fn use_pages_session(session: &SessionHandle) {
     let host = {
         let session = session.clone();
         use_memo((), move |()| Host::for_session(&session))
     };
-    let profile = session.profile();
+    let me = session.profile().map(|p| p.to_me());
     let workspace = session.workspace().and_then(|m| m.workspace).map(|w| w.id);
     let api = session.api.clone();
-    use_effect_with((profile, workspace), move |(profile, workspace)| {
-        let Some(me) = profile.as_ref().map(|p| p.to_me().encode_to_vec()) else {
-            SESSION.with(|s| *s.borrow_mut() = None);
-            if let Some(pages) = MOUNTED.with(|m| m.borrow_mut().take()) {
-                pages.unmount();
-            }
-            return;
-        };
-        let now = Handover {
-            host: (*host).clone(),
-            api,
-            me,
+    use_effect_with((me, workspace), move |(me, workspace)| {
+        let handover = Handover {
+            token: api.token(),
+            me: me.clone(),
             workspace: workspace.clone(),
-        };
+        }
+        .encode_to_vec();
         MOUNTED.with(|m| {
             if let Some(pages) = m.borrow().as_ref() {
-                let token = now.api.token();
-                pages.update(now.host.as_js(), token, &now.me, now.workspace.clone());
+                pages.update(&handover);
             }
         });
-        SESSION.with(|s| *s.borrow_mut() = Some(now));
+        SESSION.with(|s| *s.borrow_mut() = Some(((*host).clone(), handover)));
     });
 }
 
@@ -148,11 +116,17 @@ enum Loading {
     Failed,
 }
 
+#[derive(Properties, PartialEq)]
+pub struct DeferredProps {
+    /// Whether the page has the sidebar (signed-in pages) while the module loads.
+    pub framed: bool,
+}
+
 /// What the shell shows for a page of the pages module: nothing once that module's app is
-/// mounted (it draws the page, sidebar included, in its own host element), the sidebar with
-/// a loading line while the module is fetched, or the reason it could not be.
+/// mounted (it draws the page in its own host element), a loading line while the module is
+/// fetched, or the reason it could not be.
 #[function_component(Deferred)]
-pub fn deferred() -> Html {
+pub fn deferred(props: &DeferredProps) -> Html {
     let loading = use_state(|| {
         if mounted() {
             Loading::Ready
@@ -165,7 +139,7 @@ pub fn deferred() -> Html {
         use_effect_with((), move |()| {
             let cancel = (!mounted()).then(|| {
                 spawn_cancellable(async move {
-                    let loaded = JsFuture::from(load_pages(PAGES_MODULE)).await;
+                    let loaded = JsFuture::from(load_pages()).await;
                     let state = match loaded.map(|exports| mount_pages(exports.unchecked_into())) {
                         Ok(true) => Loading::Ready,
                         _ => Loading::Failed,
@@ -176,17 +150,18 @@ pub fn deferred() -> Html {
             move || cancel.into_iter().for_each(|cancel| cancel())
         });
     }
-    match *loading {
-        Loading::Ready => html! {},
-        Loading::Pending => html! {
-            <Layout><p class="muted">{ "Loading…" }</p></Layout>
-        },
+    let body = match *loading {
+        Loading::Ready => return html! {},
+        Loading::Pending => html! { <p class="muted">{ "Loading…" }</p> },
         Loading::Failed => html! {
-            <Layout>
-                <div class="card error" role="alert">
-                    { "This page could not be loaded. Check the connection and reload the page." }
-                </div>
-            </Layout>
+            <div class="card error" role="alert">
+                { "This page could not be loaded. Check the connection and reload the page." }
+            </div>
         },
+    };
+    if props.framed {
+        html! { <Layout>{ body }</Layout> }
+    } else {
+        html! { <div class="auth-page">{ body }</div> }
     }
 }

@@ -8,7 +8,6 @@ mod grid;
 
 use multitok_proto::v1 as pb;
 use multitok_shared::calendar::{Day, month_grid};
-use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -43,9 +42,8 @@ enum View {
 impl View {
     /// The agenda on phones, the month elsewhere.
     fn default_for_screen() -> View {
-        let phone = web_sys::window()
-            .and_then(|w| w.match_media("(max-width: 640px)").ok().flatten())
-            .is_some_and(|m| m.unchecked_into::<web_sys::MediaQueryList>().matches());
+        let width = web_sys::window().and_then(|w| w.inner_width().ok()?.as_f64());
+        let phone = width.is_some_and(|w| w <= 640.0);
         if phone { View::Agenda } else { View::Month }
     }
 }
