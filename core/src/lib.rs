@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod error;
 pub mod keys;
 pub mod media;
+pub mod media_url;
 pub mod metrics;
 pub mod posts;
 pub mod probe;
@@ -61,6 +62,8 @@ pub struct Core {
     creator_cache: Arc<Mutex<HashMap<String, (Instant, CreatorInfo)>>>,
     profiles: Arc<profiles::ProfileCache>,
     pub media: media::MediaStore,
+    /// Signs the URLs that serve media files to browsers.
+    pub media_urls: media_url::MediaUrls,
     pub metrics: metrics::Metrics,
     post_changes: tokio::sync::broadcast::Sender<()>,
     clock: Clock,
@@ -83,6 +86,7 @@ impl Core {
             creator_cache: Arc::default(),
             profiles: Arc::default(),
             media: media::MediaStore::local(&settings.media_dir)?,
+            media_urls: media_url::MediaUrls::new(&settings.auth.jwt_secret),
             post_changes: tokio::sync::broadcast::channel(64).0,
             clock,
         })

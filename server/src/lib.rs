@@ -6,6 +6,7 @@ pub mod error;
 mod grpc;
 pub mod health;
 mod http;
+mod media_files;
 pub mod service;
 pub mod startup;
 pub mod trace;

@@ -89,8 +89,9 @@ fn app(
     health_service: HealthServer<impl tonic_health::pb::health_server::Health>,
 ) -> anyhow::Result<Router> {
     let metrics = services.metrics.clone();
-    let mut http_routes =
-        crate::http::routes(services.clone()).merge(crate::health::routes(health));
+    let mut http_routes = crate::http::routes(services.clone())
+        .merge(crate::media_files::routes(services.clone()))
+        .merge(crate::health::routes(health));
     if settings.metrics_listen.is_none() {
         http_routes = http_routes.merge(crate::health::metrics_route(services.clone()));
     }

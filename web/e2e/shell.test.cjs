@@ -101,7 +101,7 @@ test('register lands in the app with a personal workspace', async () => {
   assert.equal(workspace, "Browser Tester's workspace");
   await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
   await shot('02-dashboard');
-  assert.equal(pagesModuleFetches(), 0, 'sign-in and the dashboard come with the first load');
+  assert.equal(pagesModuleFetches(), 2, 'registration comes with the pages module (its JS and wasm)');
 });
 
 test('log out, then log in again', async () => {
@@ -125,7 +125,7 @@ test('create an API token, shown once', async () => {
   assert.match(secret, /^mtk_[A-Za-z0-9_-]{40,}$/);
   await page.locator('.token-name', { hasText: 'deploy script' }).waitFor();
   await shot('03-settings-token');
-  // The settings page comes from the pages module: its JS and its wasm, fetched once. Its app
+  // The settings page comes from the pages module, fetched once (for registering). Its app
   // draws the sidebar; the shell's app draws nothing meanwhile.
   assert.equal(pagesModuleFetches(), 2, requested.join(' '));
   assert.equal(await page.locator('aside.sidebar').count(), 1);
@@ -380,6 +380,23 @@ test('the dashboard and analytics pages draw charts with data, the heatmap shows
   const comparePng = await downloaded(page.getByRole('button', { name: 'Chart (PNG)' }));
   assert.match(comparePng.name, /^multitok-compare-followers-.*\.png$/);
   assert.equal(comparePng.bytes.subarray(1, 4).toString(), 'PNG');
+});
+
+test('sign-in and the dashboard come with the first load alone', async () => {
+  const other = await (await browser.newContext()).newPage();
+  const fetched = [];
+  other.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  try {
+    await other.goto(`${BASE}/login`);
+    await other.fill('input[name=email]', email);
+    await other.fill('input[name=password]', password);
+    await other.getByRole('button', { name: 'Log in' }).click();
+    await other.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await other.locator('.metric').first().waitFor();
+    assert.deepEqual(fetched.filter((p) => p.startsWith('/multitok-web-pages') || p.startsWith('/pages-')), []);
+  } finally {
+    await other.context().close();
+  }
 });
 
 test('log out ends the session, also after a reload', async () => {

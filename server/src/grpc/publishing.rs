@@ -36,8 +36,11 @@ fn upload(u: Upload) -> pb::Upload {
     }
 }
 
-fn media(m: Media) -> pb::Media {
+/// The media as the API answers it, with a signed URL a browser can play it from.
+fn media(core: &multitok_core::Core, m: Media) -> pb::Media {
+    let preview_url = core.media_urls.sign(&m.workspace_id, &m.id, core.now());
     pb::Media {
+        preview_url,
         id: m.id,
         name: m.name,
         content_type: m.content_type,
@@ -139,7 +142,7 @@ impl PublishingService for Publishing {
             .await
             .map_err(status)?;
         Ok(Response::new(pb::FinishUploadResponse {
-            media: Some(media(m)),
+            media: Some(media(&self.services, m)),
         }))
     }
 
@@ -156,7 +159,7 @@ impl PublishingService for Publishing {
             .map_err(status)?;
         let list = access.media(&self.services).await.map_err(status)?;
         Ok(Response::new(pb::ListMediaResponse {
-            media: list.into_iter().map(media).collect(),
+            media: list.into_iter().map(|m| media(&self.services, m)).collect(),
         }))
     }
 

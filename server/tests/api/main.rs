@@ -15,6 +15,7 @@ mod health;
 mod helpers;
 mod keys_file;
 mod media;
+mod media_urls;
 mod permissions;
 mod posts;
 mod query_counts;
