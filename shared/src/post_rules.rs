@@ -71,6 +71,45 @@ pub fn utf16_len(text: &str) -> usize {
 }
 
 /// Checks one target; field names are prefixed with `prefix` (e.g. `targets[2].`).
+/// Characters left in a video caption as TikTok counts them (negative when over).
+pub fn caption_left(text: &str) -> i64 {
+    VIDEO_CAPTION_MAX_UTF16 as i64 - utf16_len(text) as i64
+}
+
+/// A caption cut into runs of plain text and of tags (`#hashtag`, `@mention`), in order, for
+/// highlighting: a tag is `#` or `@` at the start or after whitespace, followed by letters,
+/// digits, `_` or `.`.
+pub fn caption_runs(text: &str) -> Vec<(bool, &str)> {
+    let mut runs = Vec::new();
+    let (mut start, mut tag_from) = (0, None::<usize>);
+    let mut previous = ' ';
+    for (i, c) in text.char_indices() {
+        let inside = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+        match tag_from {
+            Some(from) if !inside(c) => {
+                runs.push((true, &text[from..i]));
+                (start, tag_from) = (i, None);
+            }
+            None if (c == '#' || c == '@') && previous.is_whitespace() => {
+                if start < i {
+                    runs.push((false, &text[start..i]));
+                }
+                tag_from = Some(i);
+            }
+            _ => {}
+        }
+        if tag_from.is_none() || c != '#' && c != '@' {
+            previous = c;
+        }
+    }
+    match tag_from {
+        Some(from) => runs.push((true, &text[from..])),
+        None if start < text.len() => runs.push((false, &text[start..])),
+        None => {}
+    }
+    runs
+}
+
 pub fn check_target(
     prefix: &str,
     caption: &str,
@@ -142,6 +181,41 @@ pub fn check_target(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn captions_split_into_text_and_tags() {
+        assert_eq!(
+            caption_runs("Fresh bread #baking with @ana.bakes!"),
+            vec![
+                (false, "Fresh bread "),
+                (true, "#baking"),
+                (false, " with "),
+                (true, "@ana.bakes"),
+                (false, "!")
+            ]
+        );
+        assert_eq!(
+            caption_runs("#one#two"),
+            vec![(true, "#one"), (false, "#two")]
+        );
+        assert_eq!(
+            caption_runs("mail me@example.com"),
+            vec![(false, "mail me@example.com")]
+        );
+        assert_eq!(caption_runs(""), Vec::<(bool, &str)>::new());
+        assert_eq!(
+            caption_runs("café #crème"),
+            vec![(false, "café "), (true, "#crème")]
+        );
+    }
+
+    #[test]
+    fn characters_left_count_utf16_units() {
+        assert_eq!(caption_left(""), 2200);
+        assert_eq!(caption_left("ab"), 2198);
+        assert_eq!(caption_left("😀"), 2198, "an emoji is two UTF-16 units");
+        assert_eq!(caption_left(&"x".repeat(2201)), -1);
+    }
+
     use super::*;
     use rstest::rstest;
 

@@ -96,7 +96,9 @@ impl From<Status> for ApiError {
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        // The server's messages are English: ASCII case is enough, and Unicode's case tables
+        // would weigh on the first load.
+        Some(first) => format!("{}{}.", first.to_ascii_uppercase(), chars.as_str()),
         None => "Something went wrong.".to_owned(),
     }
 }

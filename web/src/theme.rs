@@ -23,7 +23,7 @@ impl Theme {
         (Theme::Dark, "Dark"),
     ];
 
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Theme::System => "system",
             Theme::Light => "light",

@@ -41,7 +41,7 @@ pub fn heatmap(props: &HeatmapProps) -> Html {
     html! {
         <div class="heatmap">
             <p class="muted">{ &g.note }{ format!(" Times in {}.", g.time_zone) }</p>
-            <div class="heatmap-scroll">
+            <div class="heatmap-scroll" tabindex="0" role="region" aria-label="Best times, scrollable">
                 <table aria-label="Expected performance by weekday and hour">
                     <thead><tr><th></th>{ for hours }</tr></thead>
                     <tbody>{ for rows }</tbody>

@@ -1,7 +1,7 @@
 //! The signed-in frame: sidebar with sections, workspace switcher, and the user with logout.
 //! On phones the sidebar gives way to a top bar whose menu button opens the same sections in a
-//! modal `<dialog>`: the browser keeps focus inside it while open, Escape closes it, and focus
-//! goes back to the menu button.
+//! modal `<dialog>`: the page behind it is inert, Escape closes it and focus goes back to the
+//! menu button; two focusable sentinels at its edges send Tab around inside it.
 
 use crate::router::{Link, use_navigator};
 use web_sys::{HtmlDialogElement, HtmlSelectElement};
@@ -16,8 +16,8 @@ pub struct LayoutProps {
 }
 
 /// The workspace switcher, the sections and the user with logout; `ids` on the sidebar's copy
-/// only, so each id is in the page once.
-fn menu(session: &SessionHandle, current: Route, ids: bool) -> Html {
+/// only, so each id is in the page once. `last` refers to the logout button.
+fn menu(session: &SessionHandle, current: Route, ids: bool, last: NodeRef) -> Html {
     let profile = session.profile();
     let selected = session
         .workspace()
@@ -59,7 +59,7 @@ fn menu(session: &SessionHandle, current: Route, ids: bool) -> Html {
             </nav>
             <div class="who">
                 <div id={id("who")}>{ profile.map(|p| p.user.display_name).unwrap_or_default() }</div>
-                <button class="secondary" id={id("logout")} onclick={on_logout}>{ "Log out" }</button>
+                <button ref={last} class="secondary" id={id("logout")} onclick={on_logout}>{ "Log out" }</button>
             </div>
         </>
     }
@@ -69,7 +69,15 @@ fn menu(session: &SessionHandle, current: Route, ids: bool) -> Html {
 pub fn layout(props: &LayoutProps) -> Html {
     let session = use_session();
     let current = use_navigator().route();
-    let dialog = use_node_ref();
+    let (dialog, first, last) = (use_node_ref(), use_node_ref(), use_node_ref());
+    let focus = |target: &NodeRef| {
+        let target = target.clone();
+        Callback::from(move |_: FocusEvent| {
+            if let Some(t) = target.cast::<web_sys::HtmlElement>() {
+                let _ = t.focus();
+            }
+        })
+    };
     let show = |open: bool| {
         let dialog = dialog.clone();
         Callback::from(move |_: MouseEvent| {
@@ -95,12 +103,14 @@ pub fn layout(props: &LayoutProps) -> Html {
                 <button id="menu-button" aria-haspopup="dialog" onclick={show(true)}>{ "Menu" }</button>
             </header>
             <dialog ref={dialog.clone()} class="menu sidebar" aria-label="Menu">
-                <button class="secondary" onclick={show(false)}>{ "Close menu" }</button>
-                { menu(&session, current, false) }
+                <span tabindex="0" onfocus={focus(&last)}></span>
+                <button ref={first.clone()} class="secondary" autofocus=true onclick={show(false)}>{ "Close menu" }</button>
+                { menu(&session, current, false, last.clone()) }
+                <span tabindex="0" onfocus={focus(&first)}></span>
             </dialog>
             <aside class="sidebar" aria-label="Sidebar">
                 <div class="brand">{ "Multi" }<span>{ "tok" }</span></div>
-                { menu(&session, current, true) }
+                { menu(&session, current, true, NodeRef::default()) }
             </aside>
             <main id="content">{ props.children.clone() }</main>
         </div>

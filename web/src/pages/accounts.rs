@@ -161,7 +161,7 @@ pub fn accounts() -> Html {
                     <p class="muted">{ "Connect a TikTok account through TikTok's own consent page. Multitok asks for every permission it needs to post and to read statistics." }</p>
                     <button id="connect-account" onclick={on_connect}>{ "Connect a TikTok account" }</button>
                 </div>
-                if accounts.is_empty() { <p class="muted">{ "No accounts connected yet." }</p> }
+                if accounts.is_empty() { <p class="muted" id="accounts-empty">{ "No accounts connected yet: connect one above to schedule posts to it." }</p> }
                 <table><tbody>{ for rows }</tbody></table>
             </section>
         </>

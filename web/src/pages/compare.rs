@@ -133,7 +133,7 @@ pub fn compare() -> Html {
             </div>
             <section class="card"><LineChart title="Accounts compared" {labels} {lines} />
                 <div class="actions"><PngButton request={png} /></div></section>
-            <section class="card"><div class="table-scroll"><table class="data">
+            <section class="card"><div class="table-scroll" tabindex="0" role="region" aria-label="Accounts compared, scrollable"><table class="data">
                 <thead><tr><th>{ "Account" }</th><th class="num">{ "Followers" }</th><th class="num">{ "Change" }</th>
                     <th class="num">{ "Views" }</th><th class="num">{ "Engagement" }</th><th class="num">{ "Posts" }</th></tr></thead>
                 <tbody>{ for rows }</tbody>

@@ -63,7 +63,7 @@ pub fn posts_table(posts: &[pb::PostSummary], time_zone: &str) -> Html {
         }
     });
     html! {
-        <div class="table-scroll"><table class="data">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Posts, scrollable"><table class="data">
             <thead><tr><th>{ "Post" }</th><th>{ "Account" }</th><th>{ "Posted" }</th>
                 <th class="num">{ "Views" }</th><th class="num">{ "Engagement" }</th><th class="num">{ "Viral score" }</th></tr></thead>
             <tbody>{ for rows }</tbody>

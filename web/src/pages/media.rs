@@ -126,6 +126,7 @@ pub fn media_page() -> Html {
         });
         html! {
             <div class="card media-card">
+                <video src={m.preview_url.clone()} preload="metadata" controls=true muted=true playsinline=true aria-label={format!("Preview of {}", m.name)} />
                 <strong class="media-name">{ &m.name }</strong>
                 <div class="muted">{ format!("{:.1} s · {}×{} · {:.0} fps · {}", f64::from(m.duration_ms) / 1000.0, m.width, m.height, m.frame_rate, size_text(m.size_bytes)) }</div>
                 <button class="danger" onclick={on_delete}>{ "Delete" }</button>
@@ -154,6 +155,9 @@ pub fn media_page() -> Html {
                     }
                 }) }</>
             </section>
+            if items.is_empty() && uploads.is_empty() {
+                <p class="muted" id="media-empty">{ "No videos yet: drop one above to start, then compose a post with it." }</p>
+            }
             <div class="media-grid">{ for cards }</div>
         </>
     }

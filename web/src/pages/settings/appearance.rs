@@ -23,7 +23,7 @@ pub fn appearance() -> Html {
             <label>{ "Theme" }
                 <select id="theme" onchange={on_change}>
                     { for Theme::ALL.iter().map(|(t, label)| html! {
-                        <option value={format!("{t:?}").to_lowercase()} selected={*chosen == *t}>{ *label }</option>
+                        <option value={t.name()} selected={*chosen == *t}>{ *label }</option>
                     }) }
                 </select>
             </label>
