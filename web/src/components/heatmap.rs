@@ -21,7 +21,8 @@ pub fn heatmap(props: &HeatmapProps) -> Html {
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), c| {
             (lo.min(c.expected), hi.max(c.expected))
         });
-    let hours = (0..24).map(|h| html! { <th scope="col">{ if h % 3 == 0 { format!("{h}") } else { String::new() } }</th> });
+    // Every third hour is written; the others are there for screen readers only.
+    let hours = (0..24).map(|h| html! { <th scope="col"><span class={(h % 3 != 0).then_some("sr-only")}>{ h }</span></th> });
     let rows = DAYS.iter().enumerate().map(|(d, name)| {
         let cells = (0..24).map(|h| {
             let c = g.cells.get(d * 24 + h).cloned().unwrap_or_default();
@@ -43,7 +44,7 @@ pub fn heatmap(props: &HeatmapProps) -> Html {
             <p class="muted">{ &g.note }{ format!(" Times in {}.", g.time_zone) }</p>
             <div class="heatmap-scroll" tabindex="0" role="region" aria-label="Best times, scrollable">
                 <table aria-label="Expected performance by weekday and hour">
-                    <thead><tr><th></th>{ for hours }</tr></thead>
+                    <thead><tr><th><span class="sr-only">{ "Day" }</span></th>{ for hours }</tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>

@@ -53,7 +53,7 @@ pub fn login() -> Html {
     };
     let field_error = |name: &str| (*error).as_ref().and_then(|e| e.field(name));
     html! {
-        <div class="auth-page card">
+        <main class="auth-page card">
             <h1>{ "Log in to Multitok" }</h1>
             <ErrorBanner error={(*error).clone()} />
             <form {onsubmit} novalidate=true>
@@ -64,6 +64,6 @@ pub fn login() -> Html {
             if !closed {
                 <p class="muted">{ "No account yet? " }<Link to={Route::Register}>{ "Register" }</Link></p>
             }
-        </div>
+        </main>
     }
 }

@@ -35,15 +35,15 @@ pub fn register() -> Html {
         return html! { <Redirect to={Route::Dashboard} /> };
     }
     let Some(policy) = policy else {
-        return html! { <div class="auth-page card"><p class="muted">{ "Loading…" }</p></div> };
+        return html! { <main class="auth-page card"><p class="muted">{ "Loading…" }</p></main> };
     };
     if let Some(refusal) = refusal(&policy, !token.is_empty()) {
         return html! {
-            <div class="auth-page card">
+            <main class="auth-page card">
                 <h1>{ "Create your Multitok account" }</h1>
                 <p role="status">{ refusal }</p>
                 <p class="muted">{ "Already registered? " }<Link to={Route::Login}>{ "Log in" }</Link></p>
-            </div>
+            </main>
         };
     }
     let onsubmit = {
@@ -82,7 +82,7 @@ pub fn register() -> Html {
     };
     let field_error = |f: &str| (*error).as_ref().and_then(|e| e.field(f));
     html! {
-        <div class="auth-page card">
+        <main class="auth-page card">
             <h1>{ "Create your Multitok account" }</h1>
             if let Some(i) = &policy.invitation {
                 <p role="status">{ format!("You are invited to join “{}”.", i.workspace_name) }</p>
@@ -96,7 +96,7 @@ pub fn register() -> Html {
                 <button type="submit" disabled={*busy}>{ "Create account" }</button>
             </form>
             <p class="muted">{ "Already registered? " }<Link to={Route::Login}>{ "Log in" }</Link></p>
-        </div>
+        </main>
     }
 }
 

@@ -162,6 +162,6 @@ pub fn deferred(props: &DeferredProps) -> Html {
     if props.framed {
         html! { <Layout>{ body }</Layout> }
     } else {
-        html! { <div class="auth-page">{ body }</div> }
+        html! { <main class="auth-page">{ body }</main> }
     }
 }
