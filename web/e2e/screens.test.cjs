@@ -120,8 +120,22 @@ for (const size of SIZES) {
       await page.locator('.account-name', { hasText: 'Ana Bakes' }).waitFor();
 
       await go(page, size, 'Media');
+      if (size.name === 'desktop') {
+        // An upload that fails says so in a toast that stays until dismissed; a result goes by itself.
+        await page.setInputFiles('#media-file', { name: 'notes.mp4', mimeType: 'video/mp4', buffer: Buffer.from('not a video at all') });
+        await page.locator('.toast[role=alert]', { hasText: 'notes.mp4 was not uploaded' }).waitFor();
+      }
       await page.setInputFiles('#media-file', CLIP);
       await page.locator('.media-card', { hasText: '720×1280' }).waitFor();
+      if (size.name === 'desktop') {
+        const result = page.locator('.toast', { hasText: 'clip-720x1280-30fps.mp4 is in the library.' });
+        await result.waitFor();
+        await result.waitFor({ state: 'detached' });
+        const failure = page.locator('.toast[role=alert]', { hasText: 'notes.mp4 was not uploaded' });
+        assert.ok(await failure.isVisible(), 'the error is still shown after the result went');
+        await failure.getByRole('button', { name: 'Dismiss' }).click();
+        await failure.waitFor({ state: 'detached' });
+      }
       await check(page, size, 'media', page.locator('label.pick'));
 
       await go(page, size, 'Compose');
@@ -158,6 +172,7 @@ for (const size of SIZES) {
         await check(page, size, 'calendar', entry.getByLabel(/Move .* post to/));
         await entry.getByLabel(/Move .* post to/).fill(target);
         await page.locator(`.agenda li[data-day="${target}"] .entry`, { hasText: '@ana.bakes' }).waitFor();
+        await page.locator('.toast', { hasText: `Moved to ${target}.` }).waitFor();
       } else {
         await check(page, size, 'calendar', page.getByRole('button', { name: 'Next' }));
       }

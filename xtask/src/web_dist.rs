@@ -130,7 +130,7 @@ fn inline_hashes(html: &str, open: &str, close: &str) -> Vec<String> {
             break;
         };
         if !tag.contains(" src=") {
-            let digest = Sha256::digest(rest[body_start..body_start + len].as_bytes());
+            let digest = Sha256::digest(&rest.as_bytes()[body_start..body_start + len]);
             hashes.push(format!("'sha256-{}'", STANDARD.encode(digest)));
         }
         rest = &rest[body_start + len..];

@@ -82,7 +82,11 @@ pub fn layout(props: &LayoutProps) -> Html {
         let dialog = dialog.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(d) = dialog.cast::<HtmlDialogElement>() {
-                let _ = if open { d.show_modal() } else { Ok(d.close()) };
+                if open {
+                    let _ = d.show_modal();
+                } else {
+                    d.close();
+                }
             }
         })
     };

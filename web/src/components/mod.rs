@@ -5,3 +5,4 @@ pub mod download;
 pub mod field;
 pub mod heatmap;
 pub mod layout;
+pub mod toast;

@@ -6,6 +6,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::field::ErrorBanner;
+use crate::components::toast::use_toasts;
 use crate::error::ApiError;
 use crate::hooks::use_session;
 use crate::upload::{Phase, upload};
@@ -56,6 +57,7 @@ pub fn media_page() -> Html {
             });
         });
     }
+    let toasts = use_toasts();
     let start = {
         let (api, ws, uploads, version) = (
             session.api.clone(),
@@ -66,8 +68,13 @@ pub fn media_page() -> Html {
         Callback::from(move |files: Vec<web_sys::File>| {
             for file in files {
                 let name = file.name();
-                let (api, ws, uploads, version) =
-                    (api.clone(), ws.clone(), uploads.clone(), version.clone());
+                let (api, ws, uploads, version, toasts) = (
+                    api.clone(),
+                    ws.clone(),
+                    uploads.clone(),
+                    version.clone(),
+                    toasts.clone(),
+                );
                 let progress = {
                     let (uploads, name) = (uploads.clone(), name.clone());
                     Callback::from(move |p: Phase| {
@@ -80,13 +87,22 @@ pub fn media_page() -> Html {
                     })
                 };
                 wasm_bindgen_futures::spawn_local(async move {
-                    if let Err(e) = upload(api, ws, file, progress.clone()).await {
-                        let detail = e
-                            .fields
-                            .first()
-                            .map(|(_, f)| format!(": {f}"))
-                            .unwrap_or_default();
-                        progress.emit(Phase::Failed(format!("{}{detail}", e.message)));
+                    match upload(api, ws, file, progress.clone()).await {
+                        Ok(m) => toasts
+                            .iter()
+                            .for_each(|t| t.result(format!("{} is in the library.", m.name))),
+                        Err(e) => {
+                            let detail = e
+                                .fields
+                                .first()
+                                .map(|(_, f)| format!(": {f}"))
+                                .unwrap_or_default();
+                            let text = format!("{}{detail}", e.message);
+                            toasts
+                                .iter()
+                                .for_each(|t| t.error(format!("{name} was not uploaded: {text}")));
+                            progress.emit(Phase::Failed(text));
+                        }
                     }
                     version.set(*version + 1);
                 });

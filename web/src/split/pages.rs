@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::api::Api;
 use crate::app::{Module, Route};
 use crate::components::layout::Layout;
+use crate::components::toast::ToastHost;
 use crate::hooks::{Profile, Session, SessionHandle, use_session};
 use crate::pages::accounts::Accounts;
 use crate::pages::analytics::AnalyticsPage;
@@ -100,7 +101,7 @@ pub fn pages_root(props: &PagesProps) -> Html {
     html! {
         <ContextProvider<SessionHandle> context={handle}>
             <Router>
-                <Page />
+                <ToastHost><Page /></ToastHost>
             </Router>
         </ContextProvider<SessionHandle>>
     }

@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use crate::api::Api;
 use crate::components::field::ErrorBanner;
+use crate::components::toast::{Toasts, use_toasts};
 use crate::error::ApiError;
 use crate::hooks::{CalendarRange, use_accounts, use_calendar, use_session, use_workspace_id};
 use crate::local_time::{day_start, local_clock, local_day, now_seconds};
@@ -116,18 +117,23 @@ impl Shown {
     }
 }
 
-/// A move that reports its failure and reloads the calendar after it.
+/// A move that reports how it went and reloads the calendar after it.
 fn mover(
     api: Api,
     ws: String,
-    error: UseStateHandle<Option<ApiError>>,
+    toasts: Option<Toasts>,
     version: UseStateHandle<u32>,
 ) -> Callback<(pb::CalendarEntry, Day)> {
     Callback::from(move |(entry, day): (pb::CalendarEntry, Day)| {
-        let (api, ws, error, version) = (api.clone(), ws.clone(), error.clone(), version.clone());
+        let (api, ws, toasts, version) = (api.clone(), ws.clone(), toasts.clone(), version.clone());
         wasm_bindgen_futures::spawn_local(async move {
             let moved = move_to(&api, ws, &entry, day).await;
-            error.set(moved.err());
+            if let Some(t) = toasts {
+                match moved {
+                    Ok(()) => t.result(format!("Moved to {}.", day.iso())),
+                    Err(e) => t.error(format!("The post was not moved: {}", e.message)),
+                }
+            }
             version.set(*version + 1);
         });
     })
@@ -149,7 +155,7 @@ pub fn calendar_page() -> Html {
     });
     let (view, anchor) = (use_state(View::default_for_screen), use_state(|| today));
     let (filter, version) = (use_state(String::new), use_state(|| 0u32));
-    let error = use_state(|| None::<ApiError>);
+    let toasts = use_toasts();
     let shown = weeks(*view, *anchor);
     let first = shown.first().map_or(today, |w| w[0]);
     let last = shown.last().map_or(today, |w| w[6]);
@@ -166,9 +172,9 @@ pub fn calendar_page() -> Html {
         accounts: accounts.data(),
         zone: zone.clone(),
         today,
-        on_move: mover(session.api.clone(), ws, error.clone(), version),
+        on_move: mover(session.api.clone(), ws, toasts, version),
     };
-    let failed = (*error).clone().or(entries.error()).or(accounts.error());
+    let failed = entries.error().or(accounts.error());
     html! {
         <>
             <h1>{ "Calendar" }</h1>

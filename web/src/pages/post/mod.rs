@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::api::Api;
 use crate::components::field::ErrorBanner;
+use crate::components::toast::{Toasts, use_toasts};
 use crate::error::ApiError;
 use crate::hooks::{use_accounts, use_post, use_session, use_workspace_id};
 use crate::local_time::{local_text, query_param};
@@ -37,11 +38,12 @@ pub fn account_name(accounts: &[pb::Account], id: &str) -> String {
         .map_or_else(|| "account".into(), |a| format!("@{}", a.username))
 }
 
-/// Runs an action on the post; on success the page loads the post again.
+/// Runs an action on the post; on success the page loads the post again and says `done`.
 pub fn action<F, Fut>(
     api: Api,
     error: UseStateHandle<Option<ApiError>>,
     version: UseStateHandle<u32>,
+    done: (Option<Toasts>, &'static str),
     run: F,
 ) -> Callback<MouseEvent>
 where
@@ -49,11 +51,17 @@ where
     Fut: Future<Output = Result<(), ApiError>> + 'static,
 {
     Callback::from(move |_: MouseEvent| {
-        let (done, error, version) = (run(api.clone()), error.clone(), version.clone());
+        let (answer, error, version, done) = (
+            run(api.clone()),
+            error.clone(),
+            version.clone(),
+            done.clone(),
+        );
         wasm_bindgen_futures::spawn_local(async move {
-            match done.await {
+            match answer.await {
                 Ok(()) => {
                     error.set(None);
+                    done.0.iter().for_each(|t| t.result(done.1));
                     version.set(*version + 1);
                 }
                 Err(e) => error.set(Some(e)),
@@ -69,6 +77,7 @@ pub fn post_page() -> Html {
     let id = query_param("id").unwrap_or_default();
     let (error, version) = (use_state(|| None::<ApiError>), use_state(|| 0u32));
     let view = use_post(id.clone(), *version);
+    let toasts = use_toasts();
     let accounts = use_accounts(0).data();
     let failed = (*error).clone().or(view.error.clone());
     let Some(p) = view.post.clone() else {
@@ -86,10 +95,16 @@ pub fn post_page() -> Html {
     let (publish, cancel) = {
         let act = |cancel: bool| {
             let (ws, id) = (ws.clone(), id.clone());
+            let said = if cancel {
+                "The post is cancelled."
+            } else {
+                "Publishing now."
+            };
             action(
                 session.api.clone(),
                 error.clone(),
                 version.clone(),
+                (toasts.clone(), said),
                 move |api| {
                     let (workspace_id, post_id) = (ws.clone(), id.clone());
                     async move {

@@ -6,6 +6,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{account_name, action, state_badge};
+use crate::components::toast::use_toasts;
 use crate::error::ApiError;
 use crate::hooks::{use_session, use_workspace_id};
 
@@ -28,12 +29,19 @@ pub fn targets(p: &TargetsProps) -> Html {
     let session = use_session();
     let ws = use_workspace_id();
     let bind = use_state(String::new);
+    let toasts = use_toasts();
     let resolve = |target_id: String, retry: bool| {
         let (ws, post_id, video) = (ws.clone(), p.post.id.clone(), bind.clone());
+        let said = if retry {
+            "Sent again."
+        } else {
+            "Bound to the video."
+        };
         let send = action(
             session.api.clone(),
             p.error.clone(),
             p.version.clone(),
+            (toasts.clone(), said),
             move |api| {
                 let resolution = if retry {
                     pb::resolve_target_request::Resolution::Retry(true)
