@@ -92,7 +92,13 @@ async function check(page, size, name, primary) {
     await page.waitForFunction((s) => document.documentElement.dataset.theme === s, scheme);
     const where = `${name} (${size.name}, ${scheme})`;
     const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
-    assert.ok(widths[0] <= widths[1], `${where}: the page is ${widths[0]} px wide in a ${widths[1]} px viewport`);
+    if (widths[0] > widths[1]) {
+      // Name the elements that stick out, innermost last, so a failure says what to fix.
+      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+        .slice(-6).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} (${Math.round(e.getBoundingClientRect().right)} px)`));
+      assert.fail(`${where}: the page is ${widths[0]} px wide in a ${widths[1]} px viewport: ${wide.join(', ')}`);
+    }
     await primary.scrollIntoViewIfNeeded();
     assert.ok(await primary.isVisible(), `${where}: the primary action is visible`);
     await primary.click({ trial: true });
@@ -111,6 +117,8 @@ for (const size of SIZES) {
       await page.goto(`${BASE}/register`);
       await check(page, size, 'register', page.getByRole('button', { name: 'Create account' }));
       await register(page, `Screens ${size.name}`);
+      // A new workspace's dashboard says what to do first.
+      await page.locator('#dashboard-empty').getByRole('link', { name: 'Connect a TikTok account' }).waitFor();
       await check(page, size, 'dashboard', page.getByLabel('Period'));
 
       await go(page, size, 'Accounts');

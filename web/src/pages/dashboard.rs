@@ -8,12 +8,14 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::api::spawn_cancellable;
+use crate::app::Route;
 use crate::components::chart::{Line, LineChart};
 use crate::components::download::PngButton;
 use crate::components::field::ErrorBanner;
 use crate::error::ApiError;
 use crate::hooks::use_session;
 use crate::local_time::local_text;
+use crate::router::Link;
 
 /// A series' bucket starts and values.
 pub fn series_line(name: &str, s: &Option<pb::Series>) -> (Vec<String>, Line) {
@@ -147,6 +149,9 @@ pub fn dashboard() -> Html {
         <>
             { header }
             <ErrorBanner error={(*error).clone()} />
+            if d.accounts.is_empty() {
+                <p class="card" id="dashboard-empty">{ "No accounts yet. " }<Link to={Route::Accounts}>{ "Connect a TikTok account" }</Link>{ " to see its numbers here." }</p>
+            }
             <div class="metrics">
                 { card("Followers", compact(t.followers as f64), Some(signed(t.followers_change))) }
                 { card("Views", compact(t.views as f64), Some(signed(t.views_change))) }
