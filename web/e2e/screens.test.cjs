@@ -149,7 +149,16 @@ for (const size of SIZES) {
       await go(page, size, 'Compose');
       const clip = await page.locator('#compose-media option', { hasText: 'clip-720x1280-30fps.mp4' }).getAttribute('value');
       await page.selectOption('#compose-media', clip);
+      // The chosen video plays from its signed URL; the cover picker scrubs it.
+      await page.waitForFunction(() => {
+        const v = document.querySelector('.compose video');
+        return v && v.readyState >= 1 && v.duration > 0;
+      });
+      await page.locator('#compose-cover').fill('1000');
+      await page.getByText('Cover frame: 1.0 s').waitFor();
       await page.fill('#compose-caption', `Seen on a ${size.name} #screens`);
+      assert.match(await page.locator('#caption-left').innerText(), /^\d+ characters left$/);
+      await page.locator('.highlight .tag', { hasText: '#screens' }).waitFor();
       await page.locator('input[data-account="ana.bakes"]').check();
       await page.locator('select[name="privacy-ana.bakes"]').selectOption('SELF_ONLY');
       await page.fill('#compose-zone', 'UTC');
@@ -165,6 +174,8 @@ for (const size of SIZES) {
       await submit.click();
       await page.waitForURL('**/post?id=*');
       await page.locator('.target-state', { hasText: 'Scheduled' }).waitFor();
+      // Screen readers hear each state change.
+      await page.locator('[role=status][aria-live=polite]', { hasText: '@ana.bakes: Scheduled' }).waitFor({ state: 'attached' });
       await check(page, size, 'post', page.locator('#publish-now'));
 
       await go(page, size, 'Calendar');
@@ -189,6 +200,15 @@ for (const size of SIZES) {
       await check(page, size, 'analytics', page.getByRole('button', { name: 'Daily counts (CSV)' }));
       await go(page, size, 'Settings');
       await check(page, size, 'settings', page.locator('#workspace-settings').getByRole('button', { name: 'Save' }));
+      // The theme chosen in Settings wins over the system's and survives a reload.
+      const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+      await page.selectOption('#theme', 'dark');
+      assert.equal(await theme(), 'dark');
+      await page.reload();
+      await page.locator('#theme').waitFor();
+      assert.equal(await theme(), 'dark', 'kept in this browser');
+      await page.selectOption('#theme', 'system');
+      await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
     } finally {
       await page.context().close();
     }

@@ -353,6 +353,15 @@ test('the dashboard and analytics pages draw charts with data, the heatmap shows
   const readout = chart.locator('xpath=..').locator('.readout');
   await expectText(readout, (t) => /Followers: \d/.test(t));
   assert.ok(await inked(chart) > 200, 'the chart drew axes and data');
+  // The chart follows its container: a narrower window draws it again, narrower.
+  const wide = await chart.evaluate((c) => c.width);
+  await page.setViewportSize({ width: 390, height: 720 });
+  await page.waitForFunction((w) => {
+    const c = document.querySelector('canvas[aria-label="Followers across accounts by day"]');
+    return c && c.width < w;
+  }, wide);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.waitForFunction((w) => document.querySelector('canvas[aria-label="Followers across accounts by day"]').width === w, wide);
   await page.locator('section', { hasText: 'Top posts' }).waitFor();
   await shot('12-dashboard');
 
