@@ -15,7 +15,7 @@ use crate::components::chart::{Line, LineChart};
 use crate::components::download::{PngButton, save_file};
 use crate::components::field::ErrorBanner;
 use crate::error::ApiError;
-use crate::hooks::use_session;
+use crate::hooks::{use_session, use_workspace_id};
 use crate::local_time::query_param;
 use crate::pages::compare::Compare;
 use crate::pages::dashboard::card;
@@ -142,11 +142,7 @@ struct VideoDetailProps {
 #[function_component(VideoDetail)]
 fn video_detail(props: &VideoDetailProps) -> Html {
     let session = use_session();
-    let ws = session
-        .workspace()
-        .and_then(|m| m.workspace)
-        .map(|w| w.id)
-        .unwrap_or_default();
+    let ws = use_workspace_id();
     let answer = use_state(|| None::<pb::VideoAnalytics>);
     let error = use_state(|| None::<ApiError>);
     {

@@ -9,7 +9,6 @@ use yew::prelude::*;
 
 use super::Shown;
 use crate::app::Route;
-use crate::local_time::local_clock;
 use crate::pages::post::state_badge;
 use crate::router::Link;
 
@@ -54,11 +53,7 @@ struct AgendaEntryProps {
 fn agenda_entry(p: &AgendaEntryProps) -> Html {
     let e = &p.entry;
     let (class, label) = state_badge(e.state);
-    let clock = e
-        .scheduled_at
-        .as_ref()
-        .map(|t| local_clock(t.seconds, &p.data.zone))
-        .unwrap_or_default();
+    let clock = p.data.clock(e);
     let scheduled = e.state == pb::TargetState::Scheduled as i32;
     let on_move = {
         let (entry, on_move) = (e.clone(), p.data.on_move.clone());

@@ -6,7 +6,6 @@ use yew::prelude::*;
 
 use super::Shown;
 use crate::app::Route;
-use crate::local_time::local_clock;
 use crate::pages::post::state_badge;
 use crate::router::use_navigator;
 
@@ -72,11 +71,7 @@ fn entry(p: &EntryProps) -> Html {
     let navigator = use_navigator();
     let e = &p.entry;
     let (class, label) = state_badge(e.state);
-    let clock = e
-        .scheduled_at
-        .as_ref()
-        .map(|t| local_clock(t.seconds, &p.data.zone))
-        .unwrap_or_default();
+    let clock = p.data.clock(e);
     let started = e.state != pb::TargetState::Scheduled as i32;
     let ondragstart = {
         let (dragging, e) = (p.dragging.clone(), e.clone());

@@ -96,6 +96,14 @@ pub struct Shown {
 }
 
 impl Shown {
+    /// An entry's time of day in the workspace's time zone.
+    pub fn clock(&self, e: &pb::CalendarEntry) -> String {
+        e.scheduled_at
+            .as_ref()
+            .map(|t| local_clock(t.seconds, &self.zone))
+            .unwrap_or_default()
+    }
+
     pub fn username(&self, id: &str) -> String {
         self.accounts
             .iter()
