@@ -40,10 +40,11 @@ impl MediaUrls {
         }
     }
 
-    fn signature(&self, workspace_id: &str, media_id: &str, expires: i64) -> Vec<u8> {
+    /// The MAC over what a URL grants, ready to finish or to verify.
+    fn grant(&self, workspace_id: &str, media_id: &str, expires: i64) -> HmacSha256 {
         let mut mac = mac(&self.key);
         mac.update(format!("{workspace_id}/{media_id}/{expires}").as_bytes());
-        mac.finalize().into_bytes().to_vec()
+        mac
     }
 
     /// The path and query that serve `media_id` of `workspace_id` until [`LIFETIME`] after
@@ -51,7 +52,11 @@ impl MediaUrls {
     /// the same URLs (and the browser's cache keeps the video).
     pub fn sign(&self, workspace_id: &str, media_id: &str, now: DateTime<Utc>) -> String {
         let expires = (now + LIFETIME).timestamp().div_euclid(60) * 60 + 60;
-        let signature = URL_SAFE_NO_PAD.encode(self.signature(workspace_id, media_id, expires));
+        let signature = URL_SAFE_NO_PAD.encode(
+            self.grant(workspace_id, media_id, expires)
+                .finalize()
+                .into_bytes(),
+        );
         format!("{PREFIX}/{workspace_id}/{media_id}?expires={expires}&signature={signature}")
     }
 
@@ -70,9 +75,9 @@ impl MediaUrls {
         let Ok(given) = URL_SAFE_NO_PAD.decode(signature) else {
             return false;
         };
-        let mut mac = mac(&self.key);
-        mac.update(format!("{workspace_id}/{media_id}/{expires}").as_bytes());
-        mac.verify_slice(&given).is_ok()
+        self.grant(workspace_id, media_id, expires)
+            .verify_slice(&given)
+            .is_ok()
     }
 }
 

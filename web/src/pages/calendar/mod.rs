@@ -6,6 +6,9 @@
 mod agenda;
 mod grid;
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use multitok_proto::v1 as pb;
 use multitok_shared::calendar::{Day, month_grid};
 use web_sys::HtmlSelectElement;
@@ -87,7 +90,8 @@ pub async fn move_to(
 /// What the calendar's views need to show entries and move them.
 #[derive(Clone, PartialEq)]
 pub struct Shown {
-    pub entries: Vec<pb::CalendarEntry>,
+    /// The entries by their day in the workspace's time zone, grouped once per load.
+    pub by_day: Rc<HashMap<Day, Vec<pb::CalendarEntry>>>,
     pub accounts: Vec<pb::Account>,
     pub zone: String,
     pub today: Day,
@@ -114,15 +118,23 @@ impl Shown {
 
     /// The entries of `day` in the workspace's time zone.
     pub fn on_day(&self, day: Day) -> Vec<pb::CalendarEntry> {
-        let zone = &self.zone;
-        let on = |e: &&pb::CalendarEntry| {
-            e.scheduled_at
-                .as_ref()
-                .and_then(|t| local_day(t.seconds, zone))
-                == Some(day)
-        };
-        self.entries.iter().filter(on).cloned().collect()
+        self.by_day.get(&day).cloned().unwrap_or_default()
     }
+}
+
+/// `entries` by their day in `zone`.
+fn by_day(entries: Vec<pb::CalendarEntry>, zone: &str) -> HashMap<Day, Vec<pb::CalendarEntry>> {
+    let mut days: HashMap<Day, Vec<pb::CalendarEntry>> = HashMap::new();
+    for e in entries {
+        if let Some(day) = e
+            .scheduled_at
+            .as_ref()
+            .and_then(|t| local_day(t.seconds, zone))
+        {
+            days.entry(day).or_default().push(e);
+        }
+    }
+    days
 }
 
 /// A move that reports how it went and reloads the calendar after it.
@@ -175,8 +187,11 @@ pub fn calendar_page() -> Html {
         version: *version,
     };
     let (entries, accounts) = (use_calendar(range), use_accounts(0));
+    let days = use_memo((entries.data(), zone.clone()), |(e, z)| {
+        by_day(e.clone(), z)
+    });
     let data = Shown {
-        entries: entries.data(),
+        by_day: days,
         accounts: accounts.data(),
         zone: zone.clone(),
         today,
