@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_shared::Violations;
 use multitok_shared::csv_import::{self, row_field};
+use multitok_shared::dates::supported_day;
 use multitok_shared::schedule::{
-    LocalTimeError, Quota, QuotaProblem, check_quota, local_label, parse_local, suggest_slots,
-    to_utc,
+    LocalTimeError, Quota, QuotaProblem, check_quota, insert_sorted, local_label, parse_local,
+    suggest_slots, to_utc,
 };
 use multitok_store::accounts::Account;
 use multitok_store::posts::{CalendarEntry, NewPost, NewTarget, PostWithTargets};
@@ -24,6 +25,8 @@ const PAST_GRACE: TimeDelta = TimeDelta::minutes(1);
 /// Longest calendar range one call may ask for.
 pub const MAX_CALENDAR_DAYS: i64 = 62;
 const MAX_SLOTS: u32 = 50;
+/// Most accounts one slot suggestion may name.
+const MAX_SLOT_ACCOUNTS: usize = 100;
 
 /// When to publish.
 #[derive(Debug, Clone)]
@@ -82,6 +85,7 @@ impl Core {
         {
             taken.entry(account).or_default().push(at);
         }
+        taken.values_mut().for_each(|t| t.sort_unstable());
         let mut problems = Vec::new();
         for p in plans {
             let times = taken.entry(p.account.id.clone()).or_default();
@@ -98,7 +102,7 @@ impl Core {
                     local_label(p.at, p.zone)
                 )),
             }
-            times.push(p.at);
+            insert_sorted(times, p.at);
         }
         if problems.is_empty() {
             Ok(())
@@ -132,6 +136,7 @@ impl<P> Access<P> {
                 "must look like 2026-03-29T09:30",
             ));
         };
+        supported_day(naive.date()).map_err(|e| Violations::one(&format!("{field}.local"), e))?;
         let at = to_utc(naive, &zone).map_err(|e| {
             let which = match e {
                 LocalTimeError::UnknownZone(_) => "time_zone",
@@ -439,8 +444,15 @@ impl Access<View> {
         step_minutes: u32,
     ) -> Result<Vec<(String, Vec<DateTime<Utc>>)>, CoreError> {
         let mut v = Violations::new();
+        let account_ids = &distinct(account_ids);
         if account_ids.is_empty() {
             v.add("account_ids", "needs at least one account");
+        }
+        if account_ids.len() > MAX_SLOT_ACCOUNTS {
+            v.add(
+                "account_ids",
+                format!("must name at most {MAX_SLOT_ACCOUNTS} accounts"),
+            );
         }
         if !(1..=MAX_SLOTS).contains(&count) {
             v.add("count", format!("must be between 1 and {MAX_SLOTS}"));
@@ -486,4 +498,10 @@ impl Access<View> {
             })
             .collect())
     }
+}
+
+/// `ids` without repeats, in their first order.
+fn distinct(ids: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    ids.iter().filter(|id| seen.insert(*id)).cloned().collect()
 }

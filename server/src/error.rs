@@ -9,6 +9,7 @@ use tonic_types::{ErrorDetails, StatusExt};
 pub fn status(err: CoreError) -> Status {
     match err {
         CoreError::Invalid(violations) => {
+            let violations = violations.reported();
             let fields = violations
                 .0
                 .iter()
@@ -32,7 +33,7 @@ pub fn status(err: CoreError) -> Status {
         CoreError::Unavailable(_) => Status::unavailable(err.to_string()),
         CoreError::OverQuota(message) => Status::with_error_details(
             Code::FailedPrecondition,
-            message,
+            brief(message),
             ErrorDetails::with_precondition_failure(vec![tonic_types::PreconditionViolation::new(
                 "QUOTA",
                 "posting quota",
@@ -49,6 +50,17 @@ pub fn status(err: CoreError) -> Status {
             Status::internal("internal error")
         }
     }
+}
+
+/// A message cut to what fits in a response's trailers (a large import can list hundreds of
+/// problems; the first ones tell the caller what to fix).
+fn brief(message: String) -> String {
+    const MAX_BYTES: usize = 2000;
+    if message.len() <= MAX_BYTES {
+        return message;
+    }
+    let end = message.floor_char_boundary(MAX_BYTES);
+    format!("{}…", &message[..end])
 }
 
 #[cfg(test)]

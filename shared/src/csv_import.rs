@@ -166,6 +166,24 @@ pub fn parse(data: &[u8]) -> Result<Vec<ImportRow>, Violations> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any bytes, and rows built from hostile cells, are parsed or refused, never a panic.
+        #[test]
+        fn any_file_is_parsed_or_refused(
+            raw in proptest::collection::vec(any::<u8>(), 0..512),
+            cells in proptest::collection::vec("[=+@,\"\n\\x00-\\x7f\\u{202e}é]{0,12}", 0..40),
+        ) {
+            let _ = parse(&raw);
+            let mut file = b"account,media_id,local_time,time_zone,caption,privacy_level\n".to_vec();
+            for row in cells.chunks(6) {
+                file.extend(row.join(",").as_bytes());
+                file.push(b'\n');
+            }
+            let _ = parse(&file);
+        }
+    }
 
     fn fields(r: Result<Vec<ImportRow>, Violations>) -> Vec<String> {
         r.err()

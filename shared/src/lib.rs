@@ -8,6 +8,8 @@ pub mod chart;
 pub mod chunk_plan;
 #[cfg(feature = "import")]
 pub mod csv_import;
+#[cfg(feature = "tz")]
+pub mod dates;
 pub mod grpc_web;
 pub mod media_rules;
 pub mod post_rules;
@@ -15,6 +17,7 @@ pub mod retry;
 pub mod role;
 #[cfg(feature = "tz")]
 pub mod schedule;
+pub mod spreadsheet;
 pub mod target_state;
 pub mod validate;
 

@@ -96,39 +96,45 @@ pub enum QuotaProblem {
     PerMinute { at: DateTime<Utc>, limit: usize },
 }
 
-/// Checks `at` against the account's already planned posts.
+/// Checks `at` against the account's already planned posts, sorted by time (`insert_sorted`
+/// keeps them so). Takes `O(log n + limit)`, so checking every row of a large import stays
+/// linear in the rows.
 pub fn check_quota(
     planned: &[DateTime<Utc>],
     at: DateTime<Utc>,
     quota: Quota,
 ) -> Result<(), QuotaProblem> {
-    let within = |window: Duration| {
-        // The busiest window of this length that contains `at`.
-        planned
-            .iter()
-            .filter(|t| (**t - at).abs() < window)
-            .map(|start| {
-                planned
-                    .iter()
-                    .filter(|t| **t >= *start.min(&at) && **t < *start.min(&at) + window)
-                    .count()
-            })
-            .max()
-            .unwrap_or(0)
-    };
-    if within(Duration::hours(24)) >= quota.daily_posts {
+    if crowded(planned, at, Duration::hours(24), quota.daily_posts) {
         return Err(QuotaProblem::Daily {
             at,
             limit: quota.daily_posts,
         });
     }
-    if within(Duration::minutes(1)) >= quota.inits_per_minute {
+    if crowded(planned, at, Duration::minutes(1), quota.inits_per_minute) {
         return Err(QuotaProblem::PerMinute {
             at,
             limit: quota.inits_per_minute,
         });
     }
     Ok(())
+}
+
+/// Whether a window of length `window` that contains `at` already holds `limit` of the sorted
+/// `planned` times. Only runs of `limit` consecutive times next to `at` can be the tightest.
+fn crowded(planned: &[DateTime<Utc>], at: DateTime<Utc>, window: Duration, limit: usize) -> bool {
+    if limit == 0 {
+        return true;
+    }
+    let j = planned.partition_point(|t| *t < at);
+    (j.saturating_sub(limit)..=j)
+        .filter(|i| i + limit <= planned.len())
+        .any(|i| planned[i + limit - 1].max(at) - planned[i].min(at) < window)
+}
+
+/// Adds `at` to times sorted by `check_quota`'s rule.
+pub fn insert_sorted(times: &mut Vec<DateTime<Utc>>, at: DateTime<Utc>) {
+    let i = times.partition_point(|t| *t <= at);
+    times.insert(i, at);
 }
 
 /// How many of `wanted` inits may go out at `now` for one account, and when the rest may: at
@@ -179,13 +185,14 @@ pub fn suggest_slots(
     quota: Quota,
 ) -> Vec<DateTime<Utc>> {
     let mut taken = planned.to_vec();
+    taken.sort_unstable();
     let mut slots = Vec::with_capacity(count);
     let mut at = from;
     let horizon = from + Duration::days(366);
     while slots.len() < count && at < horizon {
         if check_quota(&taken, at, quota).is_ok() {
             slots.push(at);
-            taken.push(at);
+            insert_sorted(&mut taken, at);
         }
         at += step;
     }
@@ -195,6 +202,40 @@ pub fn suggest_slots(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The rule as first written: every window that starts at a planned time near `at`.
+    fn busiest(planned: &[DateTime<Utc>], at: DateTime<Utc>, window: Duration) -> usize {
+        planned
+            .iter()
+            .filter(|t| (**t - at).abs() < window)
+            .map(|start| {
+                let s = *start.min(&at);
+                planned
+                    .iter()
+                    .filter(|t| **t >= s && **t < s + window)
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    proptest! {
+        #[test]
+        fn the_fast_check_agrees_with_every_window(
+            offsets in proptest::collection::vec(0i64..400, 0..40),
+            probe in 0i64..400,
+            limit in 1usize..8,
+        ) {
+            let base = DateTime::<Utc>::UNIX_EPOCH;
+            let mut planned: Vec<DateTime<Utc>> =
+                offsets.iter().map(|s| base + Duration::seconds(*s)).collect();
+            planned.sort_unstable();
+            let at = base + Duration::seconds(probe);
+            let window = Duration::seconds(60);
+            prop_assert_eq!(crowded(&planned, at, window, limit), busiest(&planned, at, window) >= limit);
+        }
+    }
     use chrono::NaiveDate;
 
     fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {

@@ -63,6 +63,41 @@ impl Violations {
     pub fn into_result(self) -> Result<(), Violations> {
         if self.is_empty() { Ok(()) } else { Err(self) }
     }
+
+    /// The violations as a caller is told them: at most `MAX_REPORTED`, then one that counts
+    /// the rest, each field and description cut to `MAX_REPORTED_CHARS`. An error travels in
+    /// HTTP/2 trailers, which clients refuse beyond a few kilobytes.
+    pub fn reported(self) -> Violations {
+        let total = self.0.len();
+        let mut out: Vec<FieldViolation> = self
+            .0
+            .into_iter()
+            .take(MAX_REPORTED)
+            .map(|v| FieldViolation {
+                field: cut(v.field),
+                description: cut(v.description),
+            })
+            .collect();
+        if total > MAX_REPORTED {
+            out.push(FieldViolation {
+                field: "request".into(),
+                description: format!("and {} more fields are invalid", total - MAX_REPORTED),
+            });
+        }
+        Violations(out)
+    }
+}
+
+/// Most field violations one error reports.
+pub const MAX_REPORTED: usize = 20;
+/// Longest field name or description one error reports, in characters.
+pub const MAX_REPORTED_CHARS: usize = 200;
+
+fn cut(text: String) -> String {
+    match text.char_indices().nth(MAX_REPORTED_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
 }
 
 pub const PASSWORD_MIN_CHARS: usize = 10;
@@ -165,6 +200,26 @@ pub fn uuid_text(raw: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_reported_error_stays_small() {
+        let mut v = super::Violations::new();
+        for i in 0..1000 {
+            v.add(&format!("ids[{i}]"), "é".repeat(5000));
+        }
+        let reported = v.reported();
+        assert_eq!(reported.0.len(), super::MAX_REPORTED + 1);
+        assert_eq!(reported.0[0].field, "ids[0]");
+        assert_eq!(
+            reported.0[0].description.chars().count(),
+            super::MAX_REPORTED_CHARS + 1
+        );
+        assert_eq!(
+            reported.0[20].description,
+            "and 980 more fields are invalid"
+        );
+        assert!(reported.to_string().len() < 16 * 1024);
+    }
+
     use super::*;
     use proptest::prelude::*;
     use rstest::rstest;

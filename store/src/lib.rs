@@ -7,6 +7,7 @@ pub mod admin;
 pub mod analytics;
 pub mod backup;
 mod calendar;
+mod census;
 mod entity;
 mod error;
 pub mod gauges;

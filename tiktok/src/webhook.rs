@@ -176,6 +176,25 @@ pub fn parse(body: &[u8]) -> Result<WebhookEvent, WebhookError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any body, and JSON with hostile fields, is parsed or refused, never a panic.
+        #[test]
+        fn any_body_is_parsed_or_refused(
+            raw in proptest::collection::vec(any::<u8>(), 0..512),
+            event in "[a-z._]{0,24}",
+            content in "\\PC{0,40}",
+            time in any::<i64>(),
+        ) {
+            let _ = parse(&raw);
+            let body = serde_json::json!({
+                "client_key": "sbx", "event": event, "create_time": time,
+                "user_openid": "_000abc", "content": content,
+            });
+            let _ = parse(body.to_string().as_bytes());
+        }
+    }
 
     const SECRET: &str = "sandbox-client-secret";
     const BODY: &[u8] = br#"{"client_key":"sbx","event":"authorization.removed","create_time":1700000000,"user_openid":"_000abc","content":"{\"reason\":5}"}"#;

@@ -1,5 +1,6 @@
 //! `cargo xtask`: project tasks. `dev` runs the product, `test` runs every check and test,
-//! `bench` runs the load benchmarks, `install` only installs the toolchain.
+//! `bench` runs the load benchmarks, `fuzz` the long fuzz run, `install` only installs the
+//! toolchain.
 
 mod bench;
 mod browser;
@@ -12,8 +13,7 @@ mod web_dist;
 
 use anyhow::bail;
 
-const USAGE: &str =
-    "usage: cargo xtask <dev | test [--ci] | bench [analytics] | install | build-web | browser>";
+const USAGE: &str = "usage: cargo xtask <dev | test [--ci] | bench [analytics] | fuzz | install | build-web | browser>";
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -22,6 +22,7 @@ fn main() -> anyhow::Result<()> {
         Some("test") => test::run(args.iter().any(|a| a == "--ci")),
         Some("bench") if args.get(1).map(String::as_str) == Some("analytics") => bench::analytics(),
         Some("bench") => bench::run(),
+        Some("fuzz") => test::fuzz(),
         Some("install") => tools::Tools::ensure().map(drop),
         Some("browser") => {
             let tools = tools::Tools::ensure()?;

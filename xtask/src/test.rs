@@ -115,6 +115,37 @@ fn run_suites(ci: bool, t: &mut Timings) -> anyhow::Result<()> {
     t.run("browser tests", || browser::run(&tools))
 }
 
+/// The long fuzz run: the RPC harness with `FUZZ_CASES` cases per method (default 500, about
+/// 10 minutes here) and the property tests of the parsers with `PROPTEST_CASES` (default 20000).
+pub fn fuzz() -> anyhow::Result<()> {
+    let cases = std::env::var("FUZZ_CASES").unwrap_or_else(|_| "500".into());
+    let props = std::env::var("PROPTEST_CASES").unwrap_or_else(|_| "20000".into());
+    status(
+        cmd(
+            "cargo",
+            &["test", "-p", "multitok-shared", "--all-features"],
+        )
+        .env("PROPTEST_CASES", &props),
+    )?;
+    status(
+        cmd(
+            "cargo",
+            &[
+                "test",
+                "-p",
+                "multitok-server",
+                "--test",
+                "api",
+                "fuzz::",
+                "--",
+                "--nocapture",
+            ],
+        )
+        .env("FUZZ_CASES", &cases)
+        .env_remove("TEST_BACKEND"),
+    )
+}
+
 fn clippy_native() -> Command {
     cmd(
         "cargo",

@@ -121,10 +121,13 @@ pub fn instant(
     let at = u32::try_from(t.nanos)
         .ok()
         .and_then(|n| DateTime::from_timestamp(t.seconds, n));
-    if at.is_none() {
-        v.add(field, "is not a valid time");
+    match at {
+        None => {
+            v.add(field, "is not a valid time");
+            None
+        }
+        Some(at) => v.check(field, multitok_shared::dates::supported_instant(at)),
     }
-    at
 }
 
 /// Checks a list of ids, reporting each bad one as `field[i]`.

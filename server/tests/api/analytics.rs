@@ -512,6 +512,49 @@ async fn export_streams_every_row() {
 }
 
 #[tokio::test]
+async fn exported_captions_never_run_as_spreadsheet_formulas() {
+    let s = seeded().await;
+    let titles = [
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1:A2)",
+        "plain, with \"quotes\"\nand a line",
+    ];
+    let now = Utc::now();
+    let videos: Vec<VideoStats> = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| VideoStats {
+            title: (*t).into(),
+            ..video(
+                &format!("{}", 90_000 + i),
+                now - TimeDelta::minutes(5 + i as i64),
+                1,
+            )
+        })
+        .collect();
+    s.store.save_videos(&s.a, &videos, now).await.unwrap();
+    let (bytes, _) = export(&s, pb::Dataset::Videos, pb::ExportFormat::Csv).await;
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let title = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "title")
+        .unwrap();
+    let exported: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[title].to_owned())
+        .filter(|t| !t.starts_with("video "))
+        .collect();
+    for t in &titles[..4] {
+        assert!(exported.contains(&format!("'{t}")), "{t} in {exported:?}");
+    }
+    assert!(exported.contains(&titles[4].to_owned()), "{exported:?}");
+}
+
+#[tokio::test]
 async fn a_sync_makes_cached_answers_stale_and_refresh_is_limited() {
     let s = seeded().await;
     assert_eq!(s.metrics(&s.a, 7).await.followers, 200);

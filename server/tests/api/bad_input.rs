@@ -162,3 +162,44 @@ async fn api_token_requests_are_validated() {
         .unwrap_err();
     assert_eq!(violated_fields(&err), ["id"]);
 }
+
+#[tokio::test]
+async fn dates_at_the_edge_of_the_calendar_are_refused_by_field() {
+    use multitok_proto::v1::analytics_service_client::AnalyticsServiceClient;
+    use multitok_proto::v1::scheduling_service_client::SchedulingServiceClient;
+    let app = TestApp::spawn().await;
+    let ana = app.register(&unique_email("ana")).await;
+    let t = &ana.access_token;
+    let err = AnalyticsServiceClient::new(app.channel.clone())
+        .get_best_times(authed(
+            t,
+            pb::GetBestTimesRequest {
+                workspace_id: ana.workspace_id.clone(),
+                account_id: String::new(),
+                range: Some(pb::DateRange {
+                    from: "+262142-12-30".into(),
+                    to: "+262142-12-31".into(),
+                }),
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(violated_fields(&err), ["range.from", "range.to"]);
+    let err = SchedulingServiceClient::new(app.channel.clone())
+        .suggest_slots(authed(
+            t,
+            pb::SuggestSlotsRequest {
+                workspace_id: ana.workspace_id.clone(),
+                account_ids: vec![uuid::Uuid::new_v4().to_string(); 3],
+                from: Some(prost_types::Timestamp {
+                    seconds: 8_210_298_412_799,
+                    nanos: 0,
+                }),
+                count: 1,
+                step_minutes: 0,
+            },
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(violated_fields(&err), ["from"]);
+}

@@ -9,6 +9,7 @@ mod auth;
 mod backup;
 mod bad_input;
 mod config_env;
+mod fuzz;
 mod grpc_web;
 mod grpcurl;
 mod health;

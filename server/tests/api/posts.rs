@@ -24,11 +24,11 @@ async fn next_target(
         .map(|m| m.target.unwrap())
 }
 
-struct Posts {
-    w: World,
-    ana: String,
-    ben: String,
-    media: pb::Media,
+pub(crate) struct Posts {
+    pub(crate) w: World,
+    pub(crate) ana: String,
+    pub(crate) ben: String,
+    pub(crate) media: pb::Media,
 }
 
 fn scheduling(w: &World) -> SchedulingServiceClient<Channel> {
@@ -85,7 +85,7 @@ async fn upload(w: &World, seconds: u32) -> pb::Media {
     .unwrap()
 }
 
-async fn posts_world() -> Posts {
+pub(crate) async fn posts_world() -> Posts {
     let w = world().await;
     let ana = w.connect("sbx-open-ana").await;
     let ben = w.connect("sbx-open-ben").await;
@@ -93,7 +93,7 @@ async fn posts_world() -> Posts {
     Posts { w, ana, ben, media }
 }
 
-fn target(account: &str, privacy: &str) -> pb::TargetInput {
+pub(crate) fn target(account: &str, privacy: &str) -> pb::TargetInput {
     pb::TargetInput {
         account_id: account.into(),
         settings: Some(pb::TargetSettings {
@@ -112,7 +112,11 @@ fn at(local: &str, zone: &str) -> Option<pb::schedule_request::When> {
 }
 
 impl Posts {
-    fn request(&self, targets: Vec<pb::TargetInput>, local: &str) -> pb::ScheduleRequest {
+    pub(crate) fn request(
+        &self,
+        targets: Vec<pb::TargetInput>,
+        local: &str,
+    ) -> pb::ScheduleRequest {
         pb::ScheduleRequest {
             workspace_id: self.w.owner.workspace_id.clone(),
             media_id: self.media.id.clone(),
@@ -123,7 +127,7 @@ impl Posts {
         }
     }
 
-    async fn schedule(&self, r: pb::ScheduleRequest) -> Result<pb::Post, tonic::Status> {
+    pub(crate) async fn schedule(&self, r: pb::ScheduleRequest) -> Result<pb::Post, tonic::Status> {
         Ok(scheduling(&self.w)
             .schedule(authed(&self.w.owner.access_token, r))
             .await?

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use multitok_shared::analytics::engagement_rate;
+use multitok_shared::spreadsheet::text_cell;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use tracing::Instrument;
@@ -62,7 +63,8 @@ const VIDEO_COLUMNS: [&str; 11] = [
     "viral_score",
 ];
 
-/// Writes rows in one format, cutting the output into chunks.
+/// Writes rows in one format, cutting the output into chunks. CSV goes through the `csv`
+/// crate (quoting) and `spreadsheet::text_cell` (no cell runs as a formula).
 struct Writer {
     format: ExportFormat,
     columns: &'static [&'static str],
@@ -72,24 +74,41 @@ struct Writer {
 }
 
 impl Writer {
+    fn new(
+        format: ExportFormat,
+        columns: &'static [&'static str],
+        tx: mpsc::Sender<Result<Vec<u8>, CoreError>>,
+    ) -> Writer {
+        Writer {
+            format,
+            columns,
+            buf: Vec::new(),
+            rows: 0,
+            tx,
+        }
+    }
+
     fn start(&mut self) {
         match self.format {
-            ExportFormat::Csv => {
-                self.buf.extend(self.columns.join(",").as_bytes());
-                self.buf.push(b'\n');
-            }
+            ExportFormat::Csv => self.csv_record(self.columns.iter().map(|c| (*c).to_owned())),
             ExportFormat::Json => self.buf.push(b'['),
         }
+    }
+
+    /// Appends one CSV record to the buffer (writing to memory cannot fail).
+    fn csv_record(&mut self, cells: impl IntoIterator<Item = String>) {
+        let mut csv = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .buffer_capacity(1024)
+            .from_writer(&mut self.buf);
+        let _ = csv.write_record(cells);
+        let _ = csv.flush();
     }
 
     /// False when the receiver went away.
     async fn row(&mut self, values: Vec<Value>) -> bool {
         match self.format {
-            ExportFormat::Csv => {
-                let cells: Vec<String> = values.iter().map(csv_cell).collect();
-                self.buf.extend(cells.join(",").as_bytes());
-                self.buf.push(b'\n');
-            }
+            ExportFormat::Csv => self.csv_record(values.iter().map(csv_cell)),
             ExportFormat::Json => {
                 if self.rows > 0 {
                     self.buf.push(b',');
@@ -125,16 +144,13 @@ impl Writer {
     }
 }
 
+/// A value as a CSV cell: text that a spreadsheet would run is neutralized, numbers are as
+/// they are.
 fn csv_cell(v: &Value) -> String {
-    let text = match v {
-        Value::Null => return String::new(),
-        Value::String(s) => s.clone(),
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => text_cell(s).into_owned(),
         other => other.to_string(),
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
     }
 }
 
@@ -171,13 +187,7 @@ impl ExportReads for Access<View> {
             ExportFormat::Json => ("json", "application/json"),
         };
         let file_name = format!("multitok-{name}-{}-{}.{ext}", range.from, range.to);
-        let mut w = Writer {
-            format,
-            columns,
-            buf: Vec::new(),
-            rows: 0,
-            tx: tx.clone(),
-        };
+        let mut w = Writer::new(format, columns, tx.clone());
         let s = s.clone();
         tokio::spawn(
             async move {

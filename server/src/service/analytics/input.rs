@@ -101,7 +101,8 @@ fn day(v: &mut Violations, field: &str, raw: &str) -> Option<NaiveDate> {
     v.check(
         field,
         NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| "must be a day as YYYY-MM-DD".into()),
+            .map_err(|_| "must be a day as YYYY-MM-DD".to_owned())
+            .and_then(multitok_shared::dates::supported_day),
     )
 }
 
@@ -176,6 +177,7 @@ mod tests {
         assert!(range(&mut v, "range", "2026-02-01", "2026-01-01").is_none());
         assert!(range(&mut v, "range", "2026-13-01", "x").is_none());
         assert!(range(&mut v, "range", "2020-01-01", "2026-01-01").is_none());
+        assert!(range(&mut v, "range", "+262142-12-30", "+262142-12-31").is_none());
         assert_eq!(
             metrics(&mut v, "metrics", &[1, 9, 1]),
             vec![Metric::Followers]
@@ -189,6 +191,8 @@ mod tests {
                 "range.from",
                 "range.to",
                 "range",
+                "range.from",
+                "range.to",
                 "metrics[1]",
                 "metrics[2]"
             ]
