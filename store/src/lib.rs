@@ -38,7 +38,7 @@ pub use analytics::history;
 pub use error::StoreError;
 pub use sealed::Sealed;
 pub use targets::{claims, inits};
-pub use tokens::{ApiToken, NewApiToken, NewRefreshToken, RotateOutcome};
+pub use tokens::{ApiToken, NewApiToken, NewRefreshToken, RotateOutcome, Successor};
 pub use users::{NewUser, User};
 pub use work::{Change, Record, Work};
 pub use workspaces::{Member, NewWorkspace, Workspace, WorkspaceChange};

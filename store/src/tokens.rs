@@ -18,6 +18,15 @@ pub struct NewRefreshToken {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The token that replaces a presented one, and how long after its rotation the presented
+/// one may still be used once more.
+#[derive(Debug, Clone)]
+pub struct Successor {
+    pub hash: String,
+    pub expires_at: DateTime<Utc>,
+    pub grace: chrono::TimeDelta,
+}
+
 /// What presenting a refresh token led to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RotateOutcome {
@@ -92,24 +101,25 @@ impl Store {
     }
 
     /// Spends the token whose hash is `presented` and stores `successor` in the same family, in
-    /// one transaction. A token that was already spent or revoked revokes its whole family.
+    /// one transaction. A token that was already spent or revoked revokes its whole family,
+    /// except that one spent less than `grace` ago (two tabs refreshing at once) gets a
+    /// successor of its own. An unknown or expired token is refused without a write.
     #[tracing::instrument(skip_all)]
     pub async fn rotate_refresh_token(
         &self,
         presented: &str,
-        successor_hash: String,
-        successor_expires_at: DateTime<Utc>,
+        successor: Successor,
         now: DateTime<Utc>,
     ) -> Result<RotateOutcome, StoreError> {
-        let work = self.begin_work().await?;
-        let txn = work.txn();
-        let Some(token) = refresh_token::Entity::find()
+        let found = refresh_token::Entity::find()
             .filter(refresh_token::Column::TokenHash.eq(presented))
-            .one(txn)
-            .await?
-        else {
+            .one(&self.db)
+            .await?;
+        let Some(token) = found.filter(|t| t.expires_at > now) else {
             return Ok(RotateOutcome::Invalid);
         };
+        let work = self.begin_work().await?;
+        let txn = work.txn();
         let spent = refresh_token::Entity::update_many()
             .col_expr(refresh_token::Column::RotatedAt, Expr::value(now))
             .filter(refresh_token::Column::Id.eq(&token.id))
@@ -117,21 +127,18 @@ impl Store {
             .filter(refresh_token::Column::RevokedAt.is_null())
             .exec(txn)
             .await?;
-        if spent.rows_affected == 0 {
+        if spent.rows_affected == 0 && !within_grace(txn, &token.id, now - successor.grace).await? {
             revoke_family(txn, &token.family_id, now).await?;
             work.commit().await?;
             return Ok(RotateOutcome::Reused);
         }
-        if token.expires_at <= now {
-            return Ok(RotateOutcome::Invalid);
-        }
-        let successor = NewRefreshToken {
+        let next = NewRefreshToken {
             user_id: token.user_id.clone(),
             family_id: Some(token.family_id),
-            token_hash: successor_hash,
-            expires_at: successor_expires_at,
+            token_hash: successor.hash,
+            expires_at: successor.expires_at,
         };
-        refresh_token::Entity::insert(refresh_active(successor, now))
+        refresh_token::Entity::insert(refresh_active(next, now))
             .exec_without_returning(txn)
             .await?;
         work.commit().await?;
@@ -294,6 +301,16 @@ fn refresh_active(new: NewRefreshToken, now: DateTime<Utc>) -> refresh_token::Ac
         rotated_at: Set(None),
         revoked_at: Set(None),
     }
+}
+
+/// Whether token `id` is unrevoked and was rotated at or after `since`.
+async fn within_grace(
+    txn: &sea_orm::DatabaseTransaction,
+    id: &str,
+    since: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    let token = refresh_token::Entity::find_by_id(id).one(txn).await?;
+    Ok(token.is_some_and(|t| t.revoked_at.is_none() && t.rotated_at.is_some_and(|at| at >= since)))
 }
 
 async fn revoke_family(

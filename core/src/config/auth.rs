@@ -25,6 +25,11 @@ pub struct AuthSettings {
     pub signups_per_address_per_hour: u32,
     /// Registrations per minute allowed in all.
     pub signups_per_minute: u32,
+    /// Session refreshes per minute allowed from one client address.
+    pub refresh_per_address_per_minute: u32,
+    /// A refresh token presented again this many seconds after its rotation gets a session of
+    /// its own (two tabs refreshing together); later, reuse revokes the whole session.
+    pub refresh_reuse_grace_seconds: u32,
     /// Mark the session cookie `Secure` (on when served over HTTPS).
     pub secure_cookie: bool,
     /// Who may register: anyone, only with an invitation, or nobody.
@@ -56,6 +61,8 @@ impl Default for AuthSettings {
             logins_per_minute: 600,
             signups_per_address_per_hour: 10,
             signups_per_minute: 30,
+            refresh_per_address_per_minute: 300,
+            refresh_reuse_grace_seconds: 10,
             secure_cookie: false,
             registration: RegistrationPolicy::Open,
         }
@@ -90,6 +97,14 @@ impl fmt::Debug for AuthSettings {
                 &self.signups_per_address_per_hour,
             )
             .field("signups_per_minute", &self.signups_per_minute)
+            .field(
+                "refresh_per_address_per_minute",
+                &self.refresh_per_address_per_minute,
+            )
+            .field(
+                "refresh_reuse_grace_seconds",
+                &self.refresh_reuse_grace_seconds,
+            )
             .field("secure_cookie", &self.secure_cookie)
             .field("registration", &self.registration)
             .finish()

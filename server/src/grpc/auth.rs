@@ -146,7 +146,12 @@ impl AuthService for Auth {
         let browser = is_browser(&request);
         let token = refresh_token(&request, &request.get_ref().refresh_token)
             .ok_or_else(|| Status::unauthenticated("no session: log in again"))?;
-        let s = self.services.refresh(&token).await.map_err(status)?;
+        let address = client_address(&request);
+        let s = self
+            .services
+            .refresh(&token, address)
+            .await
+            .map_err(status)?;
         self.with_session(browser, &s, |session| pb::RefreshResponse {
             session: Some(session),
         })

@@ -6,8 +6,8 @@ use std::net::IpAddr;
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_shared::Role;
 use multitok_store::{
-    ApiToken, NewApiToken, NewRefreshToken, NewUser, NewWorkspace, RotateOutcome, StoreError, User,
-    Work, Workspace,
+    ApiToken, NewApiToken, NewRefreshToken, NewUser, NewWorkspace, RotateOutcome, StoreError,
+    Successor, User, Work, Workspace,
 };
 
 use super::secrets::{hash_off_runtime, new_secret, secret_hash, verify_off_runtime};
@@ -200,20 +200,29 @@ impl Services {
     }
 
     /// Spends a refresh token and hands out a new session in the same family. A token that was
-    /// already spent revokes the family: whoever holds its successor is logged out too.
+    /// already spent revokes the family (whoever holds its successor is logged out too), unless
+    /// it was spent within `auth.refresh_reuse_grace_seconds` (two tabs refreshing at once).
+    /// Throttled per client address.
     #[tracing::instrument(skip_all)]
-    pub async fn refresh(&self, refresh_token: &str) -> Result<Session, CoreError> {
+    pub async fn refresh(
+        &self,
+        refresh_token: &str,
+        address: Option<IpAddr>,
+    ) -> Result<Session, CoreError> {
+        self.refreshes
+            .check(address)
+            .map_err(CoreError::Throttled)?;
         let now = self.now();
         let successor = new_secret(REFRESH_TOKEN_PREFIX);
         let expires = now + self.refresh_lifetime;
+        let next = Successor {
+            hash: secret_hash(&successor),
+            expires_at: expires,
+            grace: self.refresh_grace,
+        };
         let outcome = self
             .store
-            .rotate_refresh_token(
-                &secret_hash(refresh_token),
-                secret_hash(&successor),
-                expires,
-                now,
-            )
+            .rotate_refresh_token(&secret_hash(refresh_token), next, now)
             .await?;
         match outcome {
             RotateOutcome::Rotated { user_id } => {

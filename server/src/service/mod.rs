@@ -16,7 +16,7 @@ use multitok_store::Store;
 
 pub use multitok_core::{Caller, access, accounts, crypto, media, posts, scheduling, workspaces};
 use secrets::AccessTokens;
-use throttle::{LoginThrottle, SignupThrottle};
+use throttle::{LoginThrottle, RefreshThrottle, SignupThrottle};
 
 /// Shared state of every handler: the core's use cases and the server's own; cheap to clone.
 #[derive(Debug, Clone)]
@@ -25,7 +25,9 @@ pub struct Services {
     pub tokens: AccessTokens,
     throttle: Arc<LoginThrottle>,
     signups: Arc<SignupThrottle>,
+    refreshes: Arc<RefreshThrottle>,
     refresh_lifetime: TimeDelta,
+    refresh_grace: TimeDelta,
     pub analytics_cache: analytics::cache::AnalyticsCache,
 }
 
@@ -54,7 +56,9 @@ impl Services {
                 auth.signups_per_address_per_hour,
                 auth.signups_per_minute,
             )),
+            refreshes: Arc::new(RefreshThrottle::new(auth.refresh_per_address_per_minute)),
             refresh_lifetime: TimeDelta::days(auth.refresh_token_days),
+            refresh_grace: TimeDelta::seconds(auth.refresh_reuse_grace_seconds.into()),
             analytics_cache: analytics::cache::AnalyticsCache::local(&settings.analytics)
                 .counted_in(core.metrics.clone()),
         })
@@ -64,5 +68,6 @@ impl Services {
     pub fn shrink_throttle(&self) {
         self.throttle.shrink();
         self.signups.shrink();
+        self.refreshes.shrink();
     }
 }

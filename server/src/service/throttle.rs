@@ -1,5 +1,6 @@
-//! Throttles on signing in (per email address, per client address and in all) and on signing
-//! up (per client address and in all); governor, in memory, per process.
+//! Throttles on signing in (per email address, per client address and in all), on signing up
+//! (per client address and in all) and on refreshing sessions (per client address); governor,
+//! in memory, per process.
 
 use std::net::IpAddr;
 use std::num::NonZeroU32;
@@ -83,6 +84,36 @@ impl SignupThrottle {
                 .map_err(|n| n.wait_time_from(now))?;
         }
         self.everyone.check().map_err(|n| n.wait_time_from(now))
+    }
+
+    pub fn shrink(&self) {
+        self.per_address.retain_recent();
+    }
+}
+
+/// Session refreshes per client address (per minute).
+#[derive(Debug)]
+pub struct RefreshThrottle {
+    per_address: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl RefreshThrottle {
+    pub fn new(per_address_per_minute: u32) -> RefreshThrottle {
+        RefreshThrottle {
+            per_address: RateLimiter::keyed(per_minute(per_address_per_minute)),
+        }
+    }
+
+    /// Records an attempt; `Err(delay)` when the address's limit is spent.
+    pub fn check(&self, address: Option<IpAddr>) -> Result<(), Duration> {
+        let now = DefaultClock::default().now();
+        match address {
+            Some(address) => self
+                .per_address
+                .check_key(&address)
+                .map_err(|n| n.wait_time_from(now)),
+            None => Ok(()),
+        }
     }
 
     pub fn shrink(&self) {

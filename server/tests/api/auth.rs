@@ -77,7 +77,8 @@ async fn me_without_or_with_bad_token_is_unauthenticated() {
 
 #[tokio::test]
 async fn refresh_rotates_and_reuse_revokes_the_family() {
-    let app = TestApp::spawn().await;
+    // No grace: any second use of a spent token counts as theft.
+    let app = TestApp::spawn_with(|s| s.auth.refresh_reuse_grace_seconds = 0).await;
     let user = app.register(&unique_email("cy")).await;
     let refresh = |token: String| {
         let mut auth = app.auth();
@@ -106,6 +107,73 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
         Code::Unauthenticated,
         "the successor was revoked with its family"
     );
+}
+
+#[tokio::test]
+async fn two_tabs_refreshing_together_both_keep_a_session() {
+    let app = TestApp::spawn().await;
+    let user = app.register(&unique_email("tabs")).await;
+    let refresh = |token: String| {
+        let mut auth = app.auth();
+        async move {
+            auth.refresh(pb::RefreshRequest {
+                refresh_token: token,
+            })
+            .await
+            .map(|r| r.into_inner().session.expect("session"))
+        }
+    };
+    let (a, b) = tokio::join!(
+        refresh(user.refresh_token.clone()),
+        refresh(user.refresh_token.clone())
+    );
+    let (a, b) = (a.expect("first tab"), b.expect("second tab"));
+    assert_ne!(
+        a.refresh_token, b.refresh_token,
+        "each tab has its own successor"
+    );
+    for next in [a.refresh_token, b.refresh_token] {
+        refresh(next).await.expect("each successor still works");
+    }
+}
+
+#[tokio::test]
+async fn unknown_refresh_tokens_write_nothing_and_refreshes_are_throttled() {
+    let app = TestApp::spawn_with(|s| s.auth.refresh_per_address_per_minute = 3).await;
+    let user = app.register(&unique_email("rt")).await;
+    let store = multitok_store::Store::connect(&app.database_url, 1)
+        .await
+        .unwrap();
+    let before = store.row_counts().await.unwrap();
+    let mut auth = app.auth();
+    let unknown = auth
+        .refresh(pb::RefreshRequest {
+            refresh_token: "mtr_not-a-token".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), Code::Unauthenticated);
+    assert_eq!(store.row_counts().await.unwrap(), before);
+    let mut token = user.refresh_token;
+    for _ in 0..2 {
+        token = auth
+            .refresh(pb::RefreshRequest {
+                refresh_token: token,
+            })
+            .await
+            .expect("within the limit")
+            .into_inner()
+            .session
+            .unwrap()
+            .refresh_token;
+    }
+    let throttled = auth
+        .refresh(pb::RefreshRequest {
+            refresh_token: token,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(throttled.code(), Code::ResourceExhausted);
 }
 
 #[tokio::test]
