@@ -313,26 +313,22 @@ impl Access<ManageAccounts> {
         core: &Core,
         account_id: &str,
         purge: bool,
-    ) -> Result<(), CoreError> {
+    ) -> Result<Disconnected, CoreError> {
         let account = account_in(core, &self.workspace.id, account_id).await?;
-        let readable = account
-            .access_token_enc
-            .as_deref()
-            .and_then(|sealed| core.sealer.open(sealed).ok());
-        if let (Some(token), Ok(client)) = (readable, core.tiktok()) {
-            let token = AccessToken::new(token);
-            if let Err(e) = client.revoke(&token).await {
-                tracing::warn!(code = %e.code, "revoking at TikTok failed; the tokens are deleted anyway");
-            }
-        }
+        let shared = core
+            .store
+            .other_connections(&account.open_id, &self.workspace.id)
+            .await?
+            > 0;
+        let revoked_at_tiktok = !shared && revoke_at_tiktok(core, &account).await;
         let work = core.store.begin_work().await?;
         if purge {
             core.store.delete_account_in(&work, &account.id).await?;
         } else {
             core.store
-                .mark_accounts_in(
+                .mark_account_in(
                     &work,
-                    &account.open_id,
+                    &account.id,
                     AccountStatus::Revoked,
                     "Disconnected from Multitok.",
                     core.now(),
@@ -344,7 +340,37 @@ impl Access<ManageAccounts> {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&account.id);
-        Ok(())
+        Ok(Disconnected {
+            revoked_at_tiktok,
+            still_connected_elsewhere: shared,
+        })
+    }
+}
+
+/// What a disconnect did at TikTok.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Disconnected {
+    /// TikTok was asked to revoke the authorization and agreed.
+    pub revoked_at_tiktok: bool,
+    /// Another workspace still holds this creator's account, so the authorization was kept.
+    pub still_connected_elsewhere: bool,
+}
+
+/// Asks TikTok to revoke the account's authorization; false when it could not.
+async fn revoke_at_tiktok(core: &Core, account: &Account) -> bool {
+    let readable = account
+        .access_token_enc
+        .as_deref()
+        .and_then(|sealed| core.sealer.open(sealed).ok());
+    let (Some(token), Ok(client)) = (readable, core.tiktok()) else {
+        return false;
+    };
+    match client.revoke(&AccessToken::new(token)).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(code = %e.code, "revoking at TikTok failed; the tokens are deleted anyway");
+            false
+        }
     }
 }
 
@@ -455,8 +481,8 @@ impl Core {
             }
             Err(e) if e.class == ErrorClass::Reauthorize => {
                 core.store
-                    .mark_accounts(
-                        &account.open_id,
+                    .mark_account(
+                        &account.id,
                         AccountStatus::ReauthRequired,
                         &e.message,
                         core.now(),

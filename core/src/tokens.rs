@@ -36,8 +36,8 @@ impl Core {
         );
         tracing::warn!(account = %account.id, %key_id, "an account's token cannot be opened");
         self.store
-            .mark_accounts(
-                &account.open_id,
+            .mark_account(
+                &account.id,
                 AccountStatus::ReauthRequired,
                 &reason,
                 self.now(),
@@ -102,8 +102,8 @@ impl Core {
             Ok(t) => t,
             Err(e) if e.class == ErrorClass::Reauthorize => {
                 self.store
-                    .mark_accounts(
-                        &account.open_id,
+                    .mark_account(
+                        &account.id,
                         AccountStatus::ReauthRequired,
                         &e.message,
                         self.now(),

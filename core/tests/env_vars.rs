@@ -50,6 +50,12 @@ const VARIABLES: &[(&str, &str, Read)] = &[
     ("AUTH__LOGIN_PER_ADDRESS_PER_MINUTE", "13", |s| {
         s.auth.login_per_address_per_minute.to_string()
     }),
+    ("AUTH__REFRESH_PER_ADDRESS_PER_MINUTE", "17", |s| {
+        s.auth.refresh_per_address_per_minute.to_string()
+    }),
+    ("AUTH__REFRESH_REUSE_GRACE_SECONDS", "4", |s| {
+        s.auth.refresh_reuse_grace_seconds.to_string()
+    }),
     ("AUTH__SECURE_COOKIE", "true", |s| {
         s.auth.secure_cookie.to_string()
     }),

@@ -170,10 +170,13 @@ impl AccountService for Accounts {
             .authorize::<ManageAccounts>(&caller, &ws)
             .await
             .map_err(status)?;
-        access
+        let done = access
             .disconnect(&self.services, &id, r.purge_history)
             .await
             .map_err(status)?;
-        Ok(Response::new(pb::DisconnectAccountResponse {}))
+        Ok(Response::new(pb::DisconnectAccountResponse {
+            revoked_at_tiktok: done.revoked_at_tiktok,
+            still_connected_elsewhere: done.still_connected_elsewhere,
+        }))
     }
 }

@@ -301,6 +301,75 @@ async fn disconnecting_revokes_at_tiktok_and_forgets_the_tokens() {
     assert!(w.list().await.is_empty());
 }
 
+#[tokio::test]
+async fn disconnecting_in_one_workspace_keeps_the_creator_connected_in_another() {
+    let w = world().await;
+    let ours = w.connect("sbx-open-ana").await;
+    let bob = w.app.register(&unique_email("bob")).await;
+    let url = w.start(&bob, &bob.workspace_id).await.unwrap();
+    let back = w.consent(&url, "&auto_approve=sbx-open-ana").await;
+    let theirs = w
+        .callback(&back)
+        .await
+        .split("connected=")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let disconnect = |user: TestUser, account_id: String| {
+        let mut accounts = w.accounts();
+        async move {
+            accounts
+                .disconnect_account(authed(
+                    &user.access_token,
+                    pb::DisconnectAccountRequest {
+                        workspace_id: user.workspace_id.clone(),
+                        account_id,
+                        purge_history: false,
+                    },
+                ))
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    let first = disconnect(w.owner.clone(), ours).await;
+    assert!(
+        first.still_connected_elsewhere && !first.revoked_at_tiktok,
+        "{first:?}"
+    );
+    let held_at_tiktok = || {
+        w.sandbox
+            .app
+            .lock()
+            .tokens
+            .values()
+            .any(|t| t.open_id == "sbx-open-ana")
+    };
+    assert!(
+        held_at_tiktok(),
+        "the other workspace's authorization is kept"
+    );
+    let bobs = w
+        .accounts()
+        .list_accounts(authed(
+            &bob.access_token,
+            pb::ListAccountsRequest {
+                workspace_id: bob.workspace_id.clone(),
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .accounts;
+    assert_eq!(bobs[0].status, pb::AccountStatus::Active as i32);
+    let last = disconnect(bob.clone(), theirs).await;
+    assert!(
+        !last.still_connected_elsewhere && last.revoked_at_tiktok,
+        "{last:?}"
+    );
+    assert!(!held_at_tiktok(), "the last connection revokes at TikTok");
+}
+
 pub(crate) fn signed(secret: &str, body: &str) -> String {
     let t = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

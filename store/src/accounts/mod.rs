@@ -12,7 +12,10 @@ pub use oauth_states::OAuthState;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use multitok_shared::AccountStatus;
 
@@ -233,41 +236,51 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<u64, StoreError> {
-        let mut update = tiktok_account::Entity::update_many()
-            .col_expr(tiktok_account::Column::Status, Expr::value(status.as_str()))
-            .col_expr(tiktok_account::Column::StatusReason, Expr::value(reason))
-            .col_expr(tiktok_account::Column::UpdatedAt, Expr::value(now));
-        if status == AccountStatus::Revoked {
-            update = update
-                .col_expr(
-                    tiktok_account::Column::AccessTokenEnc,
-                    Expr::value(Option::<String>::None),
-                )
-                .col_expr(
-                    tiktok_account::Column::RefreshTokenEnc,
-                    Expr::value(Option::<String>::None),
-                );
-        }
-        let txn = work.txn();
-        let marked = update
-            .filter(tiktok_account::Column::OpenId.eq(open_id))
-            .exec(txn)
-            .await?
-            .rows_affected;
-        let ids: Vec<String> = tiktok_account::Entity::find()
-            .select_only()
-            .column(tiktok_account::Column::Id)
-            .filter(tiktok_account::Column::OpenId.eq(open_id))
-            .into_tuple()
-            .all(txn)
-            .await?;
-        let note = if status == AccountStatus::Active {
-            String::new()
-        } else {
-            format!("Cannot publish until the account is connected again: {reason}")
-        };
-        crate::targets::note_waiting(work, &ids, &note, now).await?;
+        let which = tiktok_account::Column::OpenId.eq(open_id);
+        mark_where(work, which, status, reason, now).await
+    }
+
+    /// Marks one workspace's connection with a status (a refresh refused or a disconnect
+    /// there never changes another workspace's connection of the same creator).
+    pub async fn mark_account(
+        &self,
+        id: &str,
+        status: AccountStatus,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let work = self.begin_work().await?;
+        let marked = self.mark_account_in(&work, id, status, reason, now).await?;
+        work.commit().await?;
         Ok(marked)
+    }
+
+    /// [`Store::mark_account`] within the caller's unit of work.
+    pub async fn mark_account_in(
+        &self,
+        work: &Work,
+        id: &str,
+        status: AccountStatus,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let which = tiktok_account::Column::Id.eq(id);
+        mark_where(work, which, status, reason, now).await
+    }
+
+    /// How many workspaces other than `workspace_id` hold a connection of `open_id` that still
+    /// has its tokens.
+    pub async fn other_connections(
+        &self,
+        open_id: &str,
+        workspace_id: &str,
+    ) -> Result<u64, StoreError> {
+        Ok(tiktok_account::Entity::find()
+            .filter(tiktok_account::Column::OpenId.eq(open_id))
+            .filter(tiktok_account::Column::WorkspaceId.ne(workspace_id))
+            .filter(tiktok_account::Column::AccessTokenEnc.is_not_null())
+            .count(&self.db)
+            .await?)
     }
 
     /// Deletes the account (its tokens with it).
@@ -328,4 +341,46 @@ impl Store {
         work.commit().await?;
         Ok(done.rows_affected == 1)
     }
+}
+
+/// Sets the status of the connections `which` selects, forgetting their tokens when revoked, and
+/// notes on their waiting targets why they cannot publish.
+async fn mark_where(
+    work: &Work,
+    which: sea_orm::sea_query::SimpleExpr,
+    status: AccountStatus,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let mut update = tiktok_account::Entity::update_many()
+        .col_expr(tiktok_account::Column::Status, Expr::value(status.as_str()))
+        .col_expr(tiktok_account::Column::StatusReason, Expr::value(reason))
+        .col_expr(tiktok_account::Column::UpdatedAt, Expr::value(now));
+    if status == AccountStatus::Revoked {
+        update = update
+            .col_expr(
+                tiktok_account::Column::AccessTokenEnc,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                tiktok_account::Column::RefreshTokenEnc,
+                Expr::value(Option::<String>::None),
+            );
+    }
+    let txn = work.txn();
+    let marked = update.filter(which.clone()).exec(txn).await?.rows_affected;
+    let ids: Vec<String> = tiktok_account::Entity::find()
+        .select_only()
+        .column(tiktok_account::Column::Id)
+        .filter(which)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let note = if status == AccountStatus::Active {
+        String::new()
+    } else {
+        format!("Cannot publish until the account is connected again: {reason}")
+    };
+    crate::targets::note_waiting(work, &ids, &note, now).await?;
+    Ok(marked)
 }

@@ -109,7 +109,15 @@ pub fn accounts() -> Html {
                         purge => api
                             .send(pb::DisconnectAccountRequest { workspace_id: ws, account_id: id, purge_history: purge == "disconnect-purge" })
                             .await
-                            .map(|_| Some("The account is disconnected.")),
+                            .map(|r| {
+                                Some(if r.still_connected_elsewhere {
+                                    "The account is disconnected here. Another workspace still holds it, so its authorization at TikTok was kept."
+                                } else if r.revoked_at_tiktok {
+                                    "The account is disconnected and its authorization at TikTok revoked."
+                                } else {
+                                    "The account is disconnected and its tokens deleted; TikTok did not confirm the revocation."
+                                })
+                            }),
                     };
                     match result {
                         Ok(message) => {
