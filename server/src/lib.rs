@@ -10,6 +10,7 @@ mod media_files;
 pub mod service;
 pub mod startup;
 pub mod trace;
+mod web_headers;
 
 pub use multitok_core::{Settings, shutdown_signal};
 pub use startup::launch;

@@ -132,9 +132,19 @@ fn spa(dir: &Path) -> Router {
                 .precompressed_br()
                 .precompressed_gzip(),
         );
+    let security = crate::web_headers::WebHeaders::from_dir(dir);
     Router::new()
         .fallback_service(files)
         .layer(axum::middleware::map_response(cache_policy))
+        .layer(axum::middleware::map_response(
+            move |mut response: axum::response::Response| {
+                let security = security.clone();
+                async move {
+                    security.apply(response.headers_mut());
+                    response
+                }
+            },
+        ))
 }
 
 /// Caches names with a content hash for a year; everything else is revalidated on each use.

@@ -28,6 +28,7 @@ pub struct Services {
     refreshes: Arc<RefreshThrottle>,
     refresh_lifetime: TimeDelta,
     refresh_grace: TimeDelta,
+    heavy: Arc<tokio::sync::Semaphore>,
     pub analytics_cache: analytics::cache::AnalyticsCache,
 }
 
@@ -59,9 +60,28 @@ impl Services {
             refreshes: Arc::new(RefreshThrottle::new(auth.refresh_per_address_per_minute)),
             refresh_lifetime: TimeDelta::days(auth.refresh_token_days),
             refresh_grace: TimeDelta::seconds(auth.refresh_reuse_grace_seconds.into()),
+            heavy: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
             analytics_cache: analytics::cache::AnalyticsCache::local(&settings.analytics)
                 .counted_in(core.metrics.clone()),
         })
+    }
+
+    /// Runs CPU-heavy work (drawing a chart) off the async runtime, at most one piece per core
+    /// at a time; further callers wait their turn instead of piling up threads and memory.
+    pub async fn off_runtime<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, multitok_core::CoreError> {
+        let _permit = self
+            .heavy
+            .acquire()
+            .await
+            .map_err(|e| multitok_core::CoreError::Internal(e.into()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| multitok_core::CoreError::Internal(e.into()))
     }
 
     /// Forgets throttling state of keys that recovered; call once in a while.

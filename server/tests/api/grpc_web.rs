@@ -60,7 +60,8 @@ async fn grpc_web(
 
 #[tokio::test]
 async fn browser_login_sets_an_httponly_cookie_and_refreshes_through_it() {
-    let app = TestApp::spawn().await;
+    // No grace window: the second use of the old cookie is reuse.
+    let app = TestApp::spawn_with(|s| s.auth.refresh_reuse_grace_seconds = 0).await;
     let email = unique_email("web");
     app.register(&email).await;
 
@@ -113,7 +114,7 @@ async fn browser_login_sets_an_httponly_cookie_and_refreshes_through_it() {
         .unwrap();
     assert_ne!(rotated.split(';').next().unwrap(), pair, "cookie rotated");
 
-    // The old cookie again: reuse is detected.
+    // The old cookie again, after the grace window: reuse is detected.
     let (_, _, status) = grpc_web(
         &app,
         "/multitok.v1.AuthService/Refresh",
@@ -170,6 +171,13 @@ async fn spa_routes_fall_back_to_index_html() {
             .await
             .unwrap();
         assert_eq!(response.status(), 200, "{path}");
+        let header = |name: &str| response.headers()[name].to_str().unwrap().to_owned();
+        assert!(
+            header("content-security-policy").ends_with("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "same-origin", "{path}");
         let body = response.into_body().collect().await.unwrap().to_bytes();
         assert!(String::from_utf8_lossy(&body).contains(expected), "{path}");
     }

@@ -6,7 +6,7 @@ use multitok_shared::chart::{GROWTH_DAYS, forecast_lines};
 
 use super::input::{DayRange, Metric};
 use super::insights::best_times_in;
-use super::render::{Drawing, Line, failed};
+use super::render::{Drawing, Line};
 use super::series::SeriesQuery;
 use super::series::time_series_in;
 use super::{DashboardReads, InsightReads, PostSubject, SeriesReads, scope};
@@ -88,9 +88,7 @@ impl ChartReads for Access<View> {
         size: (u32, u32),
     ) -> Result<pb::RenderChartResponse, CoreError> {
         let (drawing, file_name) = drawing(self, s, query).await?;
-        let png = tokio::task::spawn_blocking(move || drawing.png(size))
-            .await
-            .map_err(failed)??;
+        let png = s.off_runtime(move || drawing.png(size)).await??;
         Ok(pb::RenderChartResponse { png, file_name })
     }
 }

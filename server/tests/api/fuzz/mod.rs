@@ -92,17 +92,18 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-/// Counts panics on this test's thread, where its current-thread runtime runs the server, and
-/// on tokio's threads, where blocking work runs (other tests' assertions panic on their own
-/// threads and are not counted).
+/// Counts panics on this test's thread (where its current-thread runtime runs the server) and
+/// panics anywhere outside test code (blocking tasks run on tokio's threads); other tests'
+/// failed assertions are not counted.
 fn count_panics_of_this_thread() -> Arc<AtomicUsize> {
     let count = Arc::new(AtomicUsize::new(0));
     let name = std::thread::current().name().map(str::to_owned);
     let seen = count.clone();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let thread = std::thread::current().name().map(str::to_owned);
-        if thread == name || thread.as_deref().is_some_and(|t| t.starts_with("tokio")) {
+        let here = std::thread::current().name().map(str::to_owned) == name;
+        let in_tests = info.location().is_some_and(|l| l.file().contains("tests/"));
+        if here || !in_tests {
             seen.fetch_add(1, Ordering::SeqCst);
         }
         previous(info);
