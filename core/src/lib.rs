@@ -62,6 +62,8 @@ pub struct Core {
     creator_cache: Arc<Mutex<HashMap<String, (Instant, CreatorInfo)>>>,
     profiles: Arc<profiles::ProfileCache>,
     pub media: media::MediaStore,
+    /// Bytes one workspace may store (`media.quota_bytes`).
+    pub media_quota: u64,
     /// Signs the URLs that serve media files to browsers.
     pub media_urls: media_url::MediaUrls,
     pub metrics: metrics::Metrics,
@@ -86,6 +88,7 @@ impl Core {
             creator_cache: Arc::default(),
             profiles: Arc::default(),
             media: media::MediaStore::local(&settings.media_dir)?,
+            media_quota: settings.media.quota_bytes,
             media_urls: media_url::MediaUrls::new(&settings.auth.jwt_secret),
             post_changes: tokio::sync::broadcast::channel(64).0,
             clock,

@@ -60,6 +60,31 @@ fn part_path(upload_id: &str, offset: u64) -> StorePath {
     StorePath::from(format!("uploads/{upload_id}/{offset:020}"))
 }
 
+fn over_quota(used: u64, quota: u64) -> CoreError {
+    CoreError::QuotaExceeded(format!(
+        "this workspace's media would exceed its storage quota ({} of {} used); delete videos \
+         or abandoned uploads first",
+        human_bytes(used),
+        human_bytes(quota)
+    ))
+}
+
+/// `1.5 GB`, `20.0 GB`, `512 KB`.
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} bytes")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
 fn invalid(field: &str, message: impl Into<String>) -> CoreError {
     CoreError::Invalid(Violations::one(field, message))
 }
@@ -94,7 +119,14 @@ impl Access<EditContent> {
             sha256: sha,
             expires_at: core.now() + UPLOAD_LIFETIME,
         };
-        Ok(core.store.insert_upload(new, core.now()).await?)
+        match core
+            .store
+            .insert_upload_within(new, core.media_quota, core.now())
+            .await?
+        {
+            Ok(upload) => Ok(upload),
+            Err(used) => Err(over_quota(used, core.media_quota)),
+        }
     }
 
     /// Stores the bytes at `offset`, which must continue the upload exactly.
@@ -116,6 +148,13 @@ impl Access<EditContent> {
                 "data",
                 format!("must be 1 to {MAX_CHUNK_BYTES} bytes and end within the file"),
             ));
+        }
+        let used = core
+            .store
+            .media_usage(&self.workspace.id, core.now())
+            .await?;
+        if used > core.media_quota {
+            return Err(over_quota(used, core.media_quota));
         }
         let len = data.len() as u64;
         core.metrics.upload_bytes.inc_by(len);
@@ -245,6 +284,14 @@ impl Access<View> {
     pub async fn media(&self, core: &Core) -> Result<Vec<Media>, CoreError> {
         Ok(core.store.media_of(&self.workspace.id).await?)
     }
+
+    /// Bytes the workspace's videos and uploads in progress take of its quota.
+    pub async fn media_usage(&self, core: &Core) -> Result<u64, CoreError> {
+        Ok(core
+            .store
+            .media_usage(&self.workspace.id, core.now())
+            .await?)
+    }
 }
 
 /// Streams every chunk, in offset order, into `target`; answers the hex SHA-256.
@@ -309,6 +356,18 @@ async fn copy_in(
     }
     writer.finish().await.map_err(store_error)?;
     Ok(())
+}
+
+impl Core {
+    /// Deletes uploads that expired unfinished, at most `limit`: their parts, then their rows
+    /// (a crash between the two leaves a row the next sweep finds again). Answers how many.
+    pub async fn sweep_abandoned_uploads(&self, limit: u64) -> Result<usize, CoreError> {
+        let expired = self.store.expired_uploads(self.now(), limit).await?;
+        for (id, _) in &expired {
+            discard_upload(self, id).await;
+        }
+        Ok(expired.len())
+    }
 }
 
 /// Removes an upload's chunks and row (after success, or a refused file).

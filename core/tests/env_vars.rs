@@ -50,6 +50,9 @@ const VARIABLES: &[(&str, &str, Read)] = &[
     ("AUTH__LOGIN_PER_ADDRESS_PER_MINUTE", "13", |s| {
         s.auth.login_per_address_per_minute.to_string()
     }),
+    ("MEDIA__QUOTA_BYTES", "123456", |s| {
+        s.media.quota_bytes.to_string()
+    }),
     ("AUTH__REFRESH_PER_ADDRESS_PER_MINUTE", "17", |s| {
         s.auth.refresh_per_address_per_minute.to_string()
     }),

@@ -40,6 +40,14 @@ pub fn status(err: CoreError) -> Status {
                 "set accept_quota_warning to schedule anyway",
             )]),
         ),
+        CoreError::QuotaExceeded(message) => Status::with_error_details(
+            Code::ResourceExhausted,
+            message,
+            ErrorDetails::with_quota_failure(vec![tonic_types::QuotaViolation::new(
+                "media.quota_bytes",
+                "the workspace's media storage quota",
+            )]),
+        ),
         CoreError::Throttled(delay) => Status::with_error_details(
             Code::ResourceExhausted,
             err.to_string(),

@@ -18,6 +18,7 @@ mod model;
 pub mod notify;
 mod params;
 pub mod posts;
+mod quota;
 mod records;
 mod rows;
 mod sealed;

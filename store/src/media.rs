@@ -25,25 +25,29 @@ fn i64_of(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// The row of an upload that begins now.
+pub(crate) fn upload_row(new: NewUpload, now: DateTime<Utc>) -> upload::ActiveModel {
+    upload::ActiveModel {
+        id: Set(new_id()),
+        workspace_id: Set(new.workspace_id),
+        user_id: Set(new.user_id),
+        name: Set(new.name),
+        size_bytes: Set(i64_of(new.size_bytes)),
+        sha256: Set(new.sha256),
+        received_bytes: Set(0),
+        created_at: Set(now),
+        expires_at: Set(new.expires_at),
+    }
+}
+
 impl Store {
     pub async fn insert_upload(
         &self,
         new: NewUpload,
         now: DateTime<Utc>,
     ) -> Result<Upload, StoreError> {
-        let row = upload::ActiveModel {
-            id: Set(new_id()),
-            workspace_id: Set(new.workspace_id),
-            user_id: Set(new.user_id),
-            name: Set(new.name),
-            size_bytes: Set(i64_of(new.size_bytes)),
-            sha256: Set(new.sha256),
-            received_bytes: Set(0),
-            created_at: Set(now),
-            expires_at: Set(new.expires_at),
-        };
         let work = self.begin_work().await?;
-        let stored = upload::Entity::insert(row)
+        let stored = upload::Entity::insert(upload_row(new, now))
             .exec_with_returning(work.txn())
             .await?;
         work.commit().await?;

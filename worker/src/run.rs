@@ -14,7 +14,7 @@ use multitok_store::Store;
 use crate::context::Ctx;
 pub use crate::drive::{drive, drive_logged};
 
-/// How often raw snapshots past their retention are pruned.
+/// How often raw snapshots past their retention are pruned and abandoned uploads deleted.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// How often targets needing attention are matched against the accounts' new videos.
 const RECONCILE_EVERY: Duration = Duration::from_secs(60);
@@ -73,6 +73,11 @@ pub async fn run(
                 Ok(n) if n > 0 => tracing::info!(deleted = n, "pruned raw snapshots"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = format!("{e:#}"), "pruning snapshots failed"),
+            }
+            match ctx.core.sweep_abandoned_uploads(1000).await {
+                Ok(n) if n > 0 => tracing::info!(deleted = n, "deleted abandoned uploads"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "sweeping uploads failed"),
             }
         }
         if reconciled.elapsed() >= RECONCILE_EVERY {

@@ -38,9 +38,27 @@ pub struct Settings {
     pub tiktok: TikTokSettings,
     pub sync: SyncSettings,
     pub analytics: AnalyticsSettings,
+    pub media: MediaSettings,
     /// `text` (the default) or `json`, one object per line.
     pub log_format: LogFormat,
     pub telemetry: TelemetrySettings,
+}
+
+/// Limits on the media library.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MediaSettings {
+    /// Bytes one workspace may store: its videos plus the declared sizes of its uploads in
+    /// progress.
+    pub quota_bytes: u64,
+}
+
+impl Default for MediaSettings {
+    fn default() -> Self {
+        MediaSettings {
+            quota_bytes: 20 * 1024 * 1024 * 1024,
+        }
+    }
 }
 
 /// How log lines are written.
@@ -227,6 +245,7 @@ impl Default for Settings {
             tiktok: TikTokSettings::default(),
             sync: SyncSettings::default(),
             analytics: AnalyticsSettings::default(),
+            media: MediaSettings::default(),
             log_format: LogFormat::Text,
             telemetry: TelemetrySettings::default(),
         }
@@ -283,6 +302,7 @@ impl fmt::Debug for Settings {
             .field("tiktok", &self.tiktok)
             .field("sync", &self.sync)
             .field("analytics", &self.analytics)
+            .field("media", &self.media)
             .field("log_format", &self.log_format)
             .field("telemetry", &self.telemetry)
             .finish()

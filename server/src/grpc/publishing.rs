@@ -158,8 +158,11 @@ impl PublishingService for Publishing {
             .await
             .map_err(status)?;
         let list = access.media(&self.services).await.map_err(status)?;
+        let used = access.media_usage(&self.services).await.map_err(status)?;
         Ok(Response::new(pb::ListMediaResponse {
             media: list.into_iter().map(|m| media(&self.services, m)).collect(),
+            used_bytes: used,
+            quota_bytes: self.services.media_quota,
         }))
     }
 

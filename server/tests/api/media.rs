@@ -304,3 +304,61 @@ async fn media_can_be_deleted_and_viewers_cannot_upload() {
         Code::NotFound
     );
 }
+
+#[tokio::test]
+async fn the_storage_quota_counts_videos_and_uploads_in_progress() {
+    let file = mp4_file(720, 1280, 30, 30);
+    let size = file.len() as u64;
+    let app = TestApp::spawn_with(move |s| s.media.quota_bytes = size * 5 / 2).await;
+    let owner = app.register(&unique_email("quota")).await;
+    let w = World { app, owner };
+    w.upload("one.mp4", &file, 64 * 1024).await.unwrap();
+    let pending = w.begin("two.mp4", &file, &sha(&file)).await.unwrap();
+    w.chunk(&pending.id, 0, &file[..1000]).await.unwrap();
+    let err = w.begin("three.mp4", &file, &sha(&file)).await.unwrap_err();
+    assert_eq!(err.code(), Code::ResourceExhausted, "{err:?}");
+    assert!(err.message().contains("storage quota"), "{}", err.message());
+    let listed = w
+        .client()
+        .list_media(authed(
+            &w.owner.access_token,
+            pb::ListMediaRequest {
+                workspace_id: w.owner.workspace_id.clone(),
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        (listed.used_bytes, listed.quota_bytes),
+        (2 * size, size * 5 / 2)
+    );
+
+    // A day later the unfinished upload is swept, parts and row, and its room is free again.
+    let media_dir = w.app.keys_file.parent().unwrap().join("media");
+    let mut settings = multitok_server::Settings {
+        database_url: w.app.database_url.clone(),
+        media_dir: media_dir.clone(),
+        ..Default::default()
+    };
+    settings.tiktok.token_keys = vec![crate::accounts::TOKEN_KEY.into()];
+    let store = multitok_store::Store::connect(&w.app.database_url, 1)
+        .await
+        .unwrap();
+    let later = chrono::Utc::now() + chrono::TimeDelta::hours(25);
+    let core = multitok_core::Core::new(
+        store,
+        &settings,
+        multitok_core::Clock::from_fn(move || later),
+    )
+    .unwrap();
+    assert_eq!(core.sweep_abandoned_uploads(100).await.unwrap(), 1);
+    let parts = std::fs::read_dir(media_dir.join("uploads").join(&pending.id))
+        .map(Iterator::count)
+        .unwrap_or(0);
+    assert_eq!(parts, 0, "the upload's parts are deleted");
+    assert_eq!(core.sweep_abandoned_uploads(100).await.unwrap(), 0);
+    w.begin("three.mp4", &file, &sha(&file))
+        .await
+        .expect("room again");
+}

@@ -38,20 +38,25 @@ pub fn media_page() -> Html {
         .map(|w| w.id)
         .unwrap_or_default();
     let items = use_state(Vec::<pb::Media>::new);
+    let usage = use_state(|| (0u64, 0u64));
     let uploads = use_state(Vec::<(String, Phase)>::new);
     let error = use_state(|| None::<ApiError>);
     let version = use_state(|| 0u32);
     {
-        let (api, items, error, ws) = (
+        let (api, items, usage, error, ws) = (
             session.api.clone(),
             items.clone(),
+            usage.clone(),
             error.clone(),
             ws.clone(),
         );
         use_effect_with((ws.clone(), *version), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match api.send(pb::ListMediaRequest { workspace_id: ws }).await {
-                    Ok(r) => items.set(r.media),
+                    Ok(r) => {
+                        usage.set((r.used_bytes, r.quota_bytes));
+                        items.set(r.media);
+                    }
                     Err(e) => error.set(Some(e)),
                 }
             });
@@ -157,6 +162,9 @@ pub fn media_page() -> Html {
                 <p>{ "Drop MP4 or MOV videos here, or " }
                     <label class="pick">{ "choose files" }<input id="media-file" type="file" accept="video/mp4,video/quicktime,.mp4,.mov,.m4v" multiple=true onchange={on_pick} /></label>
                 </p>
+                if usage.1 > 0 {
+                    <p class="muted" id="media-usage">{ format!("Storage: {} of {} used.", gigabytes(usage.0), gigabytes(usage.1)) }</p>
+                }
                 <p class="muted">{ "TikTok takes H.264 or H.265 video at 23–60 fps, 360–4096 px per side, up to 10 minutes and 4 GB." }</p>
                 // In a fragment, so the file input above is kept when rows come and go.
                 <>{ for uploads.iter().map(|(name, p)| {
@@ -177,4 +185,9 @@ pub fn media_page() -> Html {
             <div class="media-grid">{ for cards }</div>
         </>
     }
+}
+
+/// Bytes as gigabytes with one decimal (`0.3 GB`).
+fn gigabytes(bytes: u64) -> String {
+    format!("{:.1} GB", bytes as f64 / (1024.0 * 1024.0 * 1024.0))
 }
