@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use multitok_shared::{AccountStatus, TargetState};
-use multitok_store::Sealed;
 use multitok_store::accounts::{Account, ConnectedAccount, OAuthState};
+use multitok_store::{Sealed, Work};
 use multitok_tiktok::webhook::{self, EventKind};
 use multitok_tiktok::{CreatorInfo, ErrorClass, TikTokError};
 use oauth2::{AccessToken, PkceCodeVerifier};
@@ -185,7 +185,8 @@ impl Core {
         Ok((pending.workspace_id, account.id))
     }
 
-    /// Handles a TikTok webhook delivery: verified, processed once.
+    /// Handles a TikTok webhook delivery: verified, recorded, then processed once (see
+    /// `process_delivery`).
     pub async fn tiktok_webhook(&self, signature: &str, body: &[u8]) -> Result<(), CoreError> {
         let secret = &self.tiktok_secret;
         webhook::verify(
@@ -202,15 +203,54 @@ impl Core {
                 "is not a TikTok webhook",
             ))
         })?;
-        let id = secret_hash(&String::from_utf8_lossy(body));
+        let text = String::from_utf8_lossy(body);
+        let id = secret_hash(&text);
+        self.store
+            .record_delivery(&id, event_name(&event.kind), &text, self.now())
+            .await?;
+        self.process_delivery(&id, &event).await
+    }
+
+    /// Retries deliveries whose processing failed (or was cut short by a crash) from their
+    /// stored bodies; answers how many were processed now.
+    pub async fn retry_webhooks(&self) -> Result<usize, CoreError> {
+        let before = self.now() - TimeDelta::minutes(1);
+        let mut processed = 0;
+        for (id, body) in self.store.pending_deliveries(before, 100).await? {
+            match body.as_deref().map(|b| webhook::parse(b.as_bytes())) {
+                Some(Ok(event)) => {
+                    self.process_delivery(&id, &event).await?;
+                    processed += 1;
+                }
+                _ => {
+                    let work = self.store.begin_work().await?;
+                    self.store
+                        .mark_delivery_processed_in(&work, &id, self.now())
+                        .await?;
+                    work.commit().await?;
+                }
+            }
+        }
+        Ok(processed)
+    }
+
+    /// Applies the delivery's effect and marks it processed in one unit of work: an error
+    /// leaves it pending for `retry_webhooks`, a duplicate finds it processed and does nothing.
+    async fn process_delivery(
+        &self,
+        id: &str,
+        event: &webhook::WebhookEvent,
+    ) -> Result<(), CoreError> {
+        let now = self.now();
+        let work = self.store.begin_work().await?;
         if !self
             .store
-            .first_delivery(&id, event_name(&event.kind), self.now())
+            .mark_delivery_processed_in(&work, id, now)
             .await?
         {
             return Ok(());
         }
-        self.publish_event(&event.kind).await?;
+        let changed = self.publish_event_in(&work, &event.kind, now).await?;
         if let (EventKind::AuthorizationRemoved { reason }, Some(open_id)) =
             (&event.kind, &event.user_openid)
         {
@@ -221,57 +261,62 @@ impl Core {
                 5 => "The authorization was revoked.",
                 _ => "TikTok removed the authorization.",
             };
-            let work = self.store.begin_work().await?;
             let marked = self
                 .store
-                .mark_accounts_in(&work, open_id, AccountStatus::Revoked, why, self.now())
+                .mark_accounts_in(&work, open_id, AccountStatus::Revoked, why, now)
                 .await?;
-            work.commit().await?;
             tracing::info!(marked, "TikTok authorization removed");
+        }
+        work.commit().await?;
+        if changed {
+            self.post_changed();
         }
         Ok(())
     }
-}
 
-impl Core {
-    /// Applies TikTok's word on a post: published, failed, or its public video id.
-    async fn publish_event(&self, kind: &EventKind) -> Result<(), CoreError> {
-        let now = self.now();
-        let changed = match kind {
+    /// A publishing event's effect on its target; true when a target changed.
+    async fn publish_event_in(
+        &self,
+        work: &Work,
+        kind: &EventKind,
+        now: DateTime<Utc>,
+    ) -> Result<bool, CoreError> {
+        let store = &self.store;
+        Ok(match kind {
             EventKind::PublishComplete { publish_id, .. } => {
-                self.store
-                    .finish_by_publish_id(publish_id, TargetState::Published, None, "", now)
+                store
+                    .finish_by_publish_id_in(
+                        work,
+                        publish_id,
+                        TargetState::Published,
+                        None,
+                        "",
+                        now,
+                    )
                     .await?
             }
             EventKind::PubliclyAvailable {
                 publish_id,
                 post_id,
             } => {
-                self.store
-                    .finish_by_publish_id(
-                        publish_id,
-                        TargetState::Published,
-                        Some(post_id),
-                        "",
-                        now,
-                    )
+                let published = TargetState::Published;
+                store
+                    .finish_by_publish_id_in(work, publish_id, published, Some(post_id), "", now)
                     .await?
-                    | self.store.record_video_id(publish_id, post_id, now).await?
+                    | store
+                        .record_video_id_in(work, publish_id, post_id, now)
+                        .await?
             }
             EventKind::PublishFailed {
                 publish_id, reason, ..
             } => {
                 let why = format!("TikTok could not publish the video ({reason}).");
-                self.store
-                    .finish_by_publish_id(publish_id, TargetState::Failed, None, &why, now)
+                store
+                    .finish_by_publish_id_in(work, publish_id, TargetState::Failed, None, &why, now)
                     .await?
             }
             _ => false,
-        };
-        if changed {
-            self.post_changed();
-        }
-        Ok(())
+        })
     }
 }
 

@@ -13,6 +13,7 @@ mod m20261125_000007_analytics;
 mod m20261126_000008_videos_posting_slot;
 mod m20261126_000009_posting_profiles;
 mod m20261205_000010_operate;
+mod m20261208_000011_webhook_bodies;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000008_videos_posting_slot::Migration),
             Box::new(m20261126_000009_posting_profiles::Migration),
             Box::new(m20261205_000010_operate::Migration),
+            Box::new(m20261208_000011_webhook_bodies::Migration),
         ]
     }
 }

@@ -82,6 +82,11 @@ pub async fn run(
         }
         if reconciled.elapsed() >= RECONCILE_EVERY {
             reconciled = std::time::Instant::now();
+            match ctx.core.retry_webhooks().await {
+                Ok(n) if n > 0 => tracing::info!(processed = n, "retried webhook deliveries"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = format!("{e:#}"), "retrying webhooks failed"),
+            }
             if let Err(e) = crate::reconcile::reconcile_once(&ctx).await {
                 tracing::warn!(error = format!("{e:#}"), "reconciliation failed");
             }

@@ -417,6 +417,39 @@ async fn webhooks_need_a_valid_signature_and_duplicates_are_harmless() {
 }
 
 #[tokio::test]
+async fn a_delivery_whose_processing_was_cut_short_is_retried_from_its_body() {
+    let w = world().await;
+    w.connect("sbx-open-ana").await;
+    let body = r#"{"client_key":"sbx-client-key","event":"authorization.removed","create_time":1,"user_openid":"sbx-open-ana","content":"{\"reason\":2}"}"#;
+    let store = multitok_store::Store::connect(&w.app.database_url, 1)
+        .await
+        .unwrap();
+    // Recorded, then the process stopped before its effect was committed.
+    let received = chrono::Utc::now() - chrono::TimeDelta::minutes(5);
+    store
+        .record_delivery("cut-short", "authorization.removed", body, received)
+        .await
+        .unwrap();
+    assert_eq!(w.list().await[0].status, pb::AccountStatus::Active as i32);
+    let mut settings = multitok_server::Settings {
+        database_url: w.app.database_url.clone(),
+        media_dir: w.app.keys_file.parent().unwrap().join("media"),
+        ..Default::default()
+    };
+    settings.tiktok.token_keys = vec![TOKEN_KEY.into()];
+    let core = multitok_core::Core::new(store, &settings, multitok_core::Clock::system()).unwrap();
+    assert_eq!(core.retry_webhooks().await.unwrap(), 1);
+    let account = &w.list().await[0];
+    assert_eq!(account.status, pb::AccountStatus::Revoked as i32);
+    assert!(
+        account.status_reason.contains("deleted"),
+        "{}",
+        account.status_reason
+    );
+    assert_eq!(core.retry_webhooks().await.unwrap(), 0, "processed once");
+}
+
+#[tokio::test]
 async fn viewers_cannot_connect_and_other_workspaces_see_nothing() {
     let w = world().await;
     let id = w.connect("sbx-open-ana").await;

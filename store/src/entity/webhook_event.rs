@@ -1,4 +1,5 @@
-//! `webhook_events`: deliveries already processed, by a hash of their body.
+//! `webhook_events`: deliveries by a hash of their body; `processed_at` is set in the same unit
+//! of work as the delivery's effect.
 
 use sea_orm::entity::prelude::*;
 
@@ -9,6 +10,8 @@ pub struct Model {
     pub id: String,
     pub event: String,
     pub received_at: DateTimeUtc,
+    pub body: Option<String>,
+    pub processed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

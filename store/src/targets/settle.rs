@@ -11,14 +11,16 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use crate::entity::post_target;
 use crate::model::Target;
 use crate::work::Change;
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, Work};
 
 impl Store {
     /// Completes (or fails) the target TikTok knows as `publish_id`, whoever holds it; used by
-    /// TikTok's webhook. False when it is unknown or already final.
+    /// TikTok's webhook within the unit of work that marks the delivery processed. False when
+    /// it is unknown or already final.
     #[tracing::instrument(name = "store.finish_by_publish_id", skip_all)]
-    pub async fn finish_by_publish_id(
+    pub async fn finish_by_publish_id_in(
         &self,
+        work: &Work,
         publish_id: &str,
         to: TargetState,
         video_id: Option<&str>,
@@ -26,7 +28,6 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         use post_target::Column as C;
-        let work = self.begin_work().await?;
         let txn = work.txn();
         let Some(target) = post_target::Entity::find()
             .filter(C::PublishId.eq(publish_id))
@@ -68,19 +69,19 @@ impl Store {
             };
             work.record_history(&target.id, change, now);
         }
-        work.commit().await?;
         Ok(done.rows_affected == 1)
     }
 
-    /// Sets the public video id of the target TikTok knows as `publish_id`.
-    pub async fn record_video_id(
+    /// Sets the public video id of the target TikTok knows as `publish_id`, within the
+    /// caller's unit of work.
+    pub async fn record_video_id_in(
         &self,
+        work: &Work,
         publish_id: &str,
         video_id: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
         use post_target::Column as C;
-        let work = self.begin_work().await?;
         let done = post_target::Entity::update_many()
             .col_expr(C::VideoId, Expr::value(Some(video_id.to_owned())))
             .col_expr(C::UpdatedAt, Expr::value(now))
@@ -88,7 +89,6 @@ impl Store {
             .filter(C::VideoId.is_null())
             .exec(work.txn())
             .await?;
-        work.commit().await?;
         Ok(done.rows_affected == 1)
     }
 
