@@ -21,6 +21,9 @@ use crate::{Caller, Core};
 const STATE_LIFETIME: TimeDelta = TimeDelta::minutes(10);
 const CREATOR_INFO_TTL: Duration = Duration::from_secs(60);
 const WEBHOOK_MAX_AGE_SECS: i64 = 300;
+/// The least time between two syncs of one account that people ask for; requests in between
+/// are coalesced (every account shares TikTok's rate limits).
+pub const SYNC_SPACING: TimeDelta = TimeDelta::minutes(1);
 const PROFILE_FIELDS: &[&str] = &["open_id", "display_name", "avatar_url", "username"];
 
 /// What the OAuth callback brought back.
@@ -556,9 +559,18 @@ fn permanent_reason(code: &str) -> &'static str {
 
 impl Access<EditContent> {
     /// Asks the worker to sync the account as soon as possible.
-    pub async fn sync(&self, core: &Core, account_id: &str) -> Result<(Account, u32), CoreError> {
+    pub async fn sync(
+        &self,
+        core: &Core,
+        account_id: &str,
+    ) -> Result<(Account, u32, DateTime<Utc>), CoreError> {
         let account = account_in(core, &self.workspace.id, account_id).await?;
-        core.store.request_sync(&account.id, core.now()).await?;
-        self.one_with_usage(core, account_id).await
+        let at = core
+            .store
+            .request_sync(&account.id, core.now(), SYNC_SPACING)
+            .await?
+            .ok_or(CoreError::NotFound("account"))?;
+        let (account, used) = self.one_with_usage(core, account_id).await?;
+        Ok((account, used, at))
     }
 }

@@ -5,10 +5,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::Core;
 use crate::access::{Access, EditContent};
+use crate::accounts::SYNC_SPACING;
 use crate::error::CoreError;
 
 impl Access<EditContent> {
-    /// Asks for a sync of the account now and drops its cached analytics; once a minute.
+    /// Asks for a sync of the account (every account when empty) and drops its cached
+    /// analytics; once a minute. Answers when the latest of those syncs will run: a request
+    /// while one is due, or within `SYNC_SPACING` of the last, is coalesced into it.
     pub async fn refresh_account(
         &self,
         s: &Core,
@@ -30,7 +33,12 @@ impl Access<EditContent> {
         }
         let ids: Vec<String> = accounts.into_iter().map(|a| a.id).collect();
         s.store.invalidate_analytics(&ids).await?;
-        s.store.request_sync(account_id, now).await?;
-        Ok(now)
+        let mut next = now;
+        for id in &ids {
+            if let Some(at) = s.store.request_sync(id, now, SYNC_SPACING).await? {
+                next = next.max(at);
+            }
+        }
+        Ok(next)
     }
 }

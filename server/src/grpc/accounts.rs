@@ -151,9 +151,10 @@ impl AccountService for Accounts {
             .authorize::<EditContent>(&caller, &ws)
             .await
             .map_err(status)?;
-        let a = access.sync(&self.services, &id).await.map_err(status)?;
+        let (a, used, at) = access.sync(&self.services, &id).await.map_err(status)?;
         Ok(Response::new(pb::SyncAccountResponse {
-            account: Some(account(a, self.services.daily_post_cap)),
+            account: Some(account((a, used), self.services.daily_post_cap)),
+            sync_at: Some(convert::timestamp(at)),
         }))
     }
 

@@ -450,6 +450,40 @@ async fn a_delivery_whose_processing_was_cut_short_is_retried_from_its_body() {
 }
 
 #[tokio::test]
+async fn sync_requests_while_one_is_due_are_coalesced() {
+    let w = world().await;
+    let id = w.connect("sbx-open-ana").await;
+    let sync = || {
+        let mut accounts = w.accounts();
+        let request = authed(
+            &w.owner.access_token,
+            pb::SyncAccountRequest {
+                workspace_id: w.owner.workspace_id.clone(),
+                account_id: id.clone(),
+            },
+        );
+        async move {
+            accounts
+                .sync_account(request)
+                .await
+                .unwrap()
+                .into_inner()
+                .sync_at
+                .unwrap()
+        }
+    };
+    let first = sync().await;
+    let store = multitok_store::Store::connect(&w.app.database_url, 1)
+        .await
+        .unwrap();
+    let before = store.row_counts().await.unwrap();
+    for _ in 0..3 {
+        assert_eq!(sync().await, first, "the due sync is the one that runs");
+    }
+    assert_eq!(store.row_counts().await.unwrap(), before);
+}
+
+#[tokio::test]
 async fn viewers_cannot_connect_and_other_workspaces_see_nothing() {
     let w = world().await;
     let id = w.connect("sbx-open-ana").await;

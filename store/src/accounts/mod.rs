@@ -198,16 +198,41 @@ impl Store {
         crate::rows::one(row)
     }
 
-    /// Asks for a sync as soon as possible.
-    pub async fn request_sync(&self, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    /// Asks for a sync of the account now, unless one is already due or the last one ended
+    /// less than `spacing` ago: such requests are coalesced and change nothing. Answers when the
+    /// account's next sync will run; `None` for an unknown account.
+    pub async fn request_sync(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+        spacing: chrono::TimeDelta,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        use tiktok_account::Column as C;
+        let Some(account) = tiktok_account::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if let Some(due) = account.next_sync_at.filter(|at| *at <= now) {
+            return Ok(Some(due));
+        }
+        if let Some(earliest) = account
+            .last_synced_at
+            .map(|at| at + spacing)
+            .filter(|at| *at > now)
+        {
+            return Ok(Some(earliest));
+        }
         let work = self.begin_work().await?;
         tiktok_account::Entity::update_many()
-            .col_expr(tiktok_account::Column::NextSyncAt, Expr::value(now))
-            .filter(tiktok_account::Column::Id.eq(id))
+            .col_expr(C::NextSyncAt, Expr::value(now))
+            .filter(C::Id.eq(id))
             .exec(work.txn())
             .await?;
         work.notify_due();
-        work.commit().await
+        work.commit().await?;
+        Ok(Some(now))
     }
 
     /// Marks every connection of `open_id` (in any workspace) with a status, forgetting tokens
