@@ -27,9 +27,9 @@ pub enum CoreError {
     /// A posting quota would be exceeded; names the account and the day.
     #[error("{0}")]
     OverQuota(String),
-    /// A storage quota is spent; says how much is used of how much.
-    #[error("{0}")]
-    QuotaExceeded(String),
+    /// A quota is spent: the setting that sets it, and what is used of how much.
+    #[error("{1}")]
+    QuotaExceeded(&'static str, String),
     /// A chunk that does not continue an upload; carries the bytes received so far.
     #[error("the upload continues at byte {0}")]
     OutOfStep(u64),

@@ -61,12 +61,15 @@ fn part_path(upload_id: &str, offset: u64) -> StorePath {
 }
 
 fn over_quota(used: u64, quota: u64) -> CoreError {
-    CoreError::QuotaExceeded(format!(
-        "this workspace's media would exceed its storage quota ({} of {} used); delete videos \
+    CoreError::QuotaExceeded(
+        "media.quota_bytes",
+        format!(
+            "this workspace's media would exceed its storage quota ({} of {} used); delete videos \
          or abandoned uploads first",
-        human_bytes(used),
-        human_bytes(quota)
-    ))
+            human_bytes(used),
+            human_bytes(quota)
+        ),
+    )
 }
 
 /// `1.5 GB`, `20.0 GB`, `512 KB`.

@@ -50,6 +50,12 @@ const VARIABLES: &[(&str, &str, Read)] = &[
     ("AUTH__LOGIN_PER_ADDRESS_PER_MINUTE", "13", |s| {
         s.auth.login_per_address_per_minute.to_string()
     }),
+    ("STREAMS__MAX_PER_USER", "3", |s| {
+        s.streams.max_per_user.to_string()
+    }),
+    ("STREAMS__IDLE_SECONDS", "60", |s| {
+        s.streams.idle_seconds.to_string()
+    }),
     ("MEDIA__QUOTA_BYTES", "123456", |s| {
         s.media.quota_bytes.to_string()
     }),

@@ -40,12 +40,11 @@ pub fn status(err: CoreError) -> Status {
                 "set accept_quota_warning to schedule anyway",
             )]),
         ),
-        CoreError::QuotaExceeded(message) => Status::with_error_details(
+        CoreError::QuotaExceeded(setting, message) => Status::with_error_details(
             Code::ResourceExhausted,
-            message,
+            message.clone(),
             ErrorDetails::with_quota_failure(vec![tonic_types::QuotaViolation::new(
-                "media.quota_bytes",
-                "the workspace's media storage quota",
+                setting, message,
             )]),
         ),
         CoreError::Throttled(delay) => Status::with_error_details(

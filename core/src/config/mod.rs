@@ -39,6 +39,7 @@ pub struct Settings {
     pub sync: SyncSettings,
     pub analytics: AnalyticsSettings,
     pub media: MediaSettings,
+    pub streams: StreamSettings,
     /// `text` (the default) or `json`, one object per line.
     pub log_format: LogFormat,
     pub telemetry: TelemetrySettings,
@@ -57,6 +58,25 @@ impl Default for MediaSettings {
     fn default() -> Self {
         MediaSettings {
             quota_bytes: 20 * 1024 * 1024 * 1024,
+        }
+    }
+}
+
+/// Limits on server streams (`WatchPost`, `WatchDashboard`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct StreamSettings {
+    /// Streams one user may hold open at once.
+    pub max_per_user: usize,
+    /// A stream that sent nothing for this long ends; clients open a new one.
+    pub idle_seconds: u64,
+}
+
+impl Default for StreamSettings {
+    fn default() -> Self {
+        StreamSettings {
+            max_per_user: 16,
+            idle_seconds: 3600,
         }
     }
 }
@@ -246,6 +266,7 @@ impl Default for Settings {
             sync: SyncSettings::default(),
             analytics: AnalyticsSettings::default(),
             media: MediaSettings::default(),
+            streams: StreamSettings::default(),
             log_format: LogFormat::Text,
             telemetry: TelemetrySettings::default(),
         }
@@ -303,6 +324,7 @@ impl fmt::Debug for Settings {
             .field("sync", &self.sync)
             .field("analytics", &self.analytics)
             .field("media", &self.media)
+            .field("streams", &self.streams)
             .field("log_format", &self.log_format)
             .field("telemetry", &self.telemetry)
             .finish()

@@ -418,9 +418,20 @@ impl AnalyticsService for Analytics {
         input::period(&mut v, "period_days", r.period_days);
         v.into_result().map_err(status)?;
         let rx = access.watch_dashboard(&self.services, r.period_days);
+        let changes = futures::stream::unfold(rx, |mut rx| async move {
+            let item = rx.recv().await?;
+            Some((item, rx))
+        });
+        let changes = self
+            .services
+            .guarded(&caller, &r.workspace_id, changes)
+            .map_err(status)?;
         Ok(Response::new(Box::pin(futures::StreamExt::map(
-            streamed(rx),
-            |d| d.map(|d| pb::WatchDashboardResponse { dashboard: Some(d) }),
+            changes,
+            |d| {
+                d.map(|d| pb::WatchDashboardResponse { dashboard: Some(d) })
+                    .map_err(status)
+            },
         ))))
     }
 }

@@ -221,6 +221,10 @@ impl PublishingService for Publishing {
             .await
             .map_err(status)?;
         let changes = access.watch(&self.services, &id).await.map_err(status)?;
+        let changes = self
+            .services
+            .guarded(&caller, &ws, changes)
+            .map_err(status)?;
         Ok(Response::new(Box::pin(changes.map(|change| {
             change
                 .map(|t| pb::WatchPostResponse {

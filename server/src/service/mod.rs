@@ -5,6 +5,7 @@
 pub mod analytics;
 pub mod auth;
 pub mod secrets;
+pub mod streams;
 pub mod throttle;
 
 use std::ops::Deref;
@@ -29,6 +30,8 @@ pub struct Services {
     refresh_lifetime: TimeDelta,
     refresh_grace: TimeDelta,
     heavy: Arc<tokio::sync::Semaphore>,
+    streams: Arc<streams::StreamSlots>,
+    stream_limits: multitok_core::config::StreamSettings,
     pub analytics_cache: analytics::cache::AnalyticsCache,
 }
 
@@ -60,6 +63,8 @@ impl Services {
             refreshes: Arc::new(RefreshThrottle::new(auth.refresh_per_address_per_minute)),
             refresh_lifetime: TimeDelta::days(auth.refresh_token_days),
             refresh_grace: TimeDelta::seconds(auth.refresh_reuse_grace_seconds.into()),
+            streams: Arc::default(),
+            stream_limits: settings.streams.clone(),
             heavy: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             )),

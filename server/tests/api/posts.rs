@@ -717,3 +717,89 @@ async fn viewers_cannot_schedule_and_other_workspaces_see_not_found() {
         assert_eq!(e.code(), Code::NotFound);
     }
 }
+
+#[tokio::test]
+async fn streams_are_limited_per_user_and_end_when_the_member_is_removed() {
+    let w = crate::accounts::world_with(|s| s.streams.max_per_user = 2).await;
+    let ana = w.connect("sbx-open-ana").await;
+    let media = upload(&w, 3).await;
+    let p = Posts {
+        w,
+        ana: ana.clone(),
+        ben: String::new(),
+        media,
+    };
+    let post = p
+        .schedule(p.request(vec![target(&ana, PUBLIC)], "2027-06-01T10:00"))
+        .await
+        .unwrap();
+    let ws = p.w.owner.workspace_id.clone();
+    let viewer = p.w.app.register(&unique_email("viewer")).await;
+    p.w.app
+        .add(&p.w.owner, &ws, &viewer, pb::Role::Viewer)
+        .await;
+    let watch = |token: String| {
+        let mut client = publishing(&p.w);
+        let request = authed(
+            &token,
+            pb::WatchPostRequest {
+                workspace_id: ws.clone(),
+                post_id: post.id.clone(),
+            },
+        );
+        async move { client.watch_post(request).await }
+    };
+    let mut open = Vec::new();
+    for _ in 0..2 {
+        open.push(
+            watch(viewer.access_token.clone())
+                .await
+                .unwrap()
+                .into_inner(),
+        );
+    }
+    let third = watch(viewer.access_token.clone()).await.unwrap_err();
+    assert_eq!(third.code(), Code::ResourceExhausted, "{third:?}");
+    // Another user has slots of their own; closing one frees one.
+    watch(p.w.owner.access_token.clone()).await.unwrap();
+    drop(open.pop());
+    // The server frees the slot once it sees the stream reset, which it learns asynchronously.
+    let mut reopened = None;
+    for _ in 0..100 {
+        if let Ok(s) = watch(viewer.access_token.clone()).await {
+            reopened = Some(s.into_inner());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let mut stream = reopened.expect("closing a stream frees its slot");
+    assert!(next_target(&mut stream).await.is_some());
+
+    p.w.app
+        .workspaces()
+        .remove_member(authed(
+            &p.w.owner.access_token,
+            pb::RemoveMemberRequest {
+                workspace_id: ws.clone(),
+                user_id: viewer.id.clone(),
+            },
+        ))
+        .await
+        .unwrap();
+    scheduling(&p.w)
+        .cancel(authed(
+            &p.w.owner.access_token,
+            pb::CancelRequest {
+                workspace_id: ws.clone(),
+                post_id: post.id.clone(),
+                target_id: String::new(),
+            },
+        ))
+        .await
+        .unwrap();
+    let refused = tokio::time::timeout(std::time::Duration::from_secs(10), stream.message())
+        .await
+        .expect("an answer after the change")
+        .unwrap_err();
+    assert_eq!(refused.code(), Code::PermissionDenied, "{refused:?}");
+}

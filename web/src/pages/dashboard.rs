@@ -92,10 +92,14 @@ pub fn dashboard() -> Html {
                 workspace_id: ws.clone(),
                 period_days: *period,
             };
-            // Leaving the page (or changing the period) cancels the stream.
+            // Leaving the page (or changing the period) cancels the stream; the server ends
+            // a stream that stayed idle for long, and then a new one is opened.
             spawn_cancellable(async move {
-                if let Err(e) = api.watch(request, |d| data.set(d.dashboard)).await {
-                    error.set(Some(e));
+                loop {
+                    if let Err(e) = api.watch(request.clone(), |d| data.set(d.dashboard)).await {
+                        error.set(Some(e));
+                        break;
+                    }
                 }
             })
         });
