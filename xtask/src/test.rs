@@ -65,6 +65,12 @@ fn run_suites(ci: bool, t: &mut Timings) -> anyhow::Result<()> {
     })?;
     t.run("clippy (native)", || status(&mut clippy_native()))?;
     t.run("clippy (wasm)", || status(&mut clippy_wasm()))?;
+    t.run("cargo deny (licenses, bans, sources)", || {
+        status(&mut cmd(
+            "cargo",
+            &["deny", "check", "licenses", "bans", "sources"],
+        ))
+    })?;
     t.run("buf lint", || {
         status(cmd("buf", &["lint"]).env("PATH", &path))
     })?;

@@ -1,5 +1,6 @@
 //! Installs the toolchain idempotently (see ../shared/docs/toolchain.md): the wasm target,
-//! Trunk, wasm-bindgen, wasm-opt, buf, playwright-core, axe-core, grpcurl and Chromium. Quiet when all
+//! Trunk, wasm-bindgen, cargo-deny, wasm-opt, buf, playwright-core, axe-core, grpcurl and
+//! Chromium. Quiet when all
 //! are present. npm and pip tools go to `.tools/` in the repository.
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,8 @@ use crate::run::{cmd, output, root, status, succeeds};
 const TRUNK: &str = "0.21.14";
 /// Must equal the `wasm-bindgen` version pinned in web/Cargo.toml.
 const WASM_BINDGEN: &str = "0.2.130";
+/// The license, ban and source policy checker (`deny.toml`).
+const CARGO_DENY: &str = "0.20.2";
 const NPM_PACKAGES: &[&str] = &[
     "binaryen@132.0.0",
     "@bufbuild/buf@1.75.0",
@@ -43,6 +46,16 @@ impl Tools {
             "wasm-bindgen",
             WASM_BINDGEN,
             &["install", &format!("wasm-bindgen-cli@{WASM_BINDGEN}")],
+        )?;
+        cargo_tool(
+            "cargo-deny",
+            CARGO_DENY,
+            &[
+                "install",
+                "--locked",
+                "--no-default-features",
+                &format!("cargo-deny@{CARGO_DENY}"),
+            ],
         )?;
         let tools = Tools {
             node_modules: npm_packages()?,
