@@ -31,6 +31,8 @@ const PROFILE_FIELDS: &[&str] = &["open_id", "display_name", "avatar_url", "user
 pub struct Callback {
     pub code: Option<String>,
     pub state: Option<String>,
+    /// The connection cookie the browser presented (see `start_connect`).
+    pub browser: Option<String>,
     pub error: Option<String>,
     pub error_description: Option<String>,
 }
@@ -99,6 +101,14 @@ impl Core {
         if pending.expires_at < self.now() {
             return Err(fail(
                 "This connection link expired. Start the connection again.",
+            ));
+        }
+        let browser = callback.browser.as_deref().map(secret_hash);
+        if pending.browser_hash.is_none() || browser != pending.browser_hash {
+            return Err(fail(
+                "This connection was started in another browser or by someone else, so it was \
+                 not completed. Sign in to Multitok in this browser and connect the account from \
+                 the Accounts page.",
             ));
         }
         if let Some(error) = callback.error {
@@ -338,7 +348,13 @@ fn event_name(kind: &EventKind) -> &str {
 impl Access<ManageAccounts> {
     /// TikTok's consent URL with a fresh one-time state (stored hashed) and PKCE verifier
     /// (stored sealed).
-    pub async fn start_connect(&self, core: &Core) -> Result<(String, DateTime<Utc>), CoreError> {
+    /// The connection completes only in the browser holding `browser_secret` (a cookie the
+    /// caller sets), so that a consent link forwarded to someone else completes nothing.
+    pub async fn start_connect(
+        &self,
+        core: &Core,
+        browser_secret: &str,
+    ) -> Result<(String, DateTime<Utc>), CoreError> {
         let client = core.tiktok()?;
         let scopes: Vec<&str> = core.required_scopes.iter().map(String::as_str).collect();
         let request = client.authorize_url(&scopes);
@@ -348,6 +364,7 @@ impl Access<ManageAccounts> {
             user_id: self.user_id.clone(),
             verifier_enc: core.sealer.seal(request.pkce_verifier.secret())?,
             expires_at,
+            browser_hash: Some(secret_hash(browser_secret)),
         };
         core.store
             .insert_oauth_state(&secret_hash(request.state.secret()), pending)

@@ -14,6 +14,7 @@ mod m20261126_000008_videos_posting_slot;
 mod m20261126_000009_posting_profiles;
 mod m20261205_000010_operate;
 mod m20261208_000011_webhook_bodies;
+mod m20261208_000012_connect_browser;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000009_posting_profiles::Migration),
             Box::new(m20261205_000010_operate::Migration),
             Box::new(m20261208_000011_webhook_bodies::Migration),
+            Box::new(m20261208_000012_connect_browser::Migration),
         ]
     }
 }

@@ -13,9 +13,14 @@ use crate::service::Services;
 use crate::service::accounts::Callback;
 use multitok_core::CoreError;
 
+/// Where TikTok sends the browser back after consent.
+pub const CALLBACK_PATH: &str = "/oauth/tiktok/callback";
+/// The cookie binding a connection to the browser that started it.
+pub const CONNECT_COOKIE: &str = "multitok_connect";
+
 pub fn routes(services: Services) -> Router {
     Router::new()
-        .route("/oauth/tiktok/callback", get(callback))
+        .route(CALLBACK_PATH, get(callback))
         .route("/webhooks/tiktok", post(webhook))
         .with_state(services)
 }
@@ -23,11 +28,13 @@ pub fn routes(services: Services) -> Router {
 /// Completes a connection and sends the browser back to the Accounts page with the outcome.
 async fn callback(
     State(services): State<Services>,
+    headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let callback = Callback {
         code: q.get("code").cloned(),
         state: q.get("state").cloned(),
+        browser: cookie(&headers, CONNECT_COOKIE),
         error: q.get("error").cloned(),
         error_description: q.get("error_description").cloned(),
     };
@@ -63,4 +70,17 @@ async fn webhook(State(services): State<Services>, headers: HeaderMap, body: Byt
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
 }

@@ -13,11 +13,28 @@ use crate::service::access::{EditContent, ManageAccounts, View};
 
 pub struct Accounts {
     services: Services,
+    secure_cookie: bool,
 }
 
 impl Accounts {
-    pub fn new(services: Services) -> Accounts {
-        Accounts { services }
+    pub fn new(services: Services, secure_cookie: bool) -> Accounts {
+        Accounts {
+            services,
+            secure_cookie,
+        }
+    }
+
+    /// The cookie that binds a connection to the browser that starts it: sent back only to the
+    /// callback's path, on TikTok's redirect (a top-level navigation, so `SameSite=Lax`).
+    fn connect_cookie(&self, secret: &str) -> Result<tonic::metadata::AsciiMetadataValue, Status> {
+        let secure = if self.secure_cookie { "; Secure" } else { "" };
+        format!(
+            "{}={secret}; Path={}; Max-Age=600; HttpOnly; SameSite=Lax{secure}",
+            crate::http::CONNECT_COOKIE,
+            crate::http::CALLBACK_PATH
+        )
+        .parse()
+        .map_err(|_| Status::internal("internal error"))
     }
 }
 
@@ -72,11 +89,19 @@ impl AccountService for Accounts {
             .authorize::<ManageAccounts>(&caller, &id)
             .await
             .map_err(status)?;
-        let (url, expires) = access.start_connect(&self.services).await.map_err(status)?;
-        Ok(Response::new(pb::StartConnectResponse {
+        let secret = multitok_core::crypto::new_secret("mtc_");
+        let (url, expires) = access
+            .start_connect(&self.services, &secret)
+            .await
+            .map_err(status)?;
+        let mut response = Response::new(pb::StartConnectResponse {
             authorize_url: url,
             expires_at: Some(convert::timestamp(expires)),
-        }))
+        });
+        response
+            .metadata_mut()
+            .insert("set-cookie", self.connect_cookie(&secret)?);
+        Ok(response)
     }
 
     async fn list_accounts(

@@ -64,6 +64,7 @@ pub fn routes(
         )))
         .add_service(AccountServiceServer::new(accounts::Accounts::new(
             services.clone(),
+            secure_cookie,
         )))
         .add_service(SchedulingServiceServer::new(scheduling::Scheduling::new(
             services.clone(),

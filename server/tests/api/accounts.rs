@@ -14,6 +14,8 @@ pub(crate) struct World {
     pub(crate) sandbox: Sandbox,
     pub(crate) http: reqwest::Client,
     pub(crate) owner: TestUser,
+    /// The connection cookie of the last `start`, which this test's "browser" sends back.
+    browser: std::sync::Mutex<Option<String>>,
 }
 
 pub const TOKEN_KEY: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
@@ -55,6 +57,7 @@ pub(crate) async fn world_with(configure: impl FnOnce(&mut multitok_server::Sett
         sandbox,
         http,
         owner,
+        browser: std::sync::Mutex::default(),
     }
 }
 
@@ -73,6 +76,15 @@ impl World {
                 },
             ))
             .await?;
+        let cookie = r.metadata().get("set-cookie").expect("a connection cookie");
+        let pair = cookie
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        *self.browser.lock().unwrap() = Some(pair);
         Ok(r.into_inner().authorize_url)
     }
 
@@ -90,7 +102,14 @@ impl World {
 
     /// Calls the server's callback and returns where it sends the browser.
     async fn callback(&self, url: &str) -> String {
-        let r = self.http.get(url).send().await.unwrap();
+        let cookie = self.browser.lock().unwrap().clone().unwrap_or_default();
+        let r = self
+            .http
+            .get(url)
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_redirection(), "{}", r.status());
         r.headers()["location"].to_str().unwrap().to_owned()
     }
@@ -481,6 +500,31 @@ async fn sync_requests_while_one_is_due_are_coalesced() {
         assert_eq!(sync().await, first, "the due sync is the one that runs");
     }
     assert_eq!(store.row_counts().await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_connection_completes_only_in_the_browser_that_started_it() {
+    let w = world().await;
+    let ben = w.app.register(&unique_email("ben")).await;
+    w.start(&ben, &ben.workspace_id).await.unwrap();
+    let bens_browser = w.browser.lock().unwrap().clone();
+    // Ana starts connecting and sends the consent link to Ben, who approves it in a browser
+    // without Ana's cookie: his own, or one with no cookie at all.
+    for cookie in [bens_browser, None] {
+        let url = w.start(&w.owner, &w.owner.workspace_id).await.unwrap();
+        let back = w.consent(&url, "&auto_approve=sbx-open-ben").await;
+        *w.browser.lock().unwrap() = cookie;
+        let landing = w.callback(&back).await;
+        assert!(landing.contains("error="), "{landing}");
+        assert!(landing.contains("another+browser"), "{landing}");
+    }
+    assert!(
+        w.list().await.is_empty(),
+        "nothing was connected to Ana's workspace"
+    );
+    // In Ana's own browser the whole flow works.
+    w.connect("sbx-open-ana").await;
+    assert_eq!(w.list().await.len(), 1);
 }
 
 #[tokio::test]

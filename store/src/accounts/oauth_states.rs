@@ -14,6 +14,8 @@ pub struct OAuthState {
     pub user_id: String,
     pub verifier_enc: String,
     pub expires_at: DateTime<Utc>,
+    /// Hash of the secret cookie of the browser that started the connection.
+    pub browser_hash: Option<String>,
 }
 
 impl Store {
@@ -29,33 +31,36 @@ impl Store {
             user_id: Set(s.user_id),
             verifier_enc: Set(s.verifier_enc),
             expires_at: Set(s.expires_at),
+            browser_hash: Set(s.browser_hash),
         })
         .exec_without_returning(work.txn())
         .await?;
         work.commit().await
     }
 
-    /// Removes and returns the state (single use); `None` when unknown or already used.
+    /// Removes and returns the state (single use); `None` when unknown or already used. An
+    /// unknown state is refused without taking the write lock.
     pub async fn take_oauth_state(
         &self,
         state_hash: &str,
     ) -> Result<Option<OAuthState>, StoreError> {
+        let Some(found) = oauth_state::Entity::find_by_id(state_hash.to_owned())
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
         let work = self.begin_work().await?;
-        let txn = work.txn();
-        let found = oauth_state::Entity::find_by_id(state_hash.to_owned())
-            .one(txn)
-            .await?;
         let deleted = oauth_state::Entity::delete_by_id(state_hash.to_owned())
-            .exec(txn)
+            .exec(work.txn())
             .await?;
         work.commit().await?;
-        Ok(found
-            .filter(|_| deleted.rows_affected == 1)
-            .map(|m| OAuthState {
-                workspace_id: m.workspace_id,
-                user_id: m.user_id,
-                verifier_enc: m.verifier_enc,
-                expires_at: m.expires_at,
-            }))
+        Ok((deleted.rows_affected == 1).then_some(OAuthState {
+            workspace_id: found.workspace_id,
+            user_id: found.user_id,
+            verifier_enc: found.verifier_enc,
+            expires_at: found.expires_at,
+            browser_hash: found.browser_hash,
+        }))
     }
 }

@@ -11,6 +11,7 @@ pub struct Model {
     pub user_id: String,
     pub verifier_enc: String,
     pub expires_at: DateTimeUtc,
+    pub browser_hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

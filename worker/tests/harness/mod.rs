@@ -147,7 +147,7 @@ impl World {
 
     /// Connects a sandbox creator through the server's OAuth flow; answers the account id.
     pub async fn connect(&self, open_id: &str) -> String {
-        let url = AccountServiceClient::new(self.channel.clone())
+        let started = AccountServiceClient::new(self.channel.clone())
             .start_connect(authed(
                 &self.token,
                 pb::StartConnectRequest {
@@ -155,9 +155,16 @@ impl World {
                 },
             ))
             .await
+            .unwrap();
+        // The connection completes only in the "browser" holding the cookie it set.
+        let cookie = started
+            .metadata()
+            .get("set-cookie")
             .unwrap()
-            .into_inner()
-            .authorize_url;
+            .to_str()
+            .unwrap();
+        let cookie = cookie.split(';').next().unwrap().to_owned();
+        let url = started.into_inner().authorize_url;
         let consent = self
             .http
             .get(format!("{url}&auto_approve={open_id}"))
@@ -165,7 +172,13 @@ impl World {
             .await
             .unwrap();
         let back = consent.headers()["location"].to_str().unwrap().to_owned();
-        let landing = self.http.get(back).send().await.unwrap();
+        let landing = self
+            .http
+            .get(back)
+            .header("cookie", cookie)
+            .send()
+            .await
+            .unwrap();
         let to = landing.headers()["location"].to_str().unwrap().to_owned();
         to.split("connected=").nth(1).expect("connected").to_owned()
     }
