@@ -15,6 +15,7 @@ mod m20261126_000009_posting_profiles;
 mod m20261205_000010_operate;
 mod m20261208_000011_webhook_bodies;
 mod m20261208_000012_connect_browser;
+mod m20261208_000013_idempotency;
 
 /// Every migration of the project, oldest first.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_operate::Migration),
             Box::new(m20261208_000011_webhook_bodies::Migration),
             Box::new(m20261208_000012_connect_browser::Migration),
+            Box::new(m20261208_000013_idempotency::Migration),
         ]
     }
 }

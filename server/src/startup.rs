@@ -102,6 +102,10 @@ fn app(
     )?
     .into_axum_router()
     .layer(axum::middleware::from_fn_with_state(
+        services.clone(),
+        grpc::idempotent,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
         services,
         grpc::authenticate,
     ))

@@ -11,6 +11,7 @@ mod census;
 mod entity;
 mod error;
 pub mod gauges;
+pub mod idempotency;
 pub mod invitations;
 mod leases;
 pub mod media;

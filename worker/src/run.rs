@@ -14,7 +14,8 @@ use multitok_store::Store;
 use crate::context::Ctx;
 pub use crate::drive::{drive, drive_logged};
 
-/// How often raw snapshots past their retention are pruned and abandoned uploads deleted.
+/// How often raw snapshots past their retention are pruned, and abandoned uploads and expired
+/// idempotency keys deleted.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 /// How often targets needing attention are matched against the accounts' new videos.
 const RECONCILE_EVERY: Duration = Duration::from_secs(60);
@@ -73,6 +74,13 @@ pub async fn run(
                 Ok(n) if n > 0 => tracing::info!(deleted = n, "pruned raw snapshots"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = format!("{e:#}"), "pruning snapshots failed"),
+            }
+            match ctx.core.store.sweep_idempotency_keys(ctx.now()).await {
+                Ok(n) if n > 0 => tracing::info!(deleted = n, "deleted expired idempotency keys"),
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = format!("{e:#}"), "sweeping idempotency keys failed")
+                }
             }
             match ctx.core.sweep_abandoned_uploads(1000).await {
                 Ok(n) if n > 0 => tracing::info!(deleted = n, "deleted abandoned uploads"),

@@ -5,6 +5,7 @@ mod accounts;
 mod analytics;
 mod auth;
 mod convert;
+mod idempotency;
 mod middleware;
 mod posts;
 mod publishing;
@@ -24,6 +25,7 @@ use tonic_health::pb::health_server::{Health, HealthServer};
 
 use crate::service::{Caller, Services};
 
+pub use idempotency::idempotent;
 pub use middleware::{authenticate, classify_transport};
 
 /// The API's services by name, as the gRPC health service reports them.

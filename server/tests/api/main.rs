@@ -14,6 +14,7 @@ mod grpc_web;
 mod grpcurl;
 mod health;
 mod helpers;
+mod idempotency;
 mod keys_file;
 mod media;
 mod media_urls;

@@ -3,6 +3,7 @@
 pub mod account_day;
 pub mod account_snapshot;
 pub mod api_token;
+pub mod idempotency_key;
 pub mod invitation;
 pub mod lease;
 pub mod media;
