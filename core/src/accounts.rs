@@ -21,8 +21,8 @@ use crate::{Caller, Core};
 const STATE_LIFETIME: TimeDelta = TimeDelta::minutes(10);
 const CREATOR_INFO_TTL: Duration = Duration::from_secs(60);
 const WEBHOOK_MAX_AGE_SECS: i64 = 300;
-/// The least time between two syncs of one account that people ask for; requests in between
-/// are coalesced (every account shares TikTok's rate limits).
+/// The least time between the end of an account's sync and the next one people ask for;
+/// requests in between are coalesced (every account shares TikTok's rate limits).
 pub const SYNC_SPACING: TimeDelta = TimeDelta::minutes(1);
 const PROFILE_FIELDS: &[&str] = &["open_id", "display_name", "avatar_url", "username"];
 

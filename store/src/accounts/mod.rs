@@ -198,9 +198,10 @@ impl Store {
         crate::rows::one(row)
     }
 
-    /// Asks for a sync of the account now, unless one is already due or the last one ended
-    /// less than `spacing` ago: such requests are coalesced and change nothing. Answers when the
-    /// account's next sync will run; `None` for an unknown account.
+    /// Asks for a sync of the account as soon as `spacing` after the last one allows (now, or
+    /// a little later). A request while a sync is already planned by then is coalesced into it
+    /// and changes nothing. Answers when the account's next sync will run; `None` for an
+    /// unknown account.
     pub async fn request_sync(
         &self,
         id: &str,
@@ -214,25 +215,21 @@ impl Store {
         else {
             return Ok(None);
         };
-        if let Some(due) = account.next_sync_at.filter(|at| *at <= now) {
-            return Ok(Some(due));
-        }
-        if let Some(earliest) = account
+        let earliest = account
             .last_synced_at
-            .map(|at| at + spacing)
-            .filter(|at| *at > now)
-        {
-            return Ok(Some(earliest));
+            .map_or(now, |at| (at + spacing).max(now));
+        if let Some(planned) = account.next_sync_at.filter(|at| *at <= earliest) {
+            return Ok(Some(planned));
         }
         let work = self.begin_work().await?;
         tiktok_account::Entity::update_many()
-            .col_expr(C::NextSyncAt, Expr::value(now))
+            .col_expr(C::NextSyncAt, Expr::value(earliest))
             .filter(C::Id.eq(id))
             .exec(work.txn())
             .await?;
         work.notify_due();
         work.commit().await?;
-        Ok(Some(now))
+        Ok(Some(earliest))
     }
 
     /// Marks every connection of `open_id` (in any workspace) with a status, forgetting tokens
