@@ -1,6 +1,6 @@
 // Browser test of the web shell: headless Chromium against the built app served by the real
 // server (started by `cargo xtask test`, URL in MULTITOK_URL).
-const { test, before, after } = require('node:test');
+const { test, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const fs = require('node:fs');
@@ -29,9 +29,22 @@ before(async () => {
   });
   page.on('requestfinished', (r) => inflight.delete(r));
   page.on('requestfailed', (r) => inflight.delete(r));
-  // Errors in the page go to the test's output, where a failing run shows them.
-  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') console.error(`console error: ${m.text()}`); });
+  watch(page);
+});
+
+/** Errors thrown in a page and Content-Security-Policy violations; each test must leave none. */
+const pageErrors = [];
+function watch(p) {
+  p.on('pageerror', (e) => { pageErrors.push(`page error: ${e.message}`); console.error(`page error: ${e.message}`); });
+  p.on('console', (m) => {
+    if (m.type() === 'error') console.error(`console error: ${m.text()}`);
+    if (/Content Security Policy/i.test(m.text())) pageErrors.push(`CSP: ${m.text()}`);
+  });
+  return p;
+}
+afterEach(() => {
+  const seen = pageErrors.splice(0);
+  assert.deepEqual(seen, [], 'no error in the page and no Content-Security-Policy violation');
 });
 
 /** Paths the browser fetched from the server, in order, and the requests not ended yet. */
@@ -158,7 +171,7 @@ test('invite someone without an account; the link registers them into the worksp
   await linkBox.waitFor();
   const link = await linkBox.inputValue();
   assert.match(link, /\/register\?invitation=mti_[A-Za-z0-9_-]{40,}$/);
-  const other = await (await browser.newContext()).newPage();
+  const other = watch(await (await browser.newContext()).newPage());
   try {
     await other.goto(link);
     await other.getByText('You are invited to join “Acme Social”.').waitFor({ timeout: 15000 });
@@ -393,7 +406,7 @@ test('the dashboard and analytics pages draw charts with data, the heatmap shows
 });
 
 test('sign-in and the dashboard come with the first load alone', async () => {
-  const other = await (await browser.newContext()).newPage();
+  const other = watch(await (await browser.newContext()).newPage());
   const fetched = [];
   other.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   try {
