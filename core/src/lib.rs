@@ -68,6 +68,8 @@ pub struct Core {
     pub media_urls: media_url::MediaUrls,
     pub metrics: metrics::Metrics,
     post_changes: tokio::sync::broadcast::Sender<()>,
+    /// One permit per core for CPU-heavy work (see `off_runtime`).
+    heavy: Arc<tokio::sync::Semaphore>,
     clock: Clock,
 }
 
@@ -91,8 +93,24 @@ impl Core {
             media_quota: settings.media.quota_bytes,
             media_urls: media_url::MediaUrls::new(&settings.auth.jwt_secret),
             post_changes: tokio::sync::broadcast::channel(64).0,
+            heavy: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            )),
             clock,
         })
+    }
+
+    /// Runs CPU-heavy work (probing a video, parsing an import, drawing a chart) off the async
+    /// runtime, at most one piece per core at a time; further callers wait their turn instead
+    /// of piling up threads and memory.
+    pub async fn off_runtime<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, CoreError> {
+        let _permit = self.heavy.acquire().await.map_err(CoreError::internal)?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(CoreError::internal)
     }
 
     /// Now, by the injected clock.

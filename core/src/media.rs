@@ -196,9 +196,9 @@ impl Access<EditContent> {
             scratch.reopen().map_err(CoreError::internal)?,
             u64::try_from(upload.size_bytes).unwrap_or(0),
         );
-        let probed = tokio::task::spawn_blocking(move || crate::probe::probe(file, size))
-            .await
-            .map_err(CoreError::internal)?;
+        let probed = core
+            .off_runtime(move || crate::probe::probe(file, size))
+            .await?;
         let props = match probed {
             Ok(p) => p,
             Err(why) => {

@@ -317,7 +317,10 @@ impl Access<EditContent> {
         data: &[u8],
         accept_quota_warning: bool,
     ) -> Result<Vec<PostWithTargets>, CoreError> {
-        let rows = csv_import::parse(data)?;
+        let bytes = data.to_vec();
+        let rows = core
+            .off_runtime(move || csv_import::parse(&bytes))
+            .await??;
         let now = core.now();
         let accounts = core.store.accounts_of(&self.workspace.id).await?;
         let mut v = Violations::new();

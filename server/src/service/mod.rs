@@ -29,7 +29,6 @@ pub struct Services {
     refreshes: Arc<RefreshThrottle>,
     refresh_lifetime: TimeDelta,
     refresh_grace: TimeDelta,
-    heavy: Arc<tokio::sync::Semaphore>,
     streams: Arc<streams::StreamSlots>,
     stream_limits: multitok_core::config::StreamSettings,
     pub analytics_cache: analytics::cache::AnalyticsCache,
@@ -65,28 +64,9 @@ impl Services {
             refresh_grace: TimeDelta::seconds(auth.refresh_reuse_grace_seconds.into()),
             streams: Arc::default(),
             stream_limits: settings.streams.clone(),
-            heavy: Arc::new(tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, usize::from),
-            )),
             analytics_cache: analytics::cache::AnalyticsCache::local(&settings.analytics)
                 .counted_in(core.metrics.clone()),
         })
-    }
-
-    /// Runs CPU-heavy work (drawing a chart) off the async runtime, at most one piece per core
-    /// at a time; further callers wait their turn instead of piling up threads and memory.
-    pub async fn off_runtime<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, multitok_core::CoreError> {
-        let _permit = self
-            .heavy
-            .acquire()
-            .await
-            .map_err(|e| multitok_core::CoreError::Internal(e.into()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| multitok_core::CoreError::Internal(e.into()))
     }
 
     /// Forgets throttling state of keys that recovered; call once in a while.
