@@ -62,12 +62,7 @@ pub fn status(err: CoreError) -> Status {
 /// A message cut to what fits in a response's trailers (a large import can list hundreds of
 /// problems; the first ones tell the caller what to fix).
 fn brief(message: String) -> String {
-    const MAX_BYTES: usize = 2000;
-    if message.len() <= MAX_BYTES {
-        return message;
-    }
-    let end = message.floor_char_boundary(MAX_BYTES);
-    format!("{}…", &message[..end])
+    multitok_shared::validate::shorten(message, 2000)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The authorization matrix, generated from the descriptor set and `docs/permissions.md`: every
 //! RPC is called as the workspace's owner, admin, editor and viewer, as a member of another
 //! workspace, without a token, with a revoked API token and with an expired access token, each
-//! its own test (`cargo test --test matrix -- AnalyticsService/GetDashboard`). Requests carry the
+//! its own test (`cargo test -p multitok-server --test matrix -- AnalyticsService/GetDashboard`). Requests carry the
 //! workspace and well-formed unknown ids; a role without the permission must get
 //! `PermissionDenied` and a stranger `NotFound` for the workspace, unless the owner's identical
 //! request is itself invalid (validation before authorization reveals nothing). An RPC missing
@@ -16,7 +16,6 @@ mod helpers;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use multitok_proto::v1 as pb;
@@ -24,7 +23,6 @@ use multitok_shared::{Action, Role};
 use prost::Message as _;
 use prost_reflect::{DescriptorPool, DynamicMessage, Kind, MethodDescriptor, Value};
 use tonic::Code;
-use tonic::codegen::http::uri::PathAndQuery;
 
 use helpers::{TestApp, authed, unique_email};
 
@@ -329,33 +327,10 @@ fn plausible(field: &str) -> Option<&'static str> {
     })
 }
 
-/// The answer's code and message; a server stream answers with its first message or end.
+/// The answer's code and message.
 async fn call(w: &World, method: &MethodDescriptor, token: Option<&str>) -> (Code, String) {
-    let path = format!("/{}/{}", method.parent_service().full_name(), method.name());
-    let mut request = tonic::Request::new(request_for(method, &w.workspace_id));
-    if let Some(token) = token {
-        request
-            .metadata_mut()
-            .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    }
-    let mut grpc = tonic::client::Grpc::new(w.app.channel.clone());
-    grpc.ready().await.unwrap();
-    let path = PathAndQuery::try_from(path).unwrap();
-    let answer = if method.is_server_streaming() {
-        match grpc.server_streaming(request, path, codec::RawCodec).await {
-            Ok(r) => {
-                let mut stream = r.into_inner();
-                match tokio::time::timeout(Duration::from_secs(1), stream.message()).await {
-                    Ok(Err(status)) => Err(status),
-                    _ => Ok(()),
-                }
-            }
-            Err(status) => Err(status),
-        }
-    } else {
-        grpc.unary(request, path, codec::RawCodec).await.map(drop)
-    };
-    match answer {
+    let request = request_for(method, &w.workspace_id);
+    match codec::call_raw(&w.app.channel, method, request, token).await {
         Ok(()) => (Code::Ok, String::new()),
         Err(s) => (s.code(), s.message().to_owned()),
     }

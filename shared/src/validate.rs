@@ -74,8 +74,8 @@ impl Violations {
             .into_iter()
             .take(MAX_REPORTED)
             .map(|v| FieldViolation {
-                field: cut(v.field),
-                description: cut(v.description),
+                field: shorten(v.field, MAX_REPORTED_CHARS),
+                description: shorten(v.description, MAX_REPORTED_CHARS),
             })
             .collect();
         if total > MAX_REPORTED {
@@ -93,8 +93,9 @@ pub const MAX_REPORTED: usize = 20;
 /// Longest field name or description one error reports, in characters.
 pub const MAX_REPORTED_CHARS: usize = 200;
 
-fn cut(text: String) -> String {
-    match text.char_indices().nth(MAX_REPORTED_CHARS) {
+/// `text` cut to `max_chars` characters, with `…` when something was cut.
+pub fn shorten(text: String, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text,
     }

@@ -41,19 +41,6 @@ pub(crate) fn upload_row(new: NewUpload, now: DateTime<Utc>) -> upload::ActiveMo
 }
 
 impl Store {
-    pub async fn insert_upload(
-        &self,
-        new: NewUpload,
-        now: DateTime<Utc>,
-    ) -> Result<Upload, StoreError> {
-        let work = self.begin_work().await?;
-        let stored = upload::Entity::insert(upload_row(new, now))
-            .exec_with_returning(work.txn())
-            .await?;
-        work.commit().await?;
-        crate::rows::value(stored)
-    }
-
     /// The upload if it belongs to the workspace.
     pub async fn upload(&self, workspace_id: &str, id: &str) -> Result<Option<Upload>, StoreError> {
         crate::rows::one(

@@ -122,17 +122,25 @@ fn run_suites(ci: bool, t: &mut Timings) -> anyhow::Result<()> {
 }
 
 /// The long fuzz run: the RPC harness with `FUZZ_CASES` cases per method (default 500, about
-/// 10 minutes here) and the property tests of the parsers with `PROPTEST_CASES` (default 20000).
+/// 9 minutes here) and the property tests of the parsers with `PROPTEST_CASES` (default 20000).
 pub fn fuzz() -> anyhow::Result<()> {
     let cases = std::env::var("FUZZ_CASES").unwrap_or_else(|_| "500".into());
     let props = std::env::var("PROPTEST_CASES").unwrap_or_else(|_| "20000".into());
-    status(
-        cmd(
-            "cargo",
-            &["test", "-p", "multitok-shared", "--all-features"],
-        )
-        .env("PROPTEST_CASES", &props),
-    )?;
+    // The property tests of the parsers that take raw bytes: CSV import and grpc-web framing
+    // (shared), the MP4 probe (core), the webhook body (tiktok).
+    for (package, filter) in [
+        ("multitok-shared", ""),
+        ("multitok-core", "probe::"),
+        ("multitok-tiktok", "webhook::"),
+    ] {
+        status(
+            cmd(
+                "cargo",
+                &["test", "-p", package, "--all-features", "--lib", filter],
+            )
+            .env("PROPTEST_CASES", &props),
+        )?;
+    }
     status(
         cmd(
             "cargo",

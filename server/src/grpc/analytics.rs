@@ -6,6 +6,7 @@ use multitok_proto::v1 as pb;
 use multitok_proto::v1::analytics_service_server::AnalyticsService;
 use multitok_shared::{Violations, validate};
 use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::{caller, convert, posts, status};
@@ -142,9 +143,8 @@ fn chart_query(r: &pb::RenderChartRequest) -> Result<ChartQuery, Violations> {
 fn streamed<T: Send + 'static>(
     rx: mpsc::Receiver<Result<T, CoreError>>,
 ) -> BoxStream<'static, Result<T, Status>> {
-    Box::pin(futures::stream::unfold(rx, |mut rx| async move {
-        let item = rx.recv().await?;
-        Some((item.map_err(status), rx))
+    Box::pin(futures::StreamExt::map(ReceiverStream::new(rx), |item| {
+        item.map_err(status)
     }))
 }
 
@@ -418,13 +418,9 @@ impl AnalyticsService for Analytics {
         input::period(&mut v, "period_days", r.period_days);
         v.into_result().map_err(status)?;
         let rx = access.watch_dashboard(&self.services, r.period_days);
-        let changes = futures::stream::unfold(rx, |mut rx| async move {
-            let item = rx.recv().await?;
-            Some((item, rx))
-        });
         let changes = self
             .services
-            .guarded(&caller, &r.workspace_id, changes)
+            .guarded(&caller, &r.workspace_id, ReceiverStream::new(rx))
             .map_err(status)?;
         Ok(Response::new(Box::pin(futures::StreamExt::map(
             changes,

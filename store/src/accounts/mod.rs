@@ -233,23 +233,7 @@ impl Store {
     }
 
     /// Marks every connection of `open_id` (in any workspace) with a status, forgetting tokens
-    /// when revoked.
-    pub async fn mark_accounts(
-        &self,
-        open_id: &str,
-        status: AccountStatus,
-        reason: &str,
-        now: DateTime<Utc>,
-    ) -> Result<u64, StoreError> {
-        let work = self.begin_work().await?;
-        let marked = self
-            .mark_accounts_in(&work, open_id, status, reason, now)
-            .await?;
-        work.commit().await?;
-        Ok(marked)
-    }
-
-    /// [`Store::mark_accounts`] within the caller's unit of work.
+    /// when revoked; within the caller's unit of work.
     pub async fn mark_accounts_in(
         &self,
         work: &Work,

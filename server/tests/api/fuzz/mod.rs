@@ -11,18 +11,16 @@ mod requests;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use prost::Message as _;
 use prost_reflect::{DescriptorPool, MethodDescriptor, ServiceDescriptor};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use tonic::Code;
-use tonic::codegen::http::uri::PathAndQuery;
 
 use crate::helpers::{TestUser, unique_email};
 use crate::posts::{Posts, posts_world, target};
-use codec::RawCodec;
 use requests::Pool;
 
 /// Methods whose success ends the caller's session or workspace run after the others.
@@ -54,7 +52,7 @@ async fn every_rpc_answers_hostile_requests_deliberately() {
     let cases: usize = env_or("FUZZ_CASES", 12);
     let seed: u64 = env_or("FUZZ_SEED", rand::random());
     println!("fuzz: {cases} cases per method, FUZZ_SEED={seed}");
-    let panics = count_panics_of_this_thread();
+    let panics = count_product_panics();
     let pool = DescriptorPool::decode(multitok_proto::FILE_DESCRIPTOR_SET).unwrap();
     let mut rng = StdRng::seed_from_u64(seed);
     let mut tally = Tally::default();
@@ -95,7 +93,7 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 /// Counts panics on this test's thread (where its current-thread runtime runs the server) and
 /// panics anywhere outside test code (blocking tasks run on tokio's threads); other tests'
 /// failed assertions are not counted.
-fn count_panics_of_this_thread() -> Arc<AtomicUsize> {
+fn count_product_panics() -> Arc<AtomicUsize> {
     let count = Arc::new(AtomicUsize::new(0));
     let name = std::thread::current().name().map(str::to_owned);
     let seen = count.clone();
@@ -165,7 +163,7 @@ async fn fuzz_one(
         _ => Some(t.p.w.owner.access_token.clone()),
     };
     let before = t.store.row_counts().await.unwrap();
-    let answer = call(t, method, message, token.as_deref()).await;
+    let answer = codec::call_raw(&t.p.w.app.channel, method, message, token.as_deref()).await;
     tally.calls += 1;
     let name = format!(
         "{}/{} case {case}",
@@ -199,36 +197,6 @@ fn diff(before: &[(String, i64)], after: &[(String, i64)]) -> String {
         .map(|(table, n)| format!("{table}={n}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Sends one encoded request; a server stream counts as answered once it sends or ends.
-async fn call(
-    t: &Target,
-    method: &MethodDescriptor,
-    message: Vec<u8>,
-    token: Option<&str>,
-) -> Result<(), tonic::Status> {
-    let path = format!("/{}/{}", method.parent_service().full_name(), method.name());
-    let path = PathAndQuery::try_from(path).unwrap();
-    let mut request = tonic::Request::new(message);
-    if let Some(token) = token {
-        request
-            .metadata_mut()
-            .insert("authorization", format!("Bearer {token}").parse().unwrap());
-    }
-    let mut grpc = tonic::client::Grpc::new(t.p.w.app.channel.clone());
-    grpc.ready().await.unwrap();
-    if !method.is_server_streaming() {
-        return grpc.unary(request, path, RawCodec).await.map(drop);
-    }
-    let mut stream = grpc
-        .server_streaming(request, path, RawCodec)
-        .await?
-        .into_inner();
-    match tokio::time::timeout(Duration::from_secs(1), stream.message()).await {
-        Ok(first) => first.map(drop),
-        Err(_) => Ok(()),
-    }
 }
 
 async fn healthy(t: &Target) {
